@@ -1,0 +1,76 @@
+namespace Agora.Core.Common;
+
+/// <summary>What went wrong, in the terms a client can act on. The HTTP edge maps each kind to one status code.</summary>
+public enum FailureKind
+{
+    /// <summary>The input is malformed or breaks a rule (400 for shape, 422 for a rule).</summary>
+    Validation,
+
+    /// <summary>The input is well-formed but breaks a business rule (422).</summary>
+    Unprocessable,
+
+    /// <summary>The resource does not exist, or exists in an organization the caller does not belong to (404).</summary>
+    NotFound,
+
+    /// <summary>The caller belongs to the organization but lacks the role (403).</summary>
+    Forbidden,
+
+    /// <summary>The resource exists already or is in a state that forbids the change (409).</summary>
+    Conflict,
+
+    /// <summary>The resource changed since the caller read it (412).</summary>
+    PreconditionFailed,
+
+    /// <summary>An update came without the version it applies to (428).</summary>
+    PreconditionRequired,
+}
+
+/// <summary>A failure a client caused and can correct. Anything else is a bug and surfaces as a 500 without details.</summary>
+public sealed class DomainException : Exception
+{
+    public DomainException()
+        : this(FailureKind.Validation, "The request is not valid.")
+    {
+    }
+
+    public DomainException(string message)
+        : this(FailureKind.Validation, message)
+    {
+    }
+
+    public DomainException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+        Errors = new Dictionary<string, string[]>();
+    }
+
+    public DomainException(FailureKind kind, string message, IReadOnlyDictionary<string, string[]>? errors = null)
+        : base(message)
+    {
+        Kind = kind;
+        Errors = errors ?? new Dictionary<string, string[]>();
+    }
+
+    public FailureKind Kind { get; }
+
+    /// <summary>Field-level reasons, keyed by the JSON path of the field (camelCase, e.g. <c>creditLimit.currency</c>).</summary>
+    public IReadOnlyDictionary<string, string[]> Errors { get; }
+
+    public static DomainException NotFound(string what, string id) => new(FailureKind.NotFound, $"{what} '{id}' was not found.");
+
+    public static DomainException Forbidden(string reason) => new(FailureKind.Forbidden, reason);
+
+    public static DomainException Conflict(string reason) => new(FailureKind.Conflict, reason);
+
+    public static DomainException Unprocessable(string field, string reason) =>
+        new(FailureKind.Unprocessable, reason, new Dictionary<string, string[]> { [field] = [reason] });
+
+    public static DomainException Invalid(string field, string reason) =>
+        new(FailureKind.Validation, "One or more fields are not valid.", new Dictionary<string, string[]> { [field] = [reason] });
+
+    public static DomainException PreconditionFailed(string what) =>
+        new(FailureKind.PreconditionFailed, $"{what} changed since it was read; read it again and retry with the new ETag.");
+
+    public static DomainException PreconditionRequired() =>
+        new(FailureKind.PreconditionRequired, "This update needs an If-Match header with the ETag of the version it changes.");
+}

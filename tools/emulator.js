@@ -1,0 +1,47 @@
+#!/usr/bin/env node
+// Runs one local emulator in this process and ends it when the process that started it goes away,
+// so that a test run or `dotnet run` that is killed never leaves an emulator holding its ports.
+//
+//   node tools/emulator.js <parentPid> azurite --blobPort 10000 --queuePort 10001 --tablePort 10002 --location DIR
+//   node tools/emulator.js <parentPid> cosmos --port 8081
+//
+// Both emulators are the npm packages pinned in package.json; this file only starts them.
+"use strict";
+const path = require("path");
+
+const [parentArg, kind, ...args] = process.argv.slice(2);
+const parentPid = Number(parentArg);
+if (!parentPid || !kind) {
+  console.error("usage: emulator.js <parentPid> azurite|cosmos [options]");
+  process.exit(2);
+}
+
+// Stop when the parent is gone (checked every second; signal 0 only tests that the pid exists).
+setInterval(() => {
+  try {
+    process.kill(parentPid, 0);
+  } catch {
+    process.exit(0);
+  }
+}, 1000);
+for (const signal of ["SIGTERM", "SIGINT", "SIGHUP"]) process.on(signal, () => process.exit(0));
+
+if (kind === "azurite") {
+  // Azurite reads its options from process.argv, as its own CLI does.
+  process.argv = [process.argv[0], "azurite", ...args];
+  require(path.join(__dirname, "..", "node_modules", "azurite", "dist", "src", "azurite.js"));
+} else if (kind === "cosmos") {
+  let port = 8081;
+  for (let i = 0; i < args.length; i++) if (args[i] === "--port") port = Number(args[++i]);
+  const { createHttpServer } = require("@vercel/cosmosdb-server");
+  const server = createHttpServer({ keepAlive: true }).listen(port, "127.0.0.1", () => {
+    console.log(`Cosmos DB emulator listening at http://127.0.0.1:${server.address().port}`);
+  });
+  server.on("error", err => {
+    console.error(err.message);
+    process.exit(1);
+  });
+} else {
+  console.error(`unknown emulator '${kind}'`);
+  process.exit(2);
+}
