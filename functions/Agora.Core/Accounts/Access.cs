@@ -1,0 +1,42 @@
+using Agora.Core.Common;
+
+namespace Agora.Core.Accounts;
+
+/// <summary>What the caller is in one organization. Every use case that touches an organization's data starts here, so that
+/// a stranger gets 404 (the organization's existence is not disclosed) and a member without the role gets 403.</summary>
+public sealed record OrgAccess(Versioned<Organization> Organization, Member Member)
+{
+    public Organization Org => Organization.Value;
+
+    public bool Has(Role role) => Member.Has(role);
+
+    public bool HasAny(params IReadOnlyList<Role> roles) => Member.HasAny(roles);
+
+    /// <summary>Throws 403 unless the caller holds one of <paramref name="roles"/>.</summary>
+    public OrgAccess Require(string action, params IReadOnlyList<Role> roles)
+    {
+        if (!Member.HasAny(roles))
+        {
+            throw DomainException.Forbidden($"To {action} you need one of these roles in organization '{Org.Id}': {string.Join(", ", roles)}.");
+        }
+
+        return this;
+    }
+}
+
+public sealed class AccessControl(IOrganizationStore organizations)
+{
+    /// <summary>The caller's membership of <paramref name="orgId"/>; 404 when the organization does not exist or the caller
+    /// is not a member of it.</summary>
+    public async Task<OrgAccess> MemberAsync(Caller caller, string orgId, CancellationToken cancellationToken)
+    {
+        var found = Ids.IsWellFormed(orgId) ? await organizations.FindAsync(orgId, cancellationToken).ConfigureAwait(false) : null;
+        var member = found?.Value.MemberOf(caller.UserId);
+        if (found is null || member is null)
+        {
+            throw DomainException.NotFound("Organization", orgId);
+        }
+
+        return new OrgAccess(found, member);
+    }
+}

@@ -1,0 +1,70 @@
+using System.Globalization;
+using System.Net;
+using Microsoft.Extensions.Logging;
+
+namespace Agora.Core.Notifications;
+
+public sealed class NotificationOptions
+{
+    /// <summary>Where people open links from emails (the web client), e.g. https://portal.example.com.</summary>
+    public string PortalUrl { get; set; } = "http://localhost:3000";
+}
+
+/// <summary>Turns a notification into an email and sends it, once per notification id.</summary>
+public sealed partial class NotificationSender(IEmailSender email, IDeliveryLog log, NotificationOptions options, TimeProvider clock, ILogger<NotificationSender> logger)
+{
+    /// <summary>Sends <paramref name="notification"/> unless it was sent before. A crash between sending and recording
+    /// sends it again on redelivery: at least once, never silently lost.</summary>
+    public async Task<bool> SendAsync(Notification notification, CancellationToken cancellationToken)
+    {
+        if (await log.WasSentAsync(notification.Id, cancellationToken).ConfigureAwait(false))
+        {
+            LogDuplicate(logger, notification.Id);
+            return false;
+        }
+
+        await email.SendAsync(Compose(notification), cancellationToken).ConfigureAwait(false);
+        await log.MarkSentAsync(notification.Id, clock.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        LogSent(logger, notification.Kind, notification.Id);
+        return true;
+    }
+
+    public EmailMessage Compose(Notification n)
+    {
+        string D(string key) => n.Data.TryGetValue(key, out var value) ? value : string.Empty;
+        string H(string key) => WebUtility.HtmlEncode(D(key));
+        var greeting = n.ToName is { Length: > 0 } name ? name : n.To;
+        switch (n.Kind)
+        {
+            case NotificationKind.InvitationSent:
+            {
+                var link = $"{options.PortalUrl.TrimEnd('/')}/invitations/{Uri.EscapeDataString(D("orgId"))}/{Uri.EscapeDataString(D("invitationId"))}";
+                var expires = DateTimeOffset.Parse(D("expiresAt"), CultureInfo.InvariantCulture).ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
+                return new EmailMessage(
+                    n.To,
+                    n.ToName,
+                    $"{D("inviterName")} invited you to {D("orgName")} on Agora",
+                    $"Hello {greeting},\n\n{D("inviterName")} invited you to join {D("orgName")} on Agora as {D("roles")}.\n\nAccept the invitation: {link}\n\nThe invitation expires on {expires}.\n",
+                    $"<p>Hello {WebUtility.HtmlEncode(greeting)},</p><p>{H("inviterName")} invited you to join <b>{H("orgName")}</b> on Agora as {H("roles")}.</p>" +
+                    $"<p><a href=\"{WebUtility.HtmlEncode(link)}\">Accept the invitation</a></p><p>The invitation expires on {WebUtility.HtmlEncode(expires)}.</p>");
+            }
+
+            case NotificationKind.InvitationExpired:
+                return new EmailMessage(
+                    n.To,
+                    n.ToName,
+                    $"Your invitation of {D("inviteeEmail")} to {D("orgName")} expired",
+                    $"Hello {greeting},\n\nThe invitation you sent to {D("inviteeEmail")} to join {D("orgName")} expired unanswered. You can invite them again from the organization's members page.\n",
+                    $"<p>Hello {WebUtility.HtmlEncode(greeting)},</p><p>The invitation you sent to {H("inviteeEmail")} to join <b>{H("orgName")}</b> expired unanswered. You can invite them again from the organization's members page.</p>");
+
+            default:
+                throw new ArgumentOutOfRangeException(nameof(n), n.Kind, "Unknown notification kind.");
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Notification {NotificationId} was sent before; skipped")]
+    private static partial void LogDuplicate(ILogger logger, string notificationId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Sent {Kind} notification {NotificationId}")]
+    private static partial void LogSent(ILogger logger, NotificationKind kind, string notificationId);
+}

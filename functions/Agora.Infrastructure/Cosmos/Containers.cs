@@ -1,0 +1,23 @@
+namespace Agora.Infrastructure.Cosmos;
+
+/// <summary>The Cosmos DB containers. Every one is partitioned on <c>/pk</c>; what the key holds, and its limit, is in
+/// docs/architecture.md. Bicep (infra/) creates them in Azure; <see cref="AgoraResources"/> creates them locally.</summary>
+public static class Containers
+{
+    /// <summary>pk = organization id: the organization (members, invitations, outbox), its customer accounts when it is a
+    /// supplier, and the copies of its supplier accounts when it is a buyer.</summary>
+    public const string Organizations = "organizations";
+
+    /// <summary>pk = user id (the identity provider's subject): the user's profile and memberships copy.</summary>
+    public const string Users = "users";
+
+    /// <summary>pk = UTC day (yyyy-MM-dd): what falls due that day, for nightly timers.</summary>
+    public const string Due = "due";
+
+    /// <summary>pk = id: stored responses of requests sent with an Idempotency-Key, and delivered notifications; both expire (ttl).</summary>
+    public const string Requests = "requests";
+
+    public static readonly IReadOnlyList<string> All = [Organizations, Users, Due, Requests];
+
+    public const string PartitionKeyPath = "/pk";
+}

@@ -1,0 +1,115 @@
+using System.Net;
+using Agora.Core.Common;
+using Microsoft.Azure.Cosmos;
+
+namespace Agora.Infrastructure.Cosmos;
+
+/// <summary>The operations every store uses, in the forms both Azure Cosmos DB and the local emulator support
+/// (DESIGN.md section 2): point reads and writes with ETags, and queries that name their partition twice.</summary>
+public sealed class CosmosContainers(CosmosClient client, Microsoft.Extensions.Options.IOptions<CosmosOptions> options)
+{
+    public Container Get(string name) => client.GetContainer(options.Value.Database, name);
+
+    public static async Task<Document<T>?> ReadAsync<T>(Container container, string id, string pk, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await container.ReadItemAsync<Document<T>>(id, new PartitionKey(pk), cancellationToken: cancellationToken).ConfigureAwait(false)).Resource;
+        }
+        catch (CosmosException e) when (e.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Creates the item; <paramref name="conflict"/> says what a 409 means to the client.</summary>
+    public static async Task<string> CreateAsync<T>(Container container, Document<T> document, string conflict, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var response = await container.CreateItemAsync(document, new PartitionKey(document.Pk), NoContent, cancellationToken).ConfigureAwait(false);
+            return response.ETag;
+        }
+        catch (CosmosException e) when (e.StatusCode == HttpStatusCode.Conflict)
+        {
+            throw DomainException.Conflict(conflict);
+        }
+    }
+
+    /// <summary>Replaces the item if it is still at <paramref name="ifMatch"/> (any version when null).</summary>
+    public static async Task<string> ReplaceAsync<T>(Container container, Document<T> document, string? ifMatch, string what, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var response = await container.ReplaceItemAsync(document, document.Id, new PartitionKey(document.Pk),
+                new ItemRequestOptions { IfMatchEtag = ifMatch, EnableContentResponseOnWrite = false }, cancellationToken).ConfigureAwait(false);
+            return response.ETag;
+        }
+        catch (CosmosException e) when (e.StatusCode == HttpStatusCode.PreconditionFailed)
+        {
+            throw DomainException.PreconditionFailed(what);
+        }
+        catch (CosmosException e) when (e.StatusCode == HttpStatusCode.NotFound)
+        {
+            throw DomainException.NotFound(what, document.Id);
+        }
+    }
+
+    public static async Task<string> UpsertAsync<T>(Container container, Document<T> document, CancellationToken cancellationToken)
+    {
+        var response = await container.UpsertItemAsync(document, new PartitionKey(document.Pk), NoContent, cancellationToken).ConfigureAwait(false);
+        return response.ETag;
+    }
+
+    public static async Task DeleteAsync(Container container, string id, string pk, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await container.DeleteItemAsync<object>(id, new PartitionKey(pk), NoContent, cancellationToken).ConfigureAwait(false);
+        }
+        catch (CosmosException e) when (e.StatusCode == HttpStatusCode.NotFound)
+        {
+            // Already gone: deleting is idempotent.
+        }
+    }
+
+    /// <summary>Runs a query within one partition. The query text must also filter on <c>c.pk = @pk</c>: the emulator needs
+    /// the key in the WHERE clause as well as in the options.</summary>
+    public static async Task<IReadOnlyList<Document<T>>> QueryAsync<T>(Container container, string pk, QueryDefinition query, CancellationToken cancellationToken)
+    {
+        var results = new List<Document<T>>();
+        using var iterator = container.GetItemQueryIterator<Document<T>>(query.WithParameter("@pk", pk), requestOptions: new QueryRequestOptions
+        {
+            PartitionKey = new PartitionKey(pk),
+            EnableOptimisticDirectExecution = true,
+        });
+        while (iterator.HasMoreResults)
+        {
+            results.AddRange(await iterator.ReadNextAsync(cancellationToken).ConfigureAwait(false));
+        }
+
+        return results;
+    }
+
+    /// <summary>One keyset page: <paramref name="limit"/> items after <paramref name="after"/> in sortKey order.</summary>
+    public static async Task<Page<T>> PageAsync<T>(Container container, string pk, string type, string? after, int limit, string? extraFilter, IReadOnlyDictionary<string, object>? parameters, CancellationToken cancellationToken)
+    {
+        var text = $"SELECT TOP @take * FROM c WHERE c.pk = @pk AND c.type = @type{(after is null ? string.Empty : " AND c.sortKey > @after")}{(extraFilter is null ? string.Empty : " AND " + extraFilter)} ORDER BY c.sortKey";
+        var query = new QueryDefinition(text).WithParameter("@take", limit + 1).WithParameter("@type", type);
+        if (after is not null)
+        {
+            query = query.WithParameter("@after", after);
+        }
+
+        foreach (var (name, value) in parameters ?? new Dictionary<string, object>())
+        {
+            query = query.WithParameter(name, value);
+        }
+
+        var items = await QueryAsync<T>(container, pk, query, cancellationToken).ConfigureAwait(false);
+        var page = items.Take(limit).ToArray();
+        return new Page<T>(page.Select(d => d.Data).ToArray(), items.Count > limit ? Cursor.Encode(page[^1].SortKey) : null);
+    }
+
+    private static readonly ItemRequestOptions NoContent = new() { EnableContentResponseOnWrite = false };
+}

@@ -1,0 +1,46 @@
+using Agora.Core.Accounts;
+
+namespace Agora.Infrastructure.Cosmos;
+
+public sealed class CosmosUserProfileStore(CosmosContainers cosmos) : IUserProfileStore
+{
+    private const string Type = "user";
+
+    public async Task<UserProfile?> FindAsync(string userId, CancellationToken cancellationToken) =>
+        (await CosmosContainers.ReadAsync<UserProfile>(cosmos.Get(Containers.Users), userId, userId, cancellationToken).ConfigureAwait(false))?.Data;
+
+    public async Task SetMembershipAsync(string userId, string? email, string? name, string orgId, UserMembership? membership, CancellationToken cancellationToken)
+    {
+        var container = cosmos.Get(Containers.Users);
+        for (var attempt = 1; ; attempt++)
+        {
+            var current = await CosmosContainers.ReadAsync<UserProfile>(container, userId, userId, cancellationToken).ConfigureAwait(false);
+            var profile = current?.Data ?? new UserProfile(userId, email, name, []);
+            var memberships = profile.Memberships.Where(m => m.OrgId != orgId);
+            var updated = profile with
+            {
+                Email = profile.Email ?? email,
+                Name = profile.Name ?? name,
+                Memberships = (membership is null ? memberships : memberships.Append(membership)).OrderBy(m => m.OrgId, StringComparer.Ordinal).ToArray(),
+            };
+            var document = new Document<UserProfile> { Id = userId, Pk = userId, Type = Type, Data = updated };
+            try
+            {
+                if (current is null)
+                {
+                    await CosmosContainers.CreateAsync(container, document, "User profile", cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    await CosmosContainers.ReplaceAsync(container, document, current.ETag, "User profile", cancellationToken).ConfigureAwait(false);
+                }
+
+                return;
+            }
+            catch (Core.Common.DomainException e) when (attempt < 5 && e.Kind is Core.Common.FailureKind.Conflict or Core.Common.FailureKind.PreconditionFailed)
+            {
+                // Two memberships of the same person changed at once: merge again on the newer version.
+            }
+        }
+    }
+}

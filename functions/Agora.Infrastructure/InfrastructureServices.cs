@@ -1,0 +1,76 @@
+using Agora.Core.Accounts;
+using Agora.Core.Imports;
+using Agora.Core.Notifications;
+using Agora.Infrastructure.Cosmos;
+using Agora.Infrastructure.Email;
+using Agora.Infrastructure.Identity;
+using Agora.Infrastructure.Storage;
+using Azure.Core;
+using Azure.Identity;
+using Microsoft.Azure.Cosmos;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Agora.Infrastructure;
+
+public static class InfrastructureServices
+{
+    /// <summary>The adapters behind the Core ports. Called only from the application's one DI entry point.</summary>
+    public static IServiceCollection AddAgoraInfrastructure(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<TokenCredential>(_ => new DefaultAzureCredential());
+
+        services.AddOptions<CosmosOptions>().Bind(configuration.GetSection(CosmosOptions.Section));
+        services.AddOptions<AuthOptions>().Bind(configuration.GetSection(AuthOptions.Section));
+        services.AddOptions<SendGridOptions>().Bind(configuration.GetSection(SendGridOptions.Section));
+
+        services.AddSingleton<CosmosRequestMeter>();
+        services.AddSingleton(CreateCosmosClient);
+        services.AddSingleton<CosmosContainers>();
+        services.AddSingleton<IOrganizationStore, CosmosOrganizationStore>();
+        services.AddSingleton<IUserProfileStore, CosmosUserProfileStore>();
+        services.AddSingleton<ICustomerAccountStore, CosmosCustomerAccountStore>();
+        services.AddSingleton<IDueIndex, CosmosDueIndex>();
+        services.AddSingleton<IDeliveryLog, CosmosDeliveryLog>();
+        services.AddSingleton<CosmosIdempotencyStore>();
+
+        services.AddSingleton<StorageClients>();
+        services.AddSingleton<INotificationQueue, StorageNotificationQueue>();
+        services.AddSingleton<IImportReportStore, BlobImportReportStore>();
+        services.AddHttpClient<IEmailSender, SendGridEmailSender>();
+
+        services.AddSingleton<JwtAuthenticator>();
+        services.AddSingleton<AgoraResources>();
+        services.AddSingleton<DependencyHealth>();
+        return services;
+    }
+
+    private static CosmosClient CreateCosmosClient(IServiceProvider services)
+    {
+        var options = services.GetRequiredService<IOptions<CosmosOptions>>().Value;
+        if (string.IsNullOrWhiteSpace(options.Endpoint))
+        {
+            throw new InvalidOperationException("Set CosmosDb__Endpoint.");
+        }
+
+        var clientOptions = new CosmosClientOptions
+        {
+            ApplicationName = "agora",
+            UseSystemTextJsonSerializerWithOptions = new System.Text.Json.JsonSerializerOptions(Core.Common.Json.Options),
+            CustomHandlers = { services.GetRequiredService<CosmosRequestMeter>().CreateHandler() },
+        };
+        if (options.Emulator)
+        {
+            // The local emulator speaks the gateway protocol over http on one endpoint (DESIGN.md section 2).
+            clientOptions.ConnectionMode = ConnectionMode.Gateway;
+            clientOptions.LimitToEndpoint = true;
+        }
+
+        return string.IsNullOrEmpty(options.Key)
+            ? new CosmosClient(options.Endpoint, services.GetRequiredService<TokenCredential>(), clientOptions)
+            : new CosmosClient(options.Endpoint, options.Key, clientOptions);
+    }
+}
