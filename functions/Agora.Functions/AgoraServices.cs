@@ -1,0 +1,37 @@
+using Agora.Core.Accounts;
+using Agora.Core.Notifications;
+using Agora.Functions.Http;
+using Agora.Functions.OpenApi;
+using Agora.Infrastructure;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Agora.Functions;
+
+public static class AgoraServices
+{
+    /// <summary>The application's one DI entry point, called by Program.cs under the Functions host and by the local runtime.</summary>
+    public static IHostApplicationBuilder AddAgoraServices(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        var configuration = builder.Configuration;
+        services.AddAgoraInfrastructure(configuration);
+
+        // Core use cases.
+        services.AddSingleton<AccessControl>();
+        services.AddSingleton<OutboxDispatcher>();
+        services.AddSingleton<OrganizationService>();
+        services.AddSingleton<CustomerAccountService>();
+        services.AddSingleton<CustomerAccountImport>();
+        services.AddSingleton<NotificationSender>();
+        services.AddSingleton(configuration.GetSection("Notifications").Get<NotificationOptions>() ?? new NotificationOptions());
+
+        // The HTTP edge.
+        services.AddOptions<HttpOptions>().Bind(configuration.GetSection(HttpOptions.Section));
+        services.AddSingleton<IdempotentRequests>();
+        services.AddSingleton<HttpPipeline>();
+        services.AddSingleton<OpenApiDocument>();
+        return builder;
+    }
+}

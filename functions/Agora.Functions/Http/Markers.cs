@@ -1,0 +1,34 @@
+namespace Agora.Functions.Http;
+
+/// <summary>A POST that clients may retry with an <c>Idempotency-Key</c> header: the first response is stored for 24 hours
+/// and replayed to retries with the same key and body.</summary>
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class IdempotentAttribute : Attribute;
+
+/// <summary>Describes an HTTP function in the OpenAPI document.</summary>
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class ApiOperationAttribute(string tag, string summary) : Attribute
+{
+    public string Tag { get; } = tag;
+
+    public string Summary { get; } = summary;
+
+    public string? Description { get; init; }
+
+    /// <summary>The JSON body the operation reads, if any.</summary>
+    public Type? Request { get; init; }
+
+    /// <summary>The JSON body of the success response, if any.</summary>
+    public Type? Response { get; init; }
+
+    public int Status { get; init; } = 200;
+
+    /// <summary>The operation needs If-Match (412 when stale, 428 when missing).</summary>
+    public bool IfMatch { get; init; }
+
+    /// <summary>The operation answers 403 for members without the role.</summary>
+    public bool RoleRestricted { get; init; } = true;
+
+    /// <summary>Query parameters, as "name: description".</summary>
+    public string[] Query { get; init; } = [];
+}

@@ -1,0 +1,86 @@
+using System.Text.Json;
+using Agora.Core.Common;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Agora.Functions.Http;
+
+/// <summary>What function methods read from a request: the caller, a JSON body, query values and preconditions.</summary>
+public static class RequestReader
+{
+    /// <summary>The caller authenticated by <see cref="HttpPipeline"/>; every function not marked anonymous has one.</summary>
+    public static Caller Caller(this HttpRequest request) =>
+        request.HttpContext.Features.Get<Caller>() ?? throw new InvalidOperationException("No authenticated caller: is the function marked [AllowAnonymous] by mistake?");
+
+    /// <summary>Reads the body as JSON of type <typeparamref name="T"/>: 415 if it is not JSON, 413 past the size limit,
+    /// 400 with the JSON path of the first error if it does not parse.</summary>
+    public static async Task<T> ReadJsonAsync<T>(this HttpRequest request, CancellationToken cancellationToken)
+        where T : class
+    {
+        if (request.ContentType is not { } contentType || !IsJson(contentType))
+        {
+            throw new RequestRejectedException(StatusCodes.Status415UnsupportedMediaType, "The body must be JSON: send 'Content-Type: application/json'.", null);
+        }
+
+        var limit = request.HttpContext.RequestServices.GetRequiredService<IOptions<HttpOptions>>().Value.MaxRequestBodyBytes;
+        if (request.ContentLength > limit)
+        {
+            throw TooLarge(limit);
+        }
+
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+        {
+            if (buffer.Length + read > limit)
+            {
+                throw TooLarge(limit);
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        if (buffer.Length == 0)
+        {
+            throw new RequestRejectedException(StatusCodes.Status400BadRequest, "The request has no body; a JSON object is expected.", null);
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize<T>(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), Json.Options)
+                ?? throw new RequestRejectedException(StatusCodes.Status400BadRequest, "The body is 'null'; a JSON object is expected.", null);
+        }
+        catch (JsonException e)
+        {
+            var field = string.IsNullOrEmpty(e.Path) || e.Path == "$" ? "$" : e.Path.TrimStart('$', '.');
+            var reason = e.Message.Split(" Path:", 2)[0].Split(". LineNumber", 2)[0];
+            throw new RequestRejectedException(
+                StatusCodes.Status400BadRequest,
+                "The body is not valid JSON for this operation.",
+                new Dictionary<string, string[]> { [field] = [$"{reason} (line {e.LineNumber + 1}, position {e.BytePositionInLine + 1})."] });
+        }
+    }
+
+    /// <summary>The If-Match header, or null when absent.</summary>
+    public static string? IfMatch(this HttpRequest request) => request.Headers.IfMatch.ToString() is { Length: > 0 } value ? value : null;
+
+    public static string? Query(this HttpRequest request, string name) => request.Query[name].ToString() is { Length: > 0 } value ? value : null;
+
+    /// <summary>An optional whole-number query value; 400 naming the parameter when it is not one.</summary>
+    public static int? QueryInt(this HttpRequest request, string name) =>
+        request.Query(name) is not { } text ? null
+        : int.TryParse(text, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var value) ? value
+        : throw DomainException.Invalid(name, "must be a whole number.");
+
+    private static bool IsJson(string contentType)
+    {
+        var mediaType = contentType.Split(';', 2)[0].Trim();
+        return mediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)
+            || (mediaType.StartsWith("application/", StringComparison.OrdinalIgnoreCase) && mediaType.EndsWith("+json", StringComparison.OrdinalIgnoreCase));
+    }
+
+    private static RequestRejectedException TooLarge(long limit) =>
+        new(StatusCodes.Status413PayloadTooLarge, $"The body is larger than {limit} bytes.", null);
+}

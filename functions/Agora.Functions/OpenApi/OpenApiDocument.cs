@@ -1,0 +1,212 @@
+using System.Reflection;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Schema;
+using System.Text.RegularExpressions;
+using Agora.Core.Common;
+using Agora.Functions.Http;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+
+namespace Agora.Functions.OpenApi;
+
+/// <summary>The OpenAPI 3.1 document of the HTTP API, built once from the function methods themselves: routes and
+/// methods from their [HttpTrigger] attributes, descriptions from [ApiOperation], schemas from the request and
+/// response types (System.Text.Json's schema exporter, in the API's own JSON shape). Nothing is written twice, so the
+/// document cannot list a route that does not exist.</summary>
+public sealed partial class OpenApiDocument
+{
+    private readonly Lazy<string> _json = new(Build);
+
+    public string Json => _json.Value;
+
+    private static string Build()
+    {
+        var schemas = new JsonObject { ["Problem"] = ProblemSchema() };
+        var paths = new JsonObject();
+        var prefix = RoutePrefix();
+        foreach (var (method, trigger, function) in HttpFunctions().OrderBy(f => f.Trigger.Route, StringComparer.Ordinal))
+        {
+            var path = "/" + string.Join('/', new[] { prefix, RouteParameter().Replace(trigger.Route ?? function.Name, "{$1}") }.Where(p => p.Length > 0));
+            var item = paths[path] as JsonObject ?? new JsonObject();
+            paths[path] = item;
+            foreach (var verb in trigger.Methods ?? ["get"])
+            {
+                item[verb.ToLowerInvariant()] = Operation(method, trigger, function, schemas);
+            }
+        }
+
+        var document = new JsonObject
+        {
+            ["openapi"] = "3.1.0",
+            ["info"] = new JsonObject
+            {
+                ["title"] = "Agora API",
+                ["version"] = "1.0.0",
+                ["description"] = "B2B sales backend: organizations, customer accounts, catalogs, pricing and orders. Errors are RFC 9457 problem details; " +
+                    "updates take If-Match with the ETag of the version read; POSTs that create take an Idempotency-Key.",
+            },
+            ["paths"] = paths,
+            ["components"] = new JsonObject
+            {
+                ["schemas"] = schemas,
+                ["securitySchemes"] = new JsonObject
+                {
+                    ["bearer"] = new JsonObject { ["type"] = "http", ["scheme"] = "bearer", ["bearerFormat"] = "JWT" },
+                },
+            },
+            ["security"] = new JsonArray(new JsonObject { ["bearer"] = new JsonArray() }),
+        };
+        return document.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+    }
+
+    private static IEnumerable<(MethodInfo Method, HttpTriggerAttribute Trigger, FunctionAttribute Function)> HttpFunctions() =>
+        from type in typeof(OpenApiDocument).Assembly.GetTypes()
+        from method in type.GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.Static)
+        let function = method.GetCustomAttribute<FunctionAttribute>()
+        let trigger = method.GetParameters().Select(p => p.GetCustomAttribute<HttpTriggerAttribute>()).FirstOrDefault(t => t is not null)
+        where function is not null && trigger is not null
+        select (method, trigger, function);
+
+    private static JsonObject Operation(MethodInfo method, HttpTriggerAttribute trigger, FunctionAttribute function, JsonObject schemas)
+    {
+        var api = method.GetCustomAttribute<ApiOperationAttribute>() ?? new ApiOperationAttribute("Other", function.Name);
+        var anonymous = method.GetCustomAttribute<AllowAnonymousAttribute>() is not null;
+        var parameters = new JsonArray();
+        foreach (Match match in RouteParameter().Matches(trigger.Route ?? string.Empty))
+        {
+            parameters.Add(new JsonObject { ["name"] = match.Groups[1].Value, ["in"] = "path", ["required"] = true, ["schema"] = new JsonObject { ["type"] = "string" } });
+        }
+
+        foreach (var query in api.Query)
+        {
+            var (name, description) = (query.Split(':', 2)[0].Trim(), query.Split(':', 2).ElementAtOrDefault(1)?.Trim() ?? string.Empty);
+            parameters.Add(new JsonObject { ["name"] = name, ["in"] = "query", ["required"] = false, ["description"] = description, ["schema"] = new JsonObject { ["type"] = name == "limit" ? "integer" : "string" } });
+        }
+
+        if (api.IfMatch)
+        {
+            parameters.Add(Header("If-Match", "The ETag of the version this update changes.", required: true));
+        }
+
+        if (method.GetCustomAttribute<IdempotentAttribute>() is not null)
+        {
+            parameters.Add(Header("Idempotency-Key", "Any unique string; a retry with the same key and body gets the first response (kept 24 hours).", required: false));
+        }
+
+        var responses = new JsonObject
+        {
+            [api.Status.ToString(System.Globalization.CultureInfo.InvariantCulture)] = api.Response is null
+                ? new JsonObject { ["description"] = "Success." }
+                : new JsonObject { ["description"] = "Success.", ["content"] = Content("application/json", Reference(api.Response, schemas)) },
+        };
+        var errors = new List<(int, string)>();
+        if (api.Request is not null)
+        {
+            errors.AddRange([(400, "The body or a field is not valid (errors lists each field)."), (413, "The body is too large."), (415, "The body is not JSON.")]);
+        }
+
+        if (!anonymous)
+        {
+            errors.AddRange([(401, "No valid bearer token."), (404, "Not found, or not in an organization the caller belongs to.")]);
+            if (api.RoleRestricted)
+            {
+                errors.Add((403, "The caller lacks the role."));
+            }
+        }
+
+        if (method.GetCustomAttribute<IdempotentAttribute>() is not null || trigger.Methods?.Contains("post", StringComparer.OrdinalIgnoreCase) == true)
+        {
+            errors.AddRange([(409, "Conflicts with the current state."), (422, "Breaks a business rule.")]);
+        }
+
+        if (api.IfMatch)
+        {
+            errors.AddRange([(412, "The resource changed since it was read."), (428, "If-Match is missing.")]);
+        }
+
+        foreach (var (status, description) in errors.DistinctBy(e => e.Item1).OrderBy(e => e.Item1))
+        {
+            responses[status.ToString(System.Globalization.CultureInfo.InvariantCulture)] = new JsonObject
+            {
+                ["description"] = description,
+                ["content"] = Content(Problems.ContentType, new JsonObject { ["$ref"] = "#/components/schemas/Problem" }),
+            };
+        }
+
+        var operation = new JsonObject
+        {
+            ["operationId"] = function.Name,
+            ["tags"] = new JsonArray(api.Tag),
+            ["summary"] = api.Summary,
+        };
+        if (api.Description is not null)
+        {
+            operation["description"] = api.Description;
+        }
+
+        if (parameters.Count > 0)
+        {
+            operation["parameters"] = parameters;
+        }
+
+        if (api.Request is not null)
+        {
+            operation["requestBody"] = new JsonObject { ["required"] = true, ["content"] = Content("application/json", Reference(api.Request, schemas)) };
+        }
+
+        operation["responses"] = responses;
+        if (anonymous)
+        {
+            operation["security"] = new JsonArray();
+        }
+
+        return operation;
+    }
+
+    private static JsonObject Header(string name, string description, bool required) =>
+        new() { ["name"] = name, ["in"] = "header", ["required"] = required, ["description"] = description, ["schema"] = new JsonObject { ["type"] = "string" } };
+
+    private static JsonObject Content(string mediaType, JsonObject schema) => new() { [mediaType] = new JsonObject { ["schema"] = schema } };
+
+    private static JsonObject Reference(Type type, JsonObject schemas)
+    {
+        var name = SchemaName(type);
+        if (!schemas.ContainsKey(name))
+        {
+            schemas[name] = JsonSerializerOptionsSchema(type);
+        }
+
+        return new JsonObject { ["$ref"] = $"#/components/schemas/{name}" };
+    }
+
+    private static JsonNode JsonSerializerOptionsSchema(Type type) =>
+        Core.Common.Json.Options.GetJsonSchemaAsNode(type, new JsonSchemaExporterOptions { TreatNullObliviousAsNonNullable = true });
+
+    private static string SchemaName(Type type)
+    {
+        var element = type.IsGenericType && typeof(System.Collections.IEnumerable).IsAssignableFrom(type) ? type.GetGenericArguments()[0] : null;
+        return element is not null ? element.Name + "List" : type.Name;
+    }
+
+    private static JsonObject ProblemSchema() => (JsonObject)Core.Common.Json.Options.GetJsonSchemaAsNode(typeof(ValidationProblemDetails), new JsonSchemaExporterOptions { TreatNullObliviousAsNonNullable = true });
+
+    private static string RoutePrefix()
+    {
+        var hostJson = Path.Combine(AppContext.BaseDirectory, "host.json");
+        if (!File.Exists(hostJson))
+        {
+            return "api";
+        }
+
+        using var host = JsonDocument.Parse(File.ReadAllText(hostJson));
+        return host.RootElement.TryGetProperty("extensions", out var extensions) && extensions.TryGetProperty("http", out var http) && http.TryGetProperty("routePrefix", out var prefix)
+            ? prefix.GetString()!.Trim('/')
+            : "api";
+    }
+
+    /// <summary>A route parameter with its optional constraint: {id}, {id:int}, {id?}.</summary>
+    [GeneratedRegex(@"\{\*?([A-Za-z0-9_]+)(?::[^}]*)?\??\}")]
+    private static partial Regex RouteParameter();
+}
