@@ -65,11 +65,19 @@ public sealed class CustomerAccountImport(IOrganizationStore organizations, Cust
             return await SaveAsync(Report(ImportStatus.Failed), cancellationToken).ConfigureAwait(false);
         }
 
+        // The physical line a record starts on: the header is line 1, and quoted fields may span lines.
+        long line = 1, linesInPreviousRecord = 1;
         while (await csv.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
             read++;
+            line += linesInPreviousRecord;
+            linesInPreviousRecord = 1;
+            for (var i = 0; i < csv.RowFieldCount; i++)
+            {
+                linesInPreviousRecord += csv.GetString(i).AsSpan().Count('\n');
+            }
+
             string? Get(string field) => ordinals.TryGetValue(field, out var i) && i < csv.RowFieldCount && csv.GetString(i) is { Length: > 0 } s ? s.Trim() : null;
-            var line = csv.RowNumber;
             try
             {
                 var input = new CustomerAccountInput(
