@@ -1,0 +1,248 @@
+using System.Diagnostics;
+using System.Reflection;
+
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Agora.LocalHost.Runtime;
+
+/// <summary>A function ready to run: its descriptor, how each argument is produced, how its class is created.</summary>
+internal sealed class FunctionRegistration
+{
+    private readonly ObjectFactory? _factory;
+
+    public FunctionRegistration(FunctionDescriptor descriptor, ArgumentSource[] arguments)
+    {
+        Descriptor = descriptor;
+        Arguments = arguments;
+        _factory = descriptor.Method.IsStatic ? null : ActivatorUtilities.CreateFactory(descriptor.Method.DeclaringType!, Type.EmptyTypes);
+    }
+
+    public FunctionDescriptor Descriptor { get; }
+
+    public ArgumentSource[] Arguments { get; }
+
+    public object? CreateInstance(IServiceProvider services) => _factory?.Invoke(services, null);
+}
+
+/// <summary>Runs one invocation the way the worker does: a new DI scope, the filter chain (first registered outermost),
+/// a logging scope with the function name and invocation id, then the method with its bound arguments.</summary>
+internal sealed partial class FunctionExecutor(IServiceProvider services, ILoggerFactory loggerFactory, InvocationTracker tracker)
+{
+    /// <param name="onResult">Runs inside the invocation's scope after the filter chain (HTTP writes its response here).</param>
+    public async Task<object?> ExecuteAsync(FunctionRegistration function, InvocationInput input, string reason,
+        Func<FunctionInvocationContext, object?, Task>? onResult = null)
+    {
+        using var tracked = tracker.Begin();
+        var descriptor = function.Descriptor;
+        var logger = loggerFactory.CreateLogger($"Function.{descriptor.Name}");
+        var invocationId = Guid.NewGuid().ToString();
+        using var logScope = logger.BeginScope(new Dictionary<string, object>
+        {
+            ["FunctionName"] = descriptor.Name,
+            ["InvocationId"] = invocationId,
+        });
+
+        await using var scope = services.CreateAsyncScope();
+        var context = new FunctionInvocationContext
+        {
+            FunctionName = descriptor.Name,
+            EntryPoint = descriptor.EntryPoint,
+            TriggerType = descriptor.TriggerType,
+            Method = descriptor.Method,
+            HttpContext = input.HttpContext,
+            InstanceServices = scope.ServiceProvider,
+            InvocationId = invocationId,
+            BindingData = input.BindingData,
+            CancellationToken = input.CancellationToken,
+        };
+
+        Func<Task<object?>> next = () => InvokeMethodAsync(function, input, scope.ServiceProvider);
+        var filters = scope.ServiceProvider.GetServices<IFunctionInvocationFilter>().ToArray();
+        for (var i = filters.Length - 1; i >= 0; i--)
+        {
+            var filter = filters[i];
+            var inner = next;
+            next = () => filter.InvokeAsync(context, inner);
+        }
+
+        Log.Executing(logger, descriptor.Name, reason, invocationId);
+        var stopwatch = Stopwatch.StartNew();
+        try
+        {
+            var result = await next().ConfigureAwait(false);
+            if (onResult is not null)
+            {
+                await onResult(context, result).ConfigureAwait(false);
+            }
+
+            Log.Succeeded(logger, descriptor.Name, invocationId, stopwatch.ElapsedMilliseconds);
+            return result;
+        }
+        catch (Exception e)
+        {
+            Log.Failed(logger, descriptor.Name, invocationId, stopwatch.ElapsedMilliseconds, e);
+            throw;
+        }
+    }
+
+    private static async Task<object?> InvokeMethodAsync(FunctionRegistration function, InvocationInput input, IServiceProvider services)
+    {
+        // Arguments are bound inside the filter chain, as worker middleware sees binding failures too.
+        var arguments = new object?[function.Arguments.Length];
+        for (var i = 0; i < arguments.Length; i++)
+        {
+            arguments[i] = await function.Arguments[i](input).ConfigureAwait(false);
+        }
+
+        var instance = function.CreateInstance(services);
+        try
+        {
+            var returned = function.Descriptor.Method.Invoke(instance, BindingFlags.DoNotWrapExceptions, binder: null, arguments, culture: null);
+            return await AwaitResultAsync(returned).ConfigureAwait(false);
+        }
+        finally
+        {
+            foreach (var argument in arguments)
+            {
+                if (argument is Stream stream)
+                {
+                    await stream.DisposeAsync().ConfigureAwait(false);
+                }
+            }
+
+            if (instance is IAsyncDisposable asyncDisposable)
+            {
+                await asyncDisposable.DisposeAsync().ConfigureAwait(false);
+            }
+            else if (instance is IDisposable disposable)
+            {
+                disposable.Dispose();
+            }
+        }
+    }
+
+    /// <summary>Unwraps Task, Task&lt;T&gt;, ValueTask and ValueTask&lt;T&gt; to the value the function produced.</summary>
+    private static async Task<object?> AwaitResultAsync(object? returned)
+    {
+        switch (returned)
+        {
+            case null:
+                return null;
+            case ValueTask valueTask:
+                await valueTask.ConfigureAwait(false);
+                return null;
+            case Task task:
+                await task.ConfigureAwait(false);
+                var type = task.GetType();
+                // Task<VoidTaskResult> (an async Task method) has a Result that is not the function's.
+                return type.IsGenericType && type.GenericTypeArguments[0].Name != "VoidTaskResult"
+                    ? type.GetProperty(nameof(Task<object>.Result))!.GetValue(task)
+                    : null;
+            default:
+                var returnedType = returned.GetType();
+                if (returnedType.IsGenericType && returnedType.GetGenericTypeDefinition() == typeof(ValueTask<>))
+                {
+                    var asTask = (Task)returnedType.GetMethod(nameof(ValueTask<object>.AsTask))!.Invoke(returned, null)!;
+                    return await AwaitResultAsync(asTask).ConfigureAwait(false);
+                }
+
+                return returned;
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Information, "Executing 'Functions.{FunctionName}' (Reason='{Reason}', Id={InvocationId})")]
+        public static partial void Executing(ILogger logger, string functionName, string reason, string invocationId);
+
+        [LoggerMessage(2, LogLevel.Information, "Executed 'Functions.{FunctionName}' (Succeeded, Id={InvocationId}, Duration={DurationMs}ms)")]
+        public static partial void Succeeded(ILogger logger, string functionName, string invocationId, long durationMs);
+
+        [LoggerMessage(4, LogLevel.Error, "Executed 'Functions.{FunctionName}' (Failed, Id={InvocationId}, Duration={DurationMs}ms)")]
+        public static partial void Failed(ILogger logger, string functionName, string invocationId, long durationMs, Exception exception);
+    }
+}
+
+/// <summary>Counts invocations (and other background work) in flight, so that a graceful stop can wait for them.</summary>
+internal sealed partial class InvocationTracker
+{
+    private readonly Lock _lock = new();
+    private int _count;
+    private TaskCompletionSource _idle = CompletedSource();
+
+    public IDisposable Begin()
+    {
+        lock (_lock)
+        {
+            if (_count++ == 0)
+            {
+                _idle = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            }
+        }
+
+        return new Release(this);
+    }
+
+    /// <summary>Runs work in the background but keeps it counted (admin invocations, webhook notifications).</summary>
+    public void Run(Func<Task> work, ILogger logger)
+    {
+        var tracked = Begin();
+        _ = Task.Run(async () =>
+        {
+            using (tracked)
+            {
+                try
+                {
+                    await work().ConfigureAwait(false);
+                }
+                catch (Exception e)
+                {
+                    LogBackgroundFailure(logger, e);
+                }
+            }
+        });
+    }
+
+    public Task WaitForIdleAsync(CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            return _idle.Task.WaitAsync(cancellationToken);
+        }
+    }
+
+    private void End()
+    {
+        lock (_lock)
+        {
+            if (--_count == 0)
+            {
+                _idle.TrySetResult();
+            }
+        }
+    }
+
+    private static TaskCompletionSource CompletedSource()
+    {
+        var source = new TaskCompletionSource();
+        source.SetResult();
+        return source;
+    }
+
+    [LoggerMessage(3, LogLevel.Error, "A background invocation failed.")]
+    private static partial void LogBackgroundFailure(ILogger logger, Exception exception);
+
+    private sealed class Release(InvocationTracker tracker) : IDisposable
+    {
+        private int _released;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _released, 1) == 0)
+            {
+                tracker.End();
+            }
+        }
+    }
+}
