@@ -103,23 +103,41 @@ internal sealed partial class TimerTriggerHost : ITriggerListener
 
             while (!cancellationToken.IsCancellationRequested)
             {
-                var delay = _status.Next - Now();
-                if (delay > TimeSpan.Zero)
-                {
-                    // Timers cannot wait much beyond 49 days; wait in steps and look again.
-                    await Task.Delay(delay < MaxWait ? delay : MaxWait, _clock, cancellationToken).ConfigureAwait(false);
-                    if (_status.Next > Now())
-                    {
-                        continue;
-                    }
-                }
-
+                await WaitUntilAsync(_status.Next, cancellationToken).ConfigureAwait(false);
                 await InvokeAsync(isPastDue: false, runOnStartup: false, "Timer fired at its scheduled time.", cancellationToken).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             // Stopping.
+        }
+    }
+
+    /// <summary>Waits on the TimeProvider until <paramref name="due"/>. A relative delay registered after the clock moved
+    /// would fire late, so when the clock moves while the wait is being set up (a test advancing a fake clock), the wait
+    /// is set up again. Long waits go in steps: timers cannot wait much beyond 49 days.</summary>
+    private async Task WaitUntilAsync(DateTimeOffset due, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var before = _clock.GetUtcNow();
+            var delay = due - before;
+            if (delay <= TimeSpan.Zero)
+            {
+                return;
+            }
+
+            using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var delayed = Task.Delay(delay < MaxWait ? delay : MaxWait, _clock, wait.Token);
+            if (_clock.GetUtcNow() - before > TimeSpan.FromMilliseconds(1))
+            {
+                await wait.CancelAsync().ConfigureAwait(false);
+                await delayed.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                cancellationToken.ThrowIfCancellationRequested();
+                continue;
+            }
+
+            await delayed.ConfigureAwait(false);
         }
     }
 
