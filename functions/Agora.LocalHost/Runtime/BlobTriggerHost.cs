@@ -88,7 +88,7 @@ internal sealed partial class BlobTriggerHost : ITriggerListener
         try
         {
             var properties = await _container.GetBlobClient(blobName).GetPropertiesAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-            await ProcessVersionAsync(blobName, properties.Value.ETag.ToString(), properties.Value.BlobType, cancellationToken).ConfigureAwait(false);
+            await ProcessVersionAsync(blobName, QuotedETag(properties.Value.ETag), properties.Value.BlobType, cancellationToken).ConfigureAwait(false);
         }
         catch (RequestFailedException e) when (e.Status == 404)
         {
@@ -121,9 +121,10 @@ internal sealed partial class BlobTriggerHost : ITriggerListener
                 var pending = new List<Task>();
                 await foreach (var item in _container.GetBlobsAsync(BlobTraits.None, BlobStates.None, _path.Prefix.Length > 0 ? _path.Prefix : null, cancellationToken).ConfigureAwait(false))
                 {
-                    if (_path.Match(item.Name) is not null && !_done.ContainsKey(Key(item.Name, item.Properties.ETag.ToString()!)))
+                    var etag = QuotedETag(item.Properties.ETag);
+                    if (_path.Match(item.Name) is not null && !_done.ContainsKey(Key(item.Name, etag)))
                     {
-                        pending.Add(ProcessVersionAsync(item.Name, item.Properties.ETag.ToString()!, item.Properties.BlobType ?? BlobType.Block, cancellationToken));
+                        pending.Add(ProcessVersionAsync(item.Name, etag, item.Properties.BlobType ?? BlobType.Block, cancellationToken));
                     }
                 }
 
@@ -256,6 +257,10 @@ internal sealed partial class BlobTriggerHost : ITriggerListener
     }
 
     private static string Key(string blobName, string etag) => $"{etag}/{blobName}";
+
+    /// <summary>ETags as the blob's properties (an HTTP header) give them, quotes included, which is how the host names
+    /// receipts. Listings return the same ETag without quotes.</summary>
+    private static string QuotedETag(ETag? etag) => $"\"{etag?.ToString().Trim('"')}\"";
 
     private static ArgumentSource? BindBlob(Type type)
     {

@@ -19,8 +19,9 @@ internal sealed class TestHost : IAsyncDisposable
 
     private readonly bool _ownsDirectory;
 
-    private TestHost(FunctionsRuntime runtime, string appDirectory, bool ownsDirectory, Probe probe, LogSink logs, string storage)
+    private TestHost(FunctionsRuntime runtime, string appDirectory, bool ownsDirectory, Probe probe, LogSink logs, string storage, string hostId)
     {
+        HostId = hostId;
         Runtime = runtime;
         AppDirectory = appDirectory;
         _ownsDirectory = ownsDirectory;
@@ -41,6 +42,8 @@ internal sealed class TestHost : IAsyncDisposable
     public HttpClient Client { get; }
 
     public string StorageConnectionString { get; }
+
+    public string HostId { get; }
 
     public static async Task<TestHost> StartAsync(
         JsonObject[] functions,
@@ -95,7 +98,7 @@ internal sealed class TestHost : IAsyncDisposable
         try
         {
             var runtime = await FunctionsRuntime.StartAsync(options);
-            return new TestHost(runtime, appDirectory, ownsDirectory, probe, logs, endpoints.StorageConnectionString);
+            return new TestHost(runtime, appDirectory, ownsDirectory, probe, logs, endpoints.StorageConnectionString, options.HostId);
         }
         catch
         {
