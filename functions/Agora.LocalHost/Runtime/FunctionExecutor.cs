@@ -66,6 +66,14 @@ internal sealed partial class FunctionExecutor(IServiceProvider services, ILogge
             next = () => filter.InvokeAsync(context, inner);
         }
 
+        // As the worker's ASP.NET Core integration does, the request's services are the invocation's scope, so the
+        // function, the filters and IActionResult executors resolve the same scoped instances.
+        var requestServices = input.HttpContext?.RequestServices;
+        if (input.HttpContext is { } http)
+        {
+            http.RequestServices = scope.ServiceProvider;
+        }
+
         Log.Executing(logger, descriptor.Name, reason, invocationId);
         var stopwatch = Stopwatch.StartNew();
         try
@@ -83,6 +91,13 @@ internal sealed partial class FunctionExecutor(IServiceProvider services, ILogge
         {
             Log.Failed(logger, descriptor.Name, invocationId, stopwatch.ElapsedMilliseconds, e);
             throw;
+        }
+        finally
+        {
+            if (input.HttpContext is { } request)
+            {
+                request.RequestServices = requestServices!;
+            }
         }
     }
 

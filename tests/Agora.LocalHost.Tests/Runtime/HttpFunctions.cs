@@ -1,13 +1,15 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Agora.LocalHost.Tests.Runtime;
 
 public sealed record Item(string Name, int Quantity);
 
 /// <summary>HTTP functions as an app would write them: trigger input, route values, a CancellationToken.</summary>
-public sealed class HttpFunctions(Probe probe, ScopedThing scoped, IConfiguration configuration)
+public sealed partial class HttpFunctions(Probe probe, ScopedThing scoped, IConfiguration configuration)
 {
     public static IActionResult GetItem(HttpRequest req, int id, CancellationToken cancellationToken) =>
         new OkObjectResult(new { id, method = req.Method, cancellable = cancellationToken.CanBeCanceled });
@@ -25,6 +27,7 @@ public sealed class HttpFunctions(Probe probe, ScopedThing scoped, IConfiguratio
     public IActionResult Scoped(HttpRequest req)
     {
         probe.Record("function", scoped.Id);
+        probe.Record("request-services", req.HttpContext.RequestServices.GetRequiredService<ScopedThing>().Id);
         return new OkObjectResult(scoped.Id);
     }
 
@@ -51,5 +54,10 @@ public sealed class HttpFunctions(Probe probe, ScopedThing scoped, IConfiguratio
         return Results.Ok();
     }
 
+    public static void Logs(HttpRequest req) => LogHello(req.HttpContext.RequestServices.GetRequiredService<ILogger<HttpFunctions>>());
+
     public static string EnvironmentVariable { get; } = $"AGORA_RUNTIME_TEST_{Guid.NewGuid():N}";
+
+    [LoggerMessage(LogLevel.Warning, "hello from the function")]
+    private static partial void LogHello(ILogger logger);
 }

@@ -136,6 +136,20 @@ public sealed class HttpTriggerTests
     }
 
     [Fact]
+    public async Task What_a_function_logs_carries_the_function_name_and_invocation_id()
+    {
+        await using var host = await TestHost.StartAsync([Meta.Http<HttpFunctions>("Logs", nameof(HttpFunctions.Logs))]);
+
+        await host.Client.GetAsync("/api/Logs");
+        await host.Client.GetAsync("/api/Logs");
+
+        var entries = host.Logs.Entries.Where(e => e.Message == "hello from the function").ToList();
+        Assert.Equal(2, entries.Count);
+        Assert.All(entries, e => Assert.Equal("Logs", e.Scope["FunctionName"]));
+        Assert.NotEqual(entries[0].Scope["InvocationId"], entries[1].Scope["InvocationId"]);
+    }
+
+    [Fact]
     public async Task Filters_run_nested_in_registration_order_in_the_invocation_scope()
     {
         await using var host = await TestHost.StartAsync(Functions, services: s => s
@@ -147,7 +161,7 @@ public sealed class HttpTriggerTests
 
         Assert.Equal(
             ["outer:before", "inner:before", "function", "inner:after", "outer:after", "outer:before", "inner:before", "function", "inner:after", "outer:after"],
-            host.Probe.Keys.Where(k => !k.EndsWith(":scope", StringComparison.Ordinal)));
+            host.Probe.Keys.Where(k => !k.EndsWith(":scope", StringComparison.Ordinal) && k != "request-services"));
         var contexts = host.Probe.Values("outer:before").Cast<FunctionInvocationContext>().ToList();
         Assert.All(contexts, c => Assert.Equal("Scoped", c.FunctionName));
         Assert.All(contexts, c => Assert.Equal("httpTrigger", c.TriggerType));
@@ -156,6 +170,7 @@ public sealed class HttpTriggerTests
         // The filter and the function share one scope per invocation, and each invocation gets a new one.
         var functionScopes = host.Probe.Values("function").Cast<Guid>().ToList();
         Assert.Equal(functionScopes, host.Probe.Values("inner:scope").Cast<Guid>());
+        Assert.Equal(functionScopes, host.Probe.Values("request-services").Cast<Guid>());
         Assert.NotEqual(functionScopes[0], functionScopes[1]);
     }
 
@@ -250,6 +265,33 @@ public sealed class LocalSettingsTests
         finally
         {
             Environment.SetEnvironmentVariable(HttpFunctions.EnvironmentVariable, null);
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public async Task Cors_origins_from_local_settings_answer_preflight_requests()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"local.settings.{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(path, """{"IsEncrypted":false,"Values":{},"Host":{"CORS":"https://app.example"}}""");
+        try
+        {
+            await using var host = await TestHost.StartAsync([Meta.Http<HttpFunctions>("Poco", nameof(HttpFunctions.Poco), methods: ["get"])], localSettingsPath: path);
+            using var preflight = new HttpRequestMessage(HttpMethod.Options, "/api/Poco");
+            preflight.Headers.Add("Origin", "https://app.example");
+            preflight.Headers.Add("Access-Control-Request-Method", "GET");
+            using var get = new HttpRequestMessage(HttpMethod.Get, "/api/Poco");
+            get.Headers.Add("Origin", "https://other.example");
+
+            var allowed = await host.Client.SendAsync(preflight);
+            var otherOrigin = await host.Client.SendAsync(get);
+
+            Assert.True(allowed.IsSuccessStatusCode, $"preflight answered {allowed.StatusCode}");
+            Assert.Equal("https://app.example", allowed.Headers.GetValues("Access-Control-Allow-Origin").Single());
+            Assert.False(otherOrigin.Headers.Contains("Access-Control-Allow-Origin"));
+        }
+        finally
+        {
             File.Delete(path);
         }
     }

@@ -215,14 +215,19 @@ internal static class Eventually
     }
 }
 
-/// <summary>Collects log entries so tests can check what the runtime reported.</summary>
-public sealed class LogSink : ILoggerProvider
-{
-    private readonly ConcurrentQueue<(string Category, LogLevel Level, string Message, Exception? Exception)> _entries = new();
+public sealed record LogEntry(string Category, LogLevel Level, string Message, Exception? Exception, IReadOnlyDictionary<string, object?> Scope);
 
-    public IReadOnlyList<(string Category, LogLevel Level, string Message, Exception? Exception)> Entries => [.. _entries];
+/// <summary>Collects log entries, with the values of their logging scopes, so tests can check what the runtime reported.</summary>
+public sealed class LogSink : ILoggerProvider, ISupportExternalScope
+{
+    private readonly ConcurrentQueue<LogEntry> _entries = new();
+    private IExternalScopeProvider _scopes = new LoggerExternalScopeProvider();
+
+    public IReadOnlyList<LogEntry> Entries => [.. _entries];
 
     public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
+
+    public void SetScopeProvider(IExternalScopeProvider scopeProvider) => _scopes = scopeProvider;
 
     public void Dispose()
     {
@@ -231,11 +236,24 @@ public sealed class LogSink : ILoggerProvider
     private sealed class Logger(LogSink sink, string category) : ILogger
     {
         public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
+            where TState : notnull => sink._scopes.Push(state);
 
         public bool IsEnabled(LogLevel logLevel) => true;
 
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            sink._entries.Enqueue((category, logLevel, formatter(state, exception), exception));
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            var scope = new Dictionary<string, object?>();
+            sink._scopes.ForEachScope((value, values) =>
+            {
+                if (value is IEnumerable<KeyValuePair<string, object>> pairs)
+                {
+                    foreach (var (key, item) in pairs)
+                    {
+                        values[key] = item;
+                    }
+                }
+            }, scope);
+            sink._entries.Enqueue(new LogEntry(category, logLevel, formatter(state, exception), exception, scope));
+        }
     }
 }
