@@ -138,6 +138,29 @@ public sealed class BlobTriggerTests
         Assert.Equal(["dropped.txt:hello"], await host.Probe.WaitForAsync("blob"));
     }
 
+    [Fact]
+    public async Task The_webhook_also_takes_a_cloud_event()
+    {
+        var container = await ContainerAsync();
+        await using var host = await TestHost.StartAsync(
+            [Meta.Blob<BlobFunctions>("Streamed", nameof(BlobFunctions.Streamed), $"{container.Name}/{{name}}")],
+            blobPollingInterval: TimeSpan.FromHours(1));
+        var blob = container.GetBlobClient("cloud.txt");
+        await container.CreateIfNotExistsAsync();
+        await blob.UploadAsync(BinaryData.FromString("event"));
+        using var notification = new HttpRequestMessage(HttpMethod.Post, "/runtime/webhooks/blobs?functionName=Host.Functions.Streamed")
+        {
+            Content = JsonContent.Create(new { specversion = "1.0", id = "3", type = "Microsoft.Storage.BlobCreated", source = "/storage", data = new { url = blob.Uri.ToString() } }),
+        };
+        notification.Headers.Add("aeg-event-type", "Notification");
+        notification.Headers.Add("x-functions-key", TestHost.MasterKey);
+
+        var accepted = await host.Client.SendAsync(notification);
+
+        Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+        Assert.Equal(["cloud.txt:event"], await host.Probe.WaitForAsync("blob"));
+    }
+
     [Theory]
     [InlineData("Host.Functions.Streamed", null, HttpStatusCode.Unauthorized)]
     [InlineData("Host.Functions.Streamed", TestHost.FunctionKey, HttpStatusCode.Unauthorized)]
