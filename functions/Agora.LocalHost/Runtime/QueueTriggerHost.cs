@@ -155,7 +155,19 @@ internal sealed partial class QueueTriggerHost : ITriggerListener
             _inFlight.Add(processing);
         }
 
-        _ = processing.ContinueWith(_ => _slotFreed.Release(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        _ = processing.ContinueWith(_ => SignalSlotFreed(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+
+    private void SignalSlotFreed()
+    {
+        try
+        {
+            _slotFreed.Release();
+        }
+        catch (ObjectDisposedException)
+        {
+            // A stop that gave up waiting disposed the listener before this invocation ended: nobody is polling any more.
+        }
     }
 
     private async Task ProcessAsync(QueueMessage raw, CancellationToken cancellationToken)
