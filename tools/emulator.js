@@ -33,6 +33,20 @@ if (kind === "azurite") {
 } else if (kind === "cosmos") {
   let port = 8081;
   for (let i = 0; i < args.length; i++) if (args[i] === "--port") port = Number(args[++i]);
+  // @vercel/cosmosdb-server 1.0.1 answers a point read of a missing document with a 500 (it reads a property of the
+  // undefined document while comparing partition keys). Azure Cosmos DB answers 404, which is what the application
+  // relies on; the handler is wrapped here so the emulator does too. Routes look the handler up at call time.
+  const readDocument = require("@vercel/cosmosdb-server/lib/handler/read-document");
+  const read = readDocument.default;
+  readDocument.default = (account, req, res, params) => {
+    try {
+      return read(account, req, res, params);
+    } catch (err) {
+      if (!(err instanceof TypeError)) throw err;
+      res.statusCode = 404;
+      return { code: "NotFound", message: "Entity with the specified id does not exist in the system." };
+    }
+  };
   const { createHttpServer } = require("@vercel/cosmosdb-server");
   const server = createHttpServer({ keepAlive: true }).listen(port, "127.0.0.1", () => {
     console.log(`Cosmos DB emulator listening at http://127.0.0.1:${server.address().port}`);

@@ -35,6 +35,14 @@ public sealed class CosmosStoreTests(InfrastructureFixture fixture) : IClassFixt
     }
 
     [Fact]
+    public async Task Reading_an_organization_that_does_not_exist_finds_nothing()
+    {
+        var store = fixture.Get<IOrganizationStore>();
+
+        Assert.Null(await store.FindAsync(SharedEmulators.Unique("missing"), default));
+    }
+
+    [Fact]
     public async Task Creating_an_organization_with_a_taken_id_is_a_conflict()
     {
         var store = fixture.Get<IOrganizationStore>();

@@ -1,3 +1,5 @@
+using System.Text.Json;
+using Agora.Core.Common;
 using Agora.Core.Notifications;
 using Agora.Infrastructure.Storage;
 using Microsoft.Azure.Functions.Worker;
@@ -8,7 +10,13 @@ namespace Agora.Functions.Features;
 /// is retried by the queue and, after its last attempt, kept in notifications-poison.</summary>
 public sealed class NotificationFunctions(NotificationSender sender)
 {
+    /// <summary>The message is read as text and parsed here with the API's JSON shape, so both hosts read it the same way
+    /// (the worker's own POCO binding would not read enums written as names).</summary>
     [Function(nameof(SendNotification))]
-    public Task SendNotification([QueueTrigger(StorageNames.NotificationsQueue)] Notification notification, CancellationToken cancellationToken) =>
-        sender.SendAsync(notification, cancellationToken);
+    public async Task SendNotification([QueueTrigger(StorageNames.NotificationsQueue)] string message, CancellationToken cancellationToken)
+    {
+        var notification = JsonSerializer.Deserialize<Notification>(message, Json.Options)
+            ?? throw new JsonException("The notification message is 'null'.");
+        await sender.SendAsync(notification, cancellationToken).ConfigureAwait(false);
+    }
 }

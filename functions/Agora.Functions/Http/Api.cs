@@ -1,3 +1,5 @@
+using System.Buffers.Text;
+using System.Text;
 using Agora.Core.Common;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -12,14 +14,14 @@ public static class Api
     /// <summary>200 with the ETag a later update must send in If-Match.</summary>
     public static IActionResult Ok<T>(HttpRequest request, Versioned<T> value)
     {
-        request.HttpContext.Response.Headers.ETag = Quote(value.ETag);
+        request.HttpContext.Response.Headers.ETag = EntityTag(value.ETag);
         return new JsonResult(value.Value, Json.Options);
     }
 
     /// <summary>201 with Location (the new resource under the request path) and ETag.</summary>
     public static IActionResult Created<T>(HttpRequest request, string id, Versioned<T> value)
     {
-        request.HttpContext.Response.Headers.ETag = Quote(value.ETag);
+        request.HttpContext.Response.Headers.ETag = EntityTag(value.ETag);
         return Created(request, id, value.Value);
     }
 
@@ -34,6 +36,7 @@ public static class Api
     /// <summary>One page of a listing: <c>{ "items": [...], "next": "cursor" }</c>.</summary>
     public static IActionResult Page<T>(Page<T> page) => new JsonResult(new { items = page.Items, next = page.Next }, Json.Options);
 
-    /// <summary>ETags are quoted strings (RFC 9110); the store's may or may not carry the quotes.</summary>
-    private static string Quote(string etag) => etag.StartsWith('"') ? etag : $"\"{etag}\"";
+    /// <summary>The store's version as an HTTP entity tag: opaque (base64url, so any store format fits) and quoted (RFC 9110).
+    /// <see cref="RequestReader.IfMatch"/> turns it back.</summary>
+    internal static string EntityTag(string version) => $"\"{Base64Url.EncodeToString(Encoding.UTF8.GetBytes(version))}\"";
 }

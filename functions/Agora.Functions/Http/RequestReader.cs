@@ -1,3 +1,5 @@
+using System.Buffers.Text;
+using System.Text;
 using System.Text.Json;
 using Agora.Core.Common;
 using Microsoft.AspNetCore.Http;
@@ -63,8 +65,25 @@ public static class RequestReader
         }
     }
 
-    /// <summary>The If-Match header, or null when absent.</summary>
-    public static string? IfMatch(this HttpRequest request) => request.Headers.IfMatch.ToString() is { Length: > 0 } value ? value : null;
+    /// <summary>The version named by If-Match (an entity tag this API returned), or null when the header is absent. A tag this
+    /// API never issued names no version, so the update fails its precondition (412).</summary>
+    public static string? IfMatch(this HttpRequest request)
+    {
+        var value = request.Headers.IfMatch.ToString().Trim();
+        if (value.Length == 0)
+        {
+            return null;
+        }
+
+        try
+        {
+            return value.Length > 2 && value[0] == '"' && value[^1] == '"' ? Encoding.UTF8.GetString(Base64Url.DecodeFromChars(value.AsSpan(1, value.Length - 2))) : value;
+        }
+        catch (FormatException)
+        {
+            return value;
+        }
+    }
 
     public static string? Query(this HttpRequest request, string name) => request.Query[name].ToString() is { Length: > 0 } value ? value : null;
 

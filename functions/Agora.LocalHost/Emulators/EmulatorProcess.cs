@@ -66,6 +66,21 @@ internal sealed class EmulatorProcess : IAsyncDisposable
         return port;
     }
 
+    public static bool IsFree(int port)
+    {
+        try
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, port);
+            listener.Start();
+            listener.Stop();
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+
     private static string NodeExecutable() => Environment.GetEnvironmentVariable("AGORA_NODE") is { Length: > 0 } node ? node : "node";
 
     private void Append(string? line)

@@ -68,6 +68,15 @@ public sealed class LocalEmulators : IAsyncDisposable
 
         var endpoints = new EmulatorEndpoints(
             Port(options.BlobPort), Port(options.QueuePort), Port(options.TablePort), Port(options.CosmosPort));
+        foreach (var port in new[] { endpoints.BlobPort, endpoints.QueuePort, endpoints.TablePort, endpoints.CosmosPort })
+        {
+            if (!EmulatorProcess.IsFree(port))
+            {
+                throw new InvalidOperationException(
+                    $"Port {port} is in use: another Azurite, Cosmos DB emulator or `dotnet run` of Agora is running. Stop it, or set LocalHost__StartEmulators=false to use the emulators already running.");
+            }
+        }
+
         var inv = CultureInfo.InvariantCulture;
         var azuriteArguments = new List<string>
         {
@@ -110,6 +119,9 @@ public sealed class LocalEmulators : IAsyncDisposable
     }
 
     private static int Port(int configured) => configured > 0 ? configured : EmulatorProcess.FreePort();
+
+    /// <summary>A loopback port free at the time of asking (for a second server in a test).</summary>
+    public static int FreePort() => EmulatorProcess.FreePort();
 
     /// <summary>The build installs the npm packages (Agora.LocalHost.csproj); this covers a build that skipped it.</summary>
     private static async Task EnsureInstalledAsync(string root, CancellationToken cancellationToken)

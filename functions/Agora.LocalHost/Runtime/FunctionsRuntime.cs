@@ -85,6 +85,10 @@ public sealed partial class FunctionsRuntime : IAsyncDisposable
 
             AdminEndpoints.Map(app, listeners, functions, keys, tracker, logger);
             options.ConfigureEndpoints?.Invoke(app);
+            if (options.BeforeStart is { } beforeStart)
+            {
+                await beforeStart(app.Services, ct).ConfigureAwait(false);
+            }
 
             await app.StartAsync(ct).ConfigureAwait(false);
             runtime._appStarted = true;

@@ -20,7 +20,8 @@ public sealed class FunctionsRuntimeOptions
     public IDictionary<string, string?> Settings { get; init; } = new Dictionary<string, string?>();
 
     /// <summary>Where Kestrel listens. When not set, local.settings.json "Host:LocalHttpPort" may change the port, as with func.
-    /// Tests pass http://127.0.0.1:0 and read <see cref="FunctionsRuntime.BaseAddress"/>.</summary>
+    /// Tests pass http://127.0.0.1:0 and read <see cref="FunctionsRuntime.BaseAddress"/>. Null means not set.</summary>
+    [System.Diagnostics.CodeAnalysis.AllowNull]
     public string Urls
     {
         get => _urls ?? DefaultUrls;
@@ -31,6 +32,10 @@ public sealed class FunctionsRuntimeOptions
 
     /// <summary>The application's one DI entry point is called here, after the runtime's own services are registered.</summary>
     public Action<IHostApplicationBuilder>? ConfigureServices { get; init; }
+
+    /// <summary>Runs once the app's services are built and before any trigger listens or HTTP request is served: the place
+    /// to create storage and databases, so that no function meets them missing.</summary>
+    public Func<IServiceProvider, CancellationToken, Task>? BeforeStart { get; init; }
 
     /// <summary>Extra (development-only) endpoints added by the caller.</summary>
     public Action<WebApplication>? ConfigureEndpoints { get; init; }

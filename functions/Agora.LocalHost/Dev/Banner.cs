@@ -1,0 +1,38 @@
+using System.Globalization;
+using System.Text;
+
+namespace Agora.LocalHost.Dev;
+
+/// <summary>What `dotnet run` prints once the backend is up: the demo users and calls that work as printed.</summary>
+internal static class Banner
+{
+    public static string For(Uri baseAddress, string? masterKey)
+    {
+        var b = baseAddress.ToString().TrimEnd('/');
+        var text = new StringBuilder();
+        text.AppendLine();
+        text.AppendLine(CultureInfo.InvariantCulture, $"Agora is running at {b}  (Ctrl+C stops it)");
+        text.AppendLine(CultureInfo.InvariantCulture, $"  Health:   curl -s {b}/api/health");
+        text.AppendLine(CultureInfo.InvariantCulture, $"  OpenAPI:  curl -s {b}/api/openapi.json");
+        text.AppendLine();
+        text.AppendLine("Demo users (organization: roles). Get a token for one with:");
+        text.AppendLine(CultureInfo.InvariantCulture, $"  TOKEN=$(curl -s -X POST {b}/dev/token/ana | sed -E 's/.*\"access_token\":\"([^\"]+)\".*/\\1/')");
+        foreach (var user in DemoMarketplace.Users)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"  {user.Id,-8} {user.Email,-28} {user.OrgId}: {string.Join(", ", user.Roles.Select(r => System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(r.ToString())))}");
+        }
+
+        text.AppendLine();
+        text.AppendLine("Then, for example:");
+        text.AppendLine(CultureInfo.InvariantCulture, $"  curl -s -H \"Authorization: Bearer $TOKEN\" {b}/api/me");
+        text.AppendLine(CultureInfo.InvariantCulture, $"  curl -s -H \"Authorization: Bearer $TOKEN\" {b}/api/orgs/{DemoMarketplace.SupplierId}/customers");
+        text.AppendLine(CultureInfo.InvariantCulture, $"  curl -s -H \"Authorization: Bearer $TOKEN\" -H 'Content-Type: application/json' -X POST {b}/api/orgs/{DemoMarketplace.SupplierId}/invitations -d '{{\"email\":\"new@acme.example\",\"roles\":[\"warehouse\"]}}'");
+        text.AppendLine(CultureInfo.InvariantCulture, $"  curl -s {b}/dev/mail        # emails the backend sent (SendGrid stand-in)");
+        if (masterKey is not null)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"  curl -s -X POST -H 'x-functions-key: {masterKey}' -H 'Content-Type: application/json' {b}/admin/functions/ExpireInvitations -d '{{}}'   # run a timer now");
+        }
+
+        return text.ToString();
+    }
+}

@@ -1,0 +1,86 @@
+using Agora.Functions;
+using Agora.Infrastructure;
+using Agora.LocalHost.Dev;
+using Agora.LocalHost.Emulators;
+using Agora.LocalHost.Runtime;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Agora.LocalHost;
+
+/// <summary>Options for <see cref="LocalBackend"/>.</summary>
+public sealed class LocalBackendOptions
+{
+    /// <summary>local.settings.json; null for none (tests pass everything in <see cref="Settings"/>).</summary>
+    public string? LocalSettingsPath { get; init; }
+
+    public IDictionary<string, string?> Settings { get; init; } = new Dictionary<string, string?>();
+
+    public string? Urls { get; init; }
+
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    public TimeSpan BlobPollingInterval { get; init; } = TimeSpan.FromSeconds(2);
+
+    public bool SeedDemo { get; init; }
+
+    /// <summary>Create the database, containers, queues and blob containers at start (off only to test a broken dependency).</summary>
+    public bool EnsureResources { get; init; } = true;
+
+    /// <summary>Names this host in azure-webjobs-hosts (timer status, blob receipts); two hosts on one storage account need two.</summary>
+    public string HostId { get; init; } = "agora-localhost";
+}
+
+/// <summary>The whole backend on one machine: the compiled Agora.Functions hosted by the local runtime, its dev-only
+/// endpoints, its storage and database created, and optionally the demo marketplace. `dotnet run` and the end-to-end
+/// tests both start it this way.</summary>
+public sealed class LocalBackend : IAsyncDisposable
+{
+    private LocalBackend(FunctionsRuntime runtime) => Runtime = runtime;
+
+    public FunctionsRuntime Runtime { get; }
+
+    public Uri BaseAddress => Runtime.BaseAddress;
+
+    public IServiceProvider Services => Runtime.Services;
+
+    public static async Task<LocalBackend> StartAsync(LocalBackendOptions options, CancellationToken cancellationToken = default)
+    {
+        var runtime = await FunctionsRuntime.StartAsync(
+            new FunctionsRuntimeOptions
+            {
+                AppDirectory = AppContext.BaseDirectory,
+                LocalSettingsPath = options.LocalSettingsPath,
+                Settings = options.Settings,
+                Urls = options.Urls,
+                TimeProvider = options.TimeProvider,
+                BlobPollingInterval = options.BlobPollingInterval,
+                HostId = options.HostId,
+                ConfigureServices = builder =>
+                {
+                    builder.AddAgoraServices();
+                    builder.Services.AddSingleton<IFunctionInvocationFilter, AgoraInvocationFilter>();
+                },
+                BeforeStart = async (services, ct) =>
+                {
+                    if (options.EnsureResources)
+                    {
+                        await services.GetRequiredService<AgoraResources>().EnsureCreatedAsync(ct).ConfigureAwait(false);
+                    }
+
+                    if (options.SeedDemo)
+                    {
+                        await DemoMarketplace.SeedAsync(services, ct).ConfigureAwait(false);
+                    }
+                },
+                ConfigureEndpoints = app =>
+                {
+                    DevTokens.Map(app);
+                    MailSink.Map(app);
+                },
+            },
+            cancellationToken).ConfigureAwait(false);
+        return new LocalBackend(runtime);
+    }
+
+    public ValueTask DisposeAsync() => Runtime.DisposeAsync();
+}

@@ -1,0 +1,166 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using Agora.Infrastructure.Cosmos;
+using Agora.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Agora.Functions.Tests;
+
+/// <summary>What every client meets at the HTTP edge: problem details, preconditions, idempotency, size limits.</summary>
+[Collection(BackendCollection.Name)]
+public sealed class HttpEdgeTests(BackendFixture backend)
+{
+    private static object NewOrg(string id) => new { id, name = "Edge Org", country = "BR", defaultCurrency = "BRL", capabilities = new[] { "supplier" } };
+
+    [Fact]
+    public async Task Creating_an_organization_answers_201_with_location_and_etag_and_a_read_gives_the_same_etag()
+    {
+        using var client = backend.As("edge-1");
+        var id = SharedEmulators.Unique("edge");
+
+        var created = await client.PostAsJsonAsync("/api/orgs", NewOrg(id));
+        var read = await client.GetAsync($"/api/orgs/{id}");
+
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        Assert.Equal($"/api/orgs/{id}", created.Headers.Location?.ToString());
+        Assert.NotNull(created.Headers.ETag);
+        Assert.Equal(created.Headers.ETag, read.Headers.ETag);
+        Assert.Equal("supplierAdmin", (string?)(await BackendFixture.Json(read))["yourRoles"]![0]);
+    }
+
+    [Fact]
+    public async Task Invalid_fields_answer_400_with_each_field_and_its_reason()
+    {
+        using var client = backend.As("edge-2");
+
+        var response = await client.PostAsJsonAsync("/api/orgs", new { name = "", country = "Brazil", defaultCurrency = "R$", capabilities = Array.Empty<string>() });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var errors = (await BackendFixture.Json(response))["errors"]!.AsObject();
+        Assert.Equal(["capabilities", "country", "defaultCurrency", "name"], errors.Select(e => e.Key).Order(StringComparer.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("{\"name\": \"x\", \"capabilities\": [\"seller\"]}", "capabilities[0]")]
+    [InlineData("{\"name\": 42}", "name")]
+    [InlineData("{\"name\": \"x\"", "$")]
+    [InlineData("[1,2]", "$")]
+    public async Task Malformed_json_answers_400_naming_where_it_broke(string body, string field)
+    {
+        using var client = backend.As("edge-3");
+
+        var response = await client.PostAsync("/api/orgs", new StringContent(body, Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var errors = (await BackendFixture.Json(response))["errors"]!.AsObject();
+        Assert.Contains(errors, e => e.Key == field);
+    }
+
+    [Fact]
+    public async Task A_body_that_is_not_json_answers_415_and_one_too_large_answers_413()
+    {
+        using var client = backend.As("edge-4");
+
+        var text = await client.PostAsync("/api/orgs", new StringContent("name=x", Encoding.UTF8, "application/x-www-form-urlencoded"));
+        var huge = await client.PostAsync("/api/orgs", new StringContent($"{{\"name\":\"{new string('x', 70_000)}\"}}", Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, text.StatusCode);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, huge.StatusCode);
+        Assert.Equal("application/problem+json", huge.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task An_update_without_if_match_answers_428_and_with_a_stale_etag_412()
+    {
+        using var client = backend.As("edge-5");
+        var id = SharedEmulators.Unique("edge");
+        var created = await client.PostAsJsonAsync("/api/orgs", NewOrg(id));
+        var change = new { name = "Renamed", country = "BR", defaultCurrency = "BRL", capabilities = new[] { "supplier" } };
+
+        var missing = await client.PutAsJsonAsync($"/api/orgs/{id}", change);
+        using var first = new HttpRequestMessage(HttpMethod.Put, $"/api/orgs/{id}") { Content = JsonContent.Create(change) };
+        first.Headers.IfMatch.Add(created.Headers.ETag!);
+        var ok = await client.SendAsync(first);
+        using var stale = new HttpRequestMessage(HttpMethod.Put, $"/api/orgs/{id}") { Content = JsonContent.Create(change) };
+        stale.Headers.IfMatch.Add(created.Headers.ETag!);
+        var conflict = await client.SendAsync(stale);
+
+        Assert.Equal((HttpStatusCode)428, missing.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+        Assert.NotEqual(created.Headers.ETag, ok.Headers.ETag);
+        Assert.Equal(HttpStatusCode.PreconditionFailed, conflict.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_retried_create_with_the_same_idempotency_key_gets_the_first_response_and_creates_nothing_more()
+    {
+        using var client = backend.As("edge-6");
+        var key = Guid.NewGuid().ToString();
+        var body = new { name = "Idempotent Org", country = "BR", defaultCurrency = "BRL", capabilities = new[] { "buyer" } };
+
+        var first = await Send(client, key, body);
+        var retry = await Send(client, key, body);
+        var otherBody = await Send(client, key, body with { name = "Another" });
+        var me = await BackendFixture.Json(await client.GetAsync("/api/me"));
+
+        Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, retry.StatusCode);
+        Assert.Equal(await first.Content.ReadAsStringAsync(), await retry.Content.ReadAsStringAsync());
+        Assert.Equal(first.Headers.Location, retry.Headers.Location);
+        Assert.Equal("true", retry.Headers.GetValues("Idempotent-Replayed").Single());
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, otherBody.StatusCode);
+        Assert.Single(me["memberships"]!.AsArray());
+
+        static Task<HttpResponseMessage> Send(HttpClient client, string key, object body)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, "/api/orgs") { Content = JsonContent.Create(body) };
+            request.Headers.Add("Idempotency-Key", key);
+            return client.SendAsync(request);
+        }
+    }
+
+    [Fact]
+    public async Task Every_response_carries_a_correlation_id_and_echoes_the_clients()
+    {
+        using var client = backend.As("edge-7");
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/orgs/does-not-exist");
+        request.Headers.Add("x-correlation-id", "client-chosen-123");
+
+        var echoed = await client.SendAsync(request);
+        var generated = await backend.Anonymous().GetAsync("/api/health");
+
+        Assert.Equal("client-chosen-123", echoed.Headers.GetValues("x-correlation-id").Single());
+        Assert.Equal("client-chosen-123", (string?)(await BackendFixture.Json(echoed))["correlationId"]);
+        Assert.False(string.IsNullOrEmpty(generated.Headers.GetValues("x-correlation-id").Single()));
+    }
+
+    [Fact]
+    public async Task A_page_of_customer_accounts_costs_the_same_cosmos_requests_whatever_its_size()
+    {
+        var supplier = await backend.OrganizationAsync("edge-admin", ["supplier"]);
+        using var admin = backend.As("edge-admin", "edge-admin@test.example");
+        for (var i = 0; i < 12; i++)
+        {
+            var buyer = await backend.OrganizationAsync($"edge-b{i}", ["buyer"]);
+            await BackendFixture.Ensure(await admin.PostAsJsonAsync($"/api/orgs/{supplier}/customers", new { buyerId = buyer, category = "retail", paymentTermsDays = new[] { 30 }, incoterm = "FOB", creditLimit = 10 }));
+        }
+
+        var meter = backend.Backend.Services.GetRequiredService<CosmosRequestMeter>();
+        async Task<(long Requests, int Items)> Page(int limit)
+        {
+            var before = meter.Requests;
+            var page = await BackendFixture.Json(await admin.GetAsync($"/api/orgs/{supplier}/customers?limit={limit}"));
+            return (meter.Requests - before, page["items"]!.AsArray().Count);
+        }
+
+        var small = await Page(2);
+        var large = await Page(12);
+
+        Assert.Equal(2, small.Items);
+        Assert.Equal(12, large.Items);
+        Assert.Equal(small.Requests, large.Requests);
+        Assert.True(large.Requests <= 2, $"{large.Requests} requests");
+    }
+}

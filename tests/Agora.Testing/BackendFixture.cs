@@ -1,0 +1,147 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Agora.Core.Common;
+using Agora.LocalHost;
+using Agora.LocalHost.Emulators;
+using Microsoft.Extensions.Time.Testing;
+using Xunit;
+
+namespace Agora.Testing;
+
+/// <summary>The whole backend as `dotnet run` starts it (the real Agora.Functions in the local runtime), on a free port,
+/// against the shared emulators with a database of its own, and a clock the tests move.</summary>
+public sealed class BackendFixture : IAsyncLifetime
+{
+    public const string MasterKey = "test-master-key";
+    public const string FunctionKey = "test-function-key";
+
+    private LocalBackend? _backend;
+
+    public LocalBackend Backend => _backend ?? throw new InvalidOperationException("Not started.");
+
+    public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
+
+    public Uri BaseAddress => Backend.BaseAddress;
+
+    public EmulatorEndpoints Emulators { get; private set; } = null!;
+
+    public static Dictionary<string, string?> Settings(EmulatorEndpoints emulators, int port) => new(emulators.Settings)
+    {
+        ["CosmosDb:Database"] = SharedEmulators.Unique("e2e"),
+        ["Auth:Issuer"] = TestTokens.Issuer,
+        ["Auth:Audience"] = TestTokens.Audience,
+        ["Auth:SigningKey"] = TestTokens.SigningKey,
+        ["SendGrid:ApiKey"] = "SG.test",
+        ["SendGrid:Host"] = $"http://127.0.0.1:{port}/dev/sendgrid",
+        ["Notifications:PortalUrl"] = "https://portal.test",
+        ["InvitationExpirySchedule"] = "0 0 2 * * *",
+        ["LocalHost:MasterKey"] = MasterKey,
+        ["LocalHost:FunctionKey"] = FunctionKey,
+        ["Http:MaxRequestBodyBytes"] = "65536",
+    };
+
+    public async Task InitializeAsync()
+    {
+        Emulators = await SharedEmulators.GetAsync();
+        var port = LocalEmulators.FreePort();
+        _backend = await LocalBackend.StartAsync(new LocalBackendOptions
+        {
+            Settings = Settings(Emulators, port),
+            Urls = $"http://127.0.0.1:{port}",
+            TimeProvider = Clock,
+            BlobPollingInterval = TimeSpan.FromMilliseconds(300),
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_backend is not null)
+        {
+            await _backend.DisposeAsync();
+        }
+    }
+
+    /// <summary>A client with no credentials.</summary>
+    public HttpClient Anonymous() => new() { BaseAddress = BaseAddress };
+
+    /// <summary>A client signed in as <paramref name="userId"/>.</summary>
+    public HttpClient As(string userId, string? email = null, string? name = null) => WithToken(TestTokens.For(userId, email, name));
+
+    public HttpClient WithToken(string token)
+    {
+        var client = Anonymous();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    public HttpClient Admin()
+    {
+        var client = Anonymous();
+        client.DefaultRequestHeaders.Add("x-functions-key", MasterKey);
+        return client;
+    }
+
+    /// <summary>Creates an organization owned by <paramref name="adminId"/> and adds <paramref name="members"/> (id, roles).</summary>
+    public async Task<string> OrganizationAsync(string adminId, string[] capabilities, params (string Id, string[] Roles)[] members)
+    {
+        var id = SharedEmulators.Unique("org");
+        using var admin = As(adminId, $"{adminId}@test.example");
+        var created = await admin.PostAsJsonAsync("/api/orgs", new { id, name = $"Org {id}", country = "BR", defaultCurrency = "BRL", capabilities });
+        await Ensure(created);
+        foreach (var (memberId, roles) in members)
+        {
+            await Ensure(await admin.PutAsJsonAsync($"/api/orgs/{id}/members/{memberId}", new { email = $"{memberId}@test.example", roles }));
+        }
+
+        return id;
+    }
+
+    /// <summary>Emails the backend handed to SendGrid (the local mail sink).</summary>
+    public async Task<JsonArray> MailAsync()
+    {
+        using var client = Anonymous();
+        return (JsonNode.Parse(await client.GetStringAsync("/dev/mail")) as JsonArray)!;
+    }
+
+    public static async Task Ensure(HttpResponseMessage response)
+    {
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"{(int)response.StatusCode} {response.RequestMessage?.Method} {response.RequestMessage?.RequestUri}: {await response.Content.ReadAsStringAsync()}");
+        }
+    }
+
+    public static async Task<JsonNode> Json(HttpResponseMessage response) => JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+
+    public static readonly JsonSerializerOptions Options = Core.Common.Json.Options;
+
+    /// <summary>Waits until <paramref name="condition"/> holds, for at most 30 seconds.</summary>
+    public static async Task EventuallyAsync(Func<Task<bool>> condition, string what)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Still not true after 30 s: {what}");
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
+    /// <summary>The HTTP functions of functions.metadata: (name, method, route with prefix).</summary>
+    public static IReadOnlyList<(string Name, string Method, string Route, string AuthLevel)> HttpRoutes()
+    {
+        var metadata = JsonNode.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "functions.metadata")))!.AsArray();
+        return (from f in metadata
+                from b in f!["bindings"]!.AsArray()
+                where (string?)b!["type"] == "httpTrigger"
+                from m in b["methods"]!.AsArray()
+                select ((string)f["name"]!, ((string)m!).ToUpperInvariant(), "/api/" + (string)b["route"]!, (string)b["authLevel"]!)).ToArray();
+    }
+
+    public static Caller CallerOf(string id) => new(id, $"{id}@test.example", null);
+}
