@@ -4,6 +4,7 @@ using Agora.LocalHost.Dev;
 using Agora.LocalHost.Emulators;
 using Agora.LocalHost.Runtime;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Agora.LocalHost;
 
@@ -57,6 +58,14 @@ public sealed class LocalBackend : IAsyncDisposable
                 HostId = options.HostId,
                 ConfigureServices = builder =>
                 {
+                    // One line per entry, with its scopes: every line carries the correlation id or the invocation id.
+                    builder.Logging.AddSimpleConsole(console =>
+                    {
+                        console.IncludeScopes = true;
+                        console.SingleLine = true;
+                        console.TimestampFormat = "HH:mm:ss ";
+                    });
+                    builder.Logging.Configure(logging => logging.ActivityTrackingOptions = ActivityTrackingOptions.None);
                     builder.AddAgoraServices();
                     builder.Services.AddSingleton<IFunctionInvocationFilter, AgoraInvocationFilter>();
                 },

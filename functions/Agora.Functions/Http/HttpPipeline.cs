@@ -20,12 +20,14 @@ public sealed partial class HttpPipeline(JwtAuthenticator authenticator, Idempot
     public const string CorrelationHeader = "x-correlation-id";
     internal const string CorrelationItem = "agora.correlationId";
 
+    private static readonly Func<ILogger, string, IDisposable?> CorrelationScope = LoggerMessage.DefineScope<string>("CorrelationId:{CorrelationId}");
+
     public async Task<IActionResult> RunAsync(HttpContext http, MethodInfo function, Func<Task<IActionResult?>> invoke)
     {
         var correlationId = CorrelationIdOf(http.Request);
         http.Items[CorrelationItem] = correlationId;
         http.Response.Headers[CorrelationHeader] = correlationId;
-        using var scope = logger.BeginScope(new Dictionary<string, object> { ["CorrelationId"] = correlationId });
+        using var scope = CorrelationScope(logger, correlationId);
         using var cosmos = CosmosRequestMeter.Start();
         var watch = Stopwatch.StartNew();
         IActionResult result;

@@ -37,11 +37,8 @@ internal sealed partial class FunctionExecutor(IServiceProvider services, ILogge
         var descriptor = function.Descriptor;
         var logger = loggerFactory.CreateLogger($"Function.{descriptor.Name}");
         var invocationId = Guid.NewGuid().ToString();
-        using var logScope = logger.BeginScope(new Dictionary<string, object>
-        {
-            ["FunctionName"] = descriptor.Name,
-            ["InvocationId"] = invocationId,
-        });
+        // A message-template scope: structured providers get the two values, the console prints them readably.
+        using var logScope = InvocationScope(logger, descriptor.Name, invocationId);
 
         await using var scope = services.CreateAsyncScope();
         var context = new FunctionInvocationContext
@@ -165,6 +162,9 @@ internal sealed partial class FunctionExecutor(IServiceProvider services, ILogge
                 return returned;
         }
     }
+
+    private static readonly Func<ILogger, string, string, IDisposable?> InvocationScope =
+        LoggerMessage.DefineScope<string, string>("{FunctionName} {InvocationId}");
 
     private static partial class Log
     {
