@@ -47,6 +47,21 @@ if (kind === "azurite") {
       return { code: "NotFound", message: "Entity with the specified id does not exist in the system." };
     }
   };
+  // Its SQL engine (@zeit/cosmosdb-query) parses and compiles every query text again on every request, and its parser
+  // takes hundreds of milliseconds for queries with a few parentheses. Query texts repeat (values are parameters), so
+  // compiled queries are kept, as Azure Cosmos DB's own query plan cache does. Callers look `default` up at call time.
+  const sql = require("@zeit/cosmosdb-query");
+  const compile = sql.default;
+  const compiled = new Map();
+  sql.default = text => {
+    let query = compiled.get(text);
+    if (!query) {
+      query = compile(text);
+      if (compiled.size >= 1000) compiled.delete(compiled.keys().next().value);
+      compiled.set(text, query);
+    }
+    return query;
+  };
   const { createHttpServer } = require("@vercel/cosmosdb-server");
   const server = createHttpServer({ keepAlive: true }).listen(port, "127.0.0.1", () => {
     console.log(`Cosmos DB emulator listening at http://127.0.0.1:${server.address().port}`);

@@ -1,4 +1,7 @@
 using Agora.Core.Accounts;
+using Agora.Core.Catalog;
+using Agora.Core.Inventory;
+using Agora.Core.Common;
 using Agora.Core.Notifications;
 using Agora.Functions.Http;
 using Agora.Functions.OpenApi;
@@ -20,11 +23,15 @@ public static class AgoraServices
 
         // Core use cases.
         services.AddSingleton<AccessControl>();
+        services.AddSingleton<DueWork>();
         services.AddSingleton<OutboxDispatcher>();
         services.AddSingleton<OrganizationService>();
         services.AddSingleton<CustomerAccountService>();
         services.AddSingleton<CustomerAccountImport>();
         services.AddSingleton<NotificationSender>();
+        services.AddSingleton<CatalogService>();
+        services.AddSingleton<BuyerCatalogService>();
+        services.AddSingleton<StockService>();
         services.AddSingleton(configuration.GetSection("Notifications").Get<NotificationOptions>() ?? new NotificationOptions());
 
         // The HTTP edge.

@@ -1,4 +1,6 @@
 using Agora.Core.Accounts;
+using Agora.Core.Catalog;
+using Agora.Core.Common;
 using Agora.Core.Imports;
 using Agora.Core.Notifications;
 using Agora.Infrastructure.Cosmos;
@@ -34,6 +36,9 @@ public static class InfrastructureServices
         services.AddSingleton<IUserProfileStore, CosmosUserProfileStore>();
         services.AddSingleton<ICustomerAccountStore, CosmosCustomerAccountStore>();
         services.AddSingleton<IDueIndex, CosmosDueIndex>();
+        services.AddSingleton<IProductStore, CosmosProductStore>();
+        services.AddSingleton<IWarehouseStore, CosmosWarehouseStore>();
+        services.AddSingleton<IAssortmentStore, CosmosAssortmentStore>();
         services.AddSingleton<IDeliveryLog, CosmosDeliveryLog>();
         services.AddSingleton<CosmosIdempotencyStore>();
 

@@ -21,7 +21,7 @@ internal sealed class Given
     {
         Access = new AccessControl(Stores);
         Outbox = new OutboxDispatcher(Stores, Stores, NullLogger<OutboxDispatcher>.Instance);
-        Organizations = new OrganizationService(Stores, Stores, Stores, Access, Outbox, Clock);
+        Organizations = new OrganizationService(Stores, Stores, Stores, new DueWork(Stores, Clock), Access, Outbox, Clock);
         Accounts = new CustomerAccountService(Stores, Stores, Access, Clock);
     }
 

@@ -17,11 +17,16 @@ public sealed class AccessMatrixTests(BackendFixture backend)
     /// <summary>The organization under test (supplier and buyer, with staff), a customer of it, and a vendor it buys from.</summary>
     private sealed record Ids(string Org, string Customer, string Vendor, string Member, string Invitation)
     {
-        public string Fill(string route) => route.Contains("/suppliers", StringComparison.Ordinal)
+        public string Fill(string route) => (route.Contains("/suppliers", StringComparison.Ordinal)
             ? route.Replace("{buyerId}", Org, StringComparison.Ordinal).Replace("{supplierId}", Vendor, StringComparison.Ordinal)
             : route.Replace("{orgId}", Org, StringComparison.Ordinal).Replace("{supplierId}", Org, StringComparison.Ordinal)
                 .Replace("{buyerId}", Customer, StringComparison.Ordinal).Replace("{userId}", Member, StringComparison.Ordinal)
-                .Replace("{invitationId}", Invitation, StringComparison.Ordinal);
+                .Replace("{invitationId}", Invitation, StringComparison.Ordinal))
+            .Replace("{sku}", Sku, StringComparison.Ordinal).Replace("{warehouseId}", WarehouseId, StringComparison.Ordinal)
+            .Replace("{category}", "retail", StringComparison.Ordinal);
+
+        public const string Sku = "P-1";
+        public const string WarehouseId = "w1";
     }
 
     // Supplier staff without admin rights, in the supplier organization under test.
@@ -50,7 +55,21 @@ public sealed class AccessMatrixTests(BackendFixture backend)
         new("UpdateCustomerAccount", _ => new { category = "retail", paymentTermsDays = new[] { 30 }, incoterm = "FOB", creditLimit = 100, salesManagerId = Sales }, [Pricing, Warehouse]),
         new("ListSupplierAccounts", _ => null, [Sales, Pricing, Warehouse]),
         new("GetSupplierAccount", _ => null, [Sales, Pricing, Warehouse]),
+        new("PutProduct", _ => Product("Renamed"), [Sales, Warehouse]),
+        new("GetProduct", _ => null, []),
+        new("ListProducts", _ => null, []),
+        new("ListWarehouses", _ => null, []),
+        new("PutWarehouse", _ => new { name = "Main" }, [Sales, Pricing]),
+        new("GetCategoryAssortment", _ => null, []),
+        new("PutCategoryAssortment", _ => new { exclude = new { brands = new[] { "acme" } } }, [Sales, Warehouse]),
+        new("GetCustomerAssortment", _ => null, []),
+        new("PutCustomerAssortment", _ => new { include = new { skus = new[] { Ids.Sku } } }, [Sales, Warehouse]),
+        new("PushStock", _ => new { items = new[] { new { sku = Ids.Sku, warehouseId = Ids.WarehouseId, onHand = 5 } } }, [Sales, Pricing]),
+        new("BrowseCatalog", _ => null, [Sales, Pricing, Warehouse]),
+        new("GetCatalogProduct", _ => null, [Sales, Pricing, Warehouse]),
     ];
+
+    private static object Product(string name) => new { name, category = "Tools > Drills", baseUnit = "UN", saleUnits = new[] { new { code = "CX", factor = 12 } } };
 
     [Fact]
     public void The_matrix_covers_every_http_route()
@@ -124,6 +143,12 @@ public sealed class AccessMatrixTests(BackendFixture backend)
         await BackendFixture.Ensure(await vendorAdmin.PostAsJsonAsync($"/api/orgs/{vendor}/customers",
             new { buyerId = org, category = "retail", paymentTermsDays = new[] { 30 }, incoterm = "FOB", creditLimit = 100 }));
         var invitation = await BackendFixture.Json(await admin.PostAsJsonAsync($"/api/orgs/{org}/invitations", new { email = "invitee@test.example", roles = new[] { "warehouse" } }));
+        foreach (var (supplier, client) in new[] { (org, admin), (vendor, vendorAdmin) })
+        {
+            await BackendFixture.Ensure(await client.PutAsJsonAsync($"/api/orgs/{supplier}/products/{Ids.Sku}", Product("Drill")));
+            await BackendFixture.Ensure(await client.PutAsJsonAsync($"/api/orgs/{supplier}/warehouses/{Ids.WarehouseId}", new { name = "Main" }));
+        }
+
         return new Ids(org, customer, vendor, "m-target", (string)invitation["id"]!);
     }
 

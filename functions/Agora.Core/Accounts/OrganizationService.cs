@@ -8,6 +8,7 @@ public sealed class OrganizationService(
     IOrganizationStore organizations,
     IUserProfileStore profiles,
     IDueIndex due,
+    DueWork dueWork,
     AccessControl access,
     OutboxDispatcher outbox,
     TimeProvider clock)
@@ -284,63 +285,60 @@ public sealed class OrganizationService(
         }
     }
 
+    /// <summary>Expires the invitations that fell due in the last days and tells each inviter; see <see cref="DueWork"/>.</summary>
+    public Task<int> ExpireInvitationsAsync(CancellationToken cancellationToken) => dueWork.RunAsync(DueEntry.InvitationExpiry, ExpireAsync, cancellationToken);
+
     /// <summary>Expires the invitations indexed as due on <paramref name="day"/> whose time has come, and tells each inviter.
     /// Running it again changes nothing: expired invitations are skipped and their index entries are gone.</summary>
-    public async Task<int> ExpireInvitationsAsync(string day, CancellationToken cancellationToken)
+    public Task<int> ExpireInvitationsAsync(string day, CancellationToken cancellationToken) => dueWork.RunDayAsync(day, DueEntry.InvitationExpiry, ExpireAsync, cancellationToken);
+
+    private async Task ExpireAsync(DueEntry entry, CancellationToken cancellationToken)
     {
-        var expired = 0;
         var now = clock.GetUtcNow();
-        foreach (var entry in await due.ListAsync(day, cancellationToken).ConfigureAwait(false))
+        for (var attempt = 1; ; attempt++)
         {
-            if (entry.Kind != DueEntry.InvitationExpiry || entry.DueAt > now)
+            var found = await organizations.FindAsync(entry.OrgId, cancellationToken).ConfigureAwait(false);
+            var invitation = found?.Value.InvitationOf(entry.Id);
+            if (found is null || invitation is null || invitation.Status != InvitationStatus.Pending || invitation.ExpiresAt > now)
             {
-                continue;
+                if (found is not null && found.Value.Outbox.Count > 0)
+                {
+                    await outbox.DispatchAsync(found, cancellationToken).ConfigureAwait(false);
+                }
+
+                return;
             }
 
-            for (var attempt = 1; ; attempt++)
+            var org = found.Value;
+            var changed = Close(org, invitation with { Status = InvitationStatus.Expired, ClosedAt = now });
+            if (invitation.InvitedByEmail is not null)
             {
-                var found = await organizations.FindAsync(entry.OrgId, cancellationToken).ConfigureAwait(false);
-                var invitation = found?.Value.InvitationOf(entry.Id);
-                if (found is null || invitation is null || invitation.Status != InvitationStatus.Pending || invitation.ExpiresAt > now)
+                changed = changed with
                 {
-                    if (found is not null && found.Value.Outbox.Count > 0)
-                    {
-                        await outbox.DispatchAsync(found, cancellationToken).ConfigureAwait(false);
-                    }
-
-                    break;
-                }
-
-                var org = found.Value;
-                var notification = new Notification(
-                    $"invitation-expired-{invitation.Id}",
-                    NotificationKind.InvitationExpired,
-                    invitation.InvitedByEmail ?? string.Empty,
-                    invitation.InvitedByName,
-                    new Dictionary<string, string> { ["orgId"] = org.Id, ["orgName"] = org.Name, ["inviteeEmail"] = invitation.Email },
-                    now);
-                var changed = Close(org, invitation with { Status = InvitationStatus.Expired, ClosedAt = now });
-                if (invitation.InvitedByEmail is not null)
-                {
-                    changed = changed with { Outbox = [.. changed.Outbox, notification] };
-                }
-
-                try
-                {
-                    var saved = await organizations.ReplaceAsync(changed, found.ETag, cancellationToken).ConfigureAwait(false);
-                    await outbox.DispatchAsync(saved, cancellationToken).ConfigureAwait(false);
-                    expired++;
-                    break;
-                }
-                catch (DomainException e) when (e.Kind == FailureKind.PreconditionFailed && attempt < MaxConcurrentRetries)
-                {
-                }
+                    Outbox =
+                    [
+                        .. changed.Outbox,
+                        new Notification(
+                            $"invitation-expired-{invitation.Id}",
+                            NotificationKind.InvitationExpired,
+                            invitation.InvitedByEmail,
+                            invitation.InvitedByName,
+                            new Dictionary<string, string> { ["orgId"] = org.Id, ["orgName"] = org.Name, ["inviteeEmail"] = invitation.Email },
+                            now),
+                    ],
+                };
             }
 
-            await due.RemoveAsync(entry, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                var saved = await organizations.ReplaceAsync(changed, found.ETag, cancellationToken).ConfigureAwait(false);
+                await outbox.DispatchAsync(saved, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (DomainException e) when (e.Kind == FailureKind.PreconditionFailed && attempt < MaxConcurrentRetries)
+            {
+            }
         }
-
-        return expired;
     }
 
     public async Task<UserProfile> MeAsync(Caller caller, CancellationToken cancellationToken) =>

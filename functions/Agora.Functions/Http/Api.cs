@@ -25,6 +25,14 @@ public static class Api
         return Created(request, id, value.Value);
     }
 
+    /// <summary>201 for a PUT that created the resource at the request path, with its ETag.</summary>
+    public static IActionResult CreatedAt<T>(HttpRequest request, Versioned<T> value)
+    {
+        request.HttpContext.Response.Headers.ETag = EntityTag(value.ETag);
+        request.HttpContext.Response.Headers.Location = $"{request.PathBase}{request.Path}";
+        return new JsonResult(value.Value, Json.Options) { StatusCode = StatusCodes.Status201Created };
+    }
+
     public static IActionResult Created<T>(HttpRequest request, string id, T value)
     {
         request.HttpContext.Response.Headers.Location = $"{request.PathBase}{request.Path.Value!.TrimEnd('/')}/{Uri.EscapeDataString(id)}";

@@ -93,6 +93,19 @@ public static class RequestReader
         : int.TryParse(text, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var value) ? value
         : throw DomainException.Invalid(name, "must be a whole number.");
 
+    /// <summary>Catalog listing filters from the query string: q, category, brand, inStock, status, cursor, limit.</summary>
+    public static Core.Catalog.CatalogFilter CatalogFilter(this HttpRequest request) => new(
+        request.Query("q"),
+        request.Query("category"),
+        request.Query("brand"),
+        request.Query("inStock") is not { } inStock ? null
+            : bool.TryParse(inStock, out var yes) ? yes : throw DomainException.Invalid("inStock", "must be true or false."),
+        request.Query("status") is not { } status ? null
+            : Enum.TryParse<Core.Catalog.ProductStatus>(status, ignoreCase: true, out var parsed) && !int.TryParse(status, out _) ? parsed
+            : throw DomainException.Invalid("status", "must be active or discontinued."),
+        request.Query("cursor"),
+        request.QueryInt("limit"));
+
     private static bool IsJson(string contentType)
     {
         var mediaType = contentType.Split(';', 2)[0].Trim();

@@ -8,6 +8,10 @@ public static class Containers
     /// supplier, and the copies of its supplier accounts when it is a buyer.</summary>
     public const string Organizations = "organizations";
 
+    /// <summary>pk = supplier id: the supplier's products (with their stock), warehouses, assortment rules, price entries
+    /// and latest stock snapshot.</summary>
+    public const string Catalog = "catalog";
+
     /// <summary>pk = user id (the identity provider's subject): the user's profile and memberships copy.</summary>
     public const string Users = "users";
 
@@ -17,7 +21,7 @@ public static class Containers
     /// <summary>pk = id: stored responses of requests sent with an Idempotency-Key, and delivered notifications; both expire (ttl).</summary>
     public const string Requests = "requests";
 
-    public static readonly IReadOnlyList<string> All = [Organizations, Users, Due, Requests];
+    public static readonly IReadOnlyList<string> All = [Organizations, Catalog, Users, Due, Requests];
 
     public const string PartitionKeyPath = "/pk";
 }

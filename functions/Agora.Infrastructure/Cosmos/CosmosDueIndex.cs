@@ -1,4 +1,5 @@
 using Agora.Core.Accounts;
+using Agora.Core.Common;
 using Microsoft.Azure.Cosmos;
 
 namespace Agora.Infrastructure.Cosmos;

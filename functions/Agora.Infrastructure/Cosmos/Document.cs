@@ -23,6 +23,12 @@ public sealed class Document<T>
     [JsonPropertyName("data")]
     public required T Data { get; init; }
 
+    /// <summary>Values derived from <see cref="Data"/> that queries filter on (folded text, keys, totals); written with the
+    /// document, never read back into the domain.</summary>
+    [JsonPropertyName("index")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyDictionary<string, object?>? Index { get; init; }
+
     /// <summary>Seconds until Cosmos deletes the item (container default TTL must be on: -1).</summary>
     [JsonPropertyName("ttl")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]

@@ -1,0 +1,66 @@
+using Agora.Core.Catalog;
+using Agora.Core.Common;
+
+namespace Agora.Core.Inventory;
+
+/// <summary>An on-hand count from the supplier's system for one product in one warehouse, measured at <see cref="AsOf"/>.</summary>
+public sealed record StockCount(string Sku, string WarehouseId, decimal OnHand, DateTimeOffset AsOf);
+
+/// <summary>How counts change stock records (pure).</summary>
+public static class StockLevels
+{
+    public const int MaxDecimals = 6;
+
+    /// <summary>Applies <paramref name="counts"/> of one product: a count older than the record's is stale and ignored,
+    /// one equal to it changes nothing; reservations are always kept. Returns the product (unchanged instance when
+    /// nothing applied) and how many counts applied.</summary>
+    public static (Product Product, int Applied) Apply(Product product, IEnumerable<StockCount> counts, DateTimeOffset now)
+    {
+        var stock = new Dictionary<string, WarehouseStock>(product.Stock, StringComparer.Ordinal);
+        var applied = 0;
+        var changed = false;
+        // Within one delivery only the newest count per warehouse matters; the others are superseded.
+        foreach (var count in counts.GroupBy(c => c.WarehouseId, StringComparer.Ordinal).Select(g => g.MaxBy(c => c.AsOf)!))
+        {
+            var current = stock.GetValueOrDefault(count.WarehouseId);
+            if (current is not null && count.AsOf <= current.AsOf)
+            {
+                continue; // stale, or the measurement already recorded
+            }
+
+            // A newer count of the same quantity still moves AsOf, so an older count arriving late cannot undo it.
+            stock[count.WarehouseId] = current is not null && current.OnHand == count.OnHand
+                ? current with { AsOf = count.AsOf }
+                : new WarehouseStock(count.OnHand, current?.Reserved ?? 0, count.AsOf);
+            applied += current?.OnHand == count.OnHand ? 0 : 1;
+            changed = true;
+        }
+
+        return changed ? (product with { Stock = stock, UpdatedAt = now }, applied) : (product, 0);
+    }
+
+    public static bool IsValidQuantity(decimal quantity) => quantity >= 0 && decimal.Round(quantity, MaxDecimals) == quantity && quantity < 1_000_000_000_000m;
+
+    /// <summary>Writes a product's new stock, reading and deciding again when someone else wrote it meanwhile.</summary>
+    public static async Task<int> WriteAsync(IProductStore products, Versioned<Product> found, IReadOnlyList<StockCount> counts, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var (changed, applied) = Apply(found.Value, counts, now);
+            if (ReferenceEquals(changed, found.Value))
+            {
+                return 0;
+            }
+
+            try
+            {
+                await products.ReplaceAsync(changed, found.ETag, cancellationToken).ConfigureAwait(false);
+                return applied;
+            }
+            catch (DomainException e) when (e.Kind == FailureKind.PreconditionFailed && attempt < 5)
+            {
+                found = await products.FindAsync(found.Value.SupplierId, found.Value.Sku, cancellationToken).ConfigureAwait(false) ?? found;
+            }
+        }
+    }
+}

@@ -1,0 +1,78 @@
+using Agora.Core.Accounts;
+using Agora.Core.Catalog;
+using Agora.Core.Common;
+
+namespace Agora.Core.Inventory;
+
+public sealed record StockCountInput(string? Sku, string? WarehouseId, decimal? OnHand, DateTimeOffset? AsOf);
+
+public sealed record StockPush(IReadOnlyList<StockCountInput>? Items);
+
+public sealed record StockRejection(int Index, string? Sku, string? WarehouseId, string Reason);
+
+/// <summary><see cref="Applied"/> counts changed a quantity; <see cref="Unchanged"/> were stale or equal to the record.</summary>
+public sealed record StockPushResult(int Applied, int Unchanged, IReadOnlyList<StockRejection> Rejected);
+
+/// <summary>Stock pushed by the supplier's ERP or warehouse system: absolute on-hand counts per product and warehouse, in
+/// batches. Counts carry the time they were measured, so retries and out-of-order deliveries are harmless.</summary>
+public sealed class StockService(IProductStore products, IWarehouseStore warehouses, AccessControl access, TimeProvider clock)
+{
+    public const int MaxBatch = 1000;
+    private const int ReadChunk = 100;
+
+    public async Task<StockPushResult> PushAsync(Caller caller, string supplierId, StockPush push, CancellationToken cancellationToken)
+    {
+        _ = (await access.MemberAsync(caller, supplierId, cancellationToken).ConfigureAwait(false)).Require("push stock", Role.SupplierAdmin, Role.Warehouse);
+        var items = push.Items ?? [];
+        if (items.Count is 0 or > MaxBatch)
+        {
+            throw DomainException.Invalid("items", $"must hold 1 to {MaxBatch} counts.");
+        }
+
+        var now = clock.GetUtcNow();
+        var known = ((await warehouses.ListAsync(supplierId, cancellationToken).ConfigureAwait(false))?.Value ?? []).Select(w => w.Id).ToHashSet(StringComparer.Ordinal);
+        var rejected = new List<StockRejection>();
+        var counts = new List<(int Index, StockCount Count)>();
+        for (var i = 0; i < items.Count; i++)
+        {
+            var item = items[i];
+            var reason = item switch
+            {
+                { Sku: var sku } when !Ids.IsWellFormed(sku) => "sku is missing or not a SKU.",
+                { WarehouseId: var wh } when !Ids.IsWellFormed(wh) => "warehouseId is missing or not an id.",
+                { WarehouseId: var wh } when !known.Contains(wh!) => $"warehouse '{item.WarehouseId}' does not exist; create it first.",
+                { OnHand: null } => "onHand is required.",
+                { OnHand: var q } when !StockLevels.IsValidQuantity(q!.Value) => $"onHand must be zero or more, with at most {StockLevels.MaxDecimals} decimals.",
+                { AsOf: var t } when t > now + TimeSpan.FromMinutes(5) => "asOf is in the future.",
+                _ => null,
+            };
+            if (reason is not null)
+            {
+                rejected.Add(new StockRejection(i, item.Sku, item.WarehouseId, reason));
+            }
+            else
+            {
+                counts.Add((i, new StockCount(item.Sku!, item.WarehouseId!, item.OnHand!.Value, item.AsOf ?? now)));
+            }
+        }
+
+        var applied = 0;
+        foreach (var chunk in counts.GroupBy(c => c.Count.Sku, StringComparer.Ordinal).Chunk(ReadChunk))
+        {
+            var found = (await products.FindManyAsync(supplierId, chunk.Select(g => g.Key).ToArray(), cancellationToken).ConfigureAwait(false))
+                .ToDictionary(p => p.Value.Sku, StringComparer.Ordinal);
+            foreach (var group in chunk)
+            {
+                if (!found.TryGetValue(group.Key, out var product))
+                {
+                    rejected.AddRange(group.Select(c => new StockRejection(c.Index, c.Count.Sku, c.Count.WarehouseId, $"product '{group.Key}' does not exist.")));
+                    continue;
+                }
+
+                applied += await StockLevels.WriteAsync(products, product, group.Select(c => c.Count).ToArray(), now, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        return new StockPushResult(applied, items.Count - applied - rejected.Count, rejected.OrderBy(r => r.Index).ToArray());
+    }
+}
