@@ -96,9 +96,33 @@ public sealed class NumbersTests
     public void Fractional_or_out_of_range_quantities_are_refused_as_int(string text, DecimalStyle style) =>
         Assert.False(Numbers.TryParseInt(text, style, out _));
 
-    [Fact]
-    public void Quantities_beyond_long_are_refused() =>
-        Assert.False(Numbers.TryParseLong("9223372036854775808", DecimalStyle.Point, out _));
+    [Theory]
+    [InlineData("9223372036854775807", long.MaxValue)]
+    [InlineData("-9.223.372.036.854.775.808", long.MinValue)]
+    [InlineData("0000000000000000000000042", 42L)]
+    [InlineData("7,00000000000000000000000000", 7L)]
+    public void Quantities_at_the_edges_of_long_parse(string text, long expected)
+    {
+        Assert.True(Numbers.TryParseLong(text, DecimalStyle.Comma, out var value));
+        Assert.Equal(expected, value);
+    }
+
+    [Theory]
+    [InlineData("9223372036854775808")]
+    [InlineData("-9223372036854775809")]
+    [InlineData("123456789012345678901234567")]
+    public void Quantities_beyond_long_are_refused(string text) =>
+        Assert.False(Numbers.TryParseLong(text, DecimalStyle.Point, out _));
+
+    [Property(MaxTest = 500)]
+    public bool A_quantity_parses_exactly_when_its_value_is_whole_and_fits(int lo, int mid, bool negative, byte scale, bool comma)
+    {
+        var value = new decimal(lo, mid, 0, negative, (byte)(scale % 12));
+        var style = comma ? DecimalStyle.Comma : DecimalStyle.Point;
+        var parsed = Numbers.TryParseLong(Format(value, comma, grouped: true), style, out var quantity);
+        var whole = value == decimal.Truncate(value) && value >= long.MinValue && value <= long.MaxValue;
+        return parsed == whole && (!parsed || quantity == value);
+    }
 
     [Property(MaxTest = 500)]
     public bool Any_decimal_formatted_in_either_style_with_or_without_grouping_parses_back(decimal value, bool comma, bool grouped) =>
@@ -108,9 +132,11 @@ public sealed class NumbersTests
     public bool Decimals_over_the_whole_range_and_scale_parse_back(int lo, int mid, int hi, bool negative, byte scale, bool comma, bool grouped) =>
         RoundTrips(new decimal(lo, mid, hi, negative, (byte)(scale % 29)), comma, grouped);
 
-    private static bool RoundTrips(decimal value, bool comma, bool grouped)
+    private static bool RoundTrips(decimal value, bool comma, bool grouped) =>
+        Numbers.TryParseDecimal(Format(value, comma, grouped), comma ? DecimalStyle.Comma : DecimalStyle.Point, out var parsed) && parsed == value;
+
+    private static string Format(decimal value, bool comma, bool grouped)
     {
-        var style = comma ? DecimalStyle.Comma : DecimalStyle.Point;
         var format = new NumberFormatInfo
         {
             NumberDecimalSeparator = comma ? "," : ".",
@@ -118,7 +144,6 @@ public sealed class NumbersTests
             NumberGroupSizes = [3],
             NegativeSign = "-",
         };
-        var text = value.ToString((grouped ? "N" : "F") + value.Scale.ToString(CultureInfo.InvariantCulture), format);
-        return Numbers.TryParseDecimal(text, style, out var parsed) && parsed == value;
+        return value.ToString((grouped ? "N" : "F") + value.Scale.ToString(CultureInfo.InvariantCulture), format);
     }
 }

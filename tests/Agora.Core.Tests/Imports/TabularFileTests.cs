@@ -223,6 +223,31 @@ public sealed class TabularFileTests
         AssertFields(["A1", "3"], Assert.Single(rows).Fields);
     }
 
+    [Theory]
+    [InlineData("csv")]
+    [InlineData("xlsx")]
+    public async Task The_callers_stream_stays_open_after_the_file_is_disposed(string format)
+    {
+        var bytes = format == "csv" ? Utf8("sku\nA1\n") : Xlsx.Create((1, ["sku"]), (2, ["A1"]));
+        using var stream = new MemoryStream(bytes);
+
+        await using (var file = await TabularFile.OpenAsync(stream, "f"))
+        {
+            Assert.Equal(format, file.Format);
+            Assert.Single(await ReadAllAsync(file));
+        }
+
+        Assert.True(stream.CanRead);
+    }
+
+    [Fact]
+    public async Task Cancellation_is_reported_as_cancellation_not_as_a_bad_file()
+    {
+        await using var file = await OpenAsync(Utf8("sku\nA1\n"));
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await file.ReadAsync(new CancellationToken(canceled: true)));
+    }
+
     [Fact]
     public async Task A_csv_read_from_a_stream_that_cannot_seek_reads_the_same()
     {

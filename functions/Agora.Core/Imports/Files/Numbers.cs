@@ -27,93 +27,17 @@ public static class Numbers
 
     public static bool TryParseDecimal(ReadOnlySpan<char> text, DecimalStyle style, out decimal value)
     {
-        value = 0;
-        var s = text.Trim();
-        if (s.IsEmpty || s.Length > MaxLength)
+        switch (Scan(text, style, out var number))
         {
-            return false;
-        }
-
-        var (separator, group) = style == DecimalStyle.Comma ? (',', '.') : ('.', ',');
-        var i = 0;
-        var negative = false;
-        if (s[0] is '+' or '-')
-        {
-            negative = s[0] == '-';
-            i++;
-        }
-
-        // Significant digits go to a 64-bit mantissa while they fit (the common case, no allocation, no re-parse);
-        // longer numbers are rebuilt in invariant form and left to decimal.TryParse.
-        ulong mantissa = 0;
-        int digits = 0, significant = 0, scale = 0, run = 0;
-        var grouped = false;
-        for (; i < s.Length; i++)
-        {
-            var c = s[i];
-            if (char.IsAsciiDigit(c))
-            {
-                Accumulate(c, ref mantissa, ref significant);
-                digits++;
-                run++;
-            }
-            else if (c == group)
-            {
-                if (grouped ? run != 3 : run is < 1 or > 3)
-                {
-                    return false;
-                }
-
-                grouped = true;
-                run = 0;
-            }
-            else
-            {
-                break;
-            }
-        }
-
-        if (grouped && run != 3)
-        {
-            return false;
-        }
-
-        if (i < s.Length)
-        {
-            if (s[i] != separator)
-            {
+            case Scanned.Exact:
+                value = new decimal((int)(uint)number.Mantissa, (int)(uint)(number.Mantissa >> 32), 0, number.Negative, (byte)number.Scale);
+                return true;
+            case Scanned.Long:
+                return TryParseInvariant(text.Trim(), style, out value);
+            default:
+                value = 0;
                 return false;
-            }
-
-            for (i++; i < s.Length; i++)
-            {
-                var c = s[i];
-                if (!char.IsAsciiDigit(c))
-                {
-                    return false;
-                }
-
-                Accumulate(c, ref mantissa, ref significant);
-                scale++;
-            }
-
-            if (scale == 0)
-            {
-                return false;
-            }
         }
-        else if (digits == 0)
-        {
-            return false;
-        }
-
-        if (significant <= 19 && scale <= 28)
-        {
-            value = new decimal((int)(uint)mantissa, (int)(uint)(mantissa >> 32), 0, negative, (byte)scale);
-            return true;
-        }
-
-        return TryParseInvariant(s, separator, group, out value);
     }
 
     /// <summary>A whole number (a quantity): any text <see cref="TryParseDecimal(ReadOnlySpan{char}, DecimalStyle, out decimal)"/>
@@ -122,13 +46,39 @@ public static class Numbers
     public static bool TryParseLong(ReadOnlySpan<char> text, DecimalStyle style, out long value)
     {
         value = 0;
-        if (!TryParseDecimal(text, style, out var d) || d != decimal.Truncate(d) || d < long.MinValue || d > long.MaxValue)
+        switch (Scan(text, style, out var number))
         {
-            return false;
-        }
+            case Scanned.Exact:
+                var mantissa = number.Mantissa;
+                if (number.Scale > 0)
+                {
+                    // Integral only if the fractional digits are zeros: 12,000 is 12; 1,5 is not whole.
+                    if (number.Scale >= PowersOf10.Length || mantissa % PowersOf10[number.Scale] != 0)
+                    {
+                        return false;
+                    }
 
-        value = (long)d;
-        return true;
+                    mantissa /= PowersOf10[number.Scale];
+                }
+
+                if (mantissa > (number.Negative ? 1UL << 63 : long.MaxValue))
+                {
+                    return false;
+                }
+
+                value = number.Negative ? (long)(0 - mantissa) : (long)mantissa;
+                return true;
+            case Scanned.Long:
+                if (!TryParseInvariant(text.Trim(), style, out var d) || d != decimal.Truncate(d) || d < long.MinValue || d > long.MaxValue)
+                {
+                    return false;
+                }
+
+                value = (long)d;
+                return true;
+            default:
+                return false;
+        }
     }
 
     public static bool TryParseLong(string? text, DecimalStyle style, out long value) => TryParseLong(text.AsSpan(), style, out value);
@@ -148,21 +98,152 @@ public static class Numbers
 
     public static bool TryParseInt(string? text, DecimalStyle style, out int value) => TryParseInt(text.AsSpan(), style, out value);
 
-    private static void Accumulate(char c, ref ulong mantissa, ref int significant)
-    {
-        if (significant == 0 && c == '0')
-        {
-            return; // leading zeros carry no digits
-        }
+    private static readonly ulong[] PowersOf10 =
+    [
+        1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000, 1_000_000_000, 10_000_000_000,
+        100_000_000_000, 1_000_000_000_000, 10_000_000_000_000, 100_000_000_000_000, 1_000_000_000_000_000,
+        10_000_000_000_000_000, 100_000_000_000_000_000, 1_000_000_000_000_000_000, 10_000_000_000_000_000_000,
+    ];
 
-        if (++significant <= 19)
-        {
-            mantissa = (mantissa * 10) + (ulong)(c - '0');
-        }
+    private enum Scanned
+    {
+        Invalid,
+
+        /// <summary>Well-formed, and the value is exactly Mantissa / 10^Scale.</summary>
+        Exact,
+
+        /// <summary>Well-formed but more than 18 or 19 digits (leading zeros aside) or 28 decimals: left to decimal.TryParse.</summary>
+        Long,
     }
 
-    private static bool TryParseInvariant(ReadOnlySpan<char> s, char separator, char group, out decimal value)
+    private struct Number
     {
+        public ulong Mantissa;
+        public int Scale;
+        public bool Negative;
+    }
+
+    /// <summary>Checks the grammar and gathers the digits into a 64-bit mantissa (no allocation, one pass).</summary>
+    private static Scanned Scan(ReadOnlySpan<char> text, DecimalStyle style, out Number number)
+    {
+        number = default;
+        var s = text;
+        if (s.IsEmpty)
+        {
+            return Scanned.Invalid;
+        }
+
+        if (char.IsWhiteSpace(s[0]) || char.IsWhiteSpace(s[^1]))
+        {
+            s = s.Trim();
+            if (s.IsEmpty)
+            {
+                return Scanned.Invalid;
+            }
+        }
+
+        if (s.Length > MaxLength)
+        {
+            return Scanned.Invalid;
+        }
+
+        var (separator, group) = style == DecimalStyle.Comma ? (',', '.') : ('.', ',');
+        var i = 0;
+        if (s[0] is '+' or '-')
+        {
+            number.Negative = s[0] == '-';
+            i++;
+        }
+
+        // Digits accumulate while the mantissa stays below 10^18, so it never overflows; past that the text is
+        // well-formed but long, and decimal.TryParse takes it.
+        const ulong Limit = 1_000_000_000_000_000_000;
+        ulong mantissa = 0;
+        int digits = 0, scale = 0, run = 0;
+        bool grouped = false, overflow = false;
+        for (; i < s.Length; i++)
+        {
+            var d = (uint)(s[i] - '0');
+            if (d <= 9)
+            {
+                if (mantissa < Limit)
+                {
+                    mantissa = (mantissa * 10) + d;
+                }
+                else
+                {
+                    overflow = true;
+                }
+
+                digits++;
+                run++;
+            }
+            else if (s[i] == group)
+            {
+                if (grouped ? run != 3 : run is < 1 or > 3)
+                {
+                    return Scanned.Invalid;
+                }
+
+                grouped = true;
+                run = 0;
+            }
+            else
+            {
+                break;
+            }
+        }
+
+        if (grouped && run != 3)
+        {
+            return Scanned.Invalid;
+        }
+
+        if (i < s.Length)
+        {
+            if (s[i] != separator)
+            {
+                return Scanned.Invalid;
+            }
+
+            for (i++; i < s.Length; i++)
+            {
+                var d = (uint)(s[i] - '0');
+                if (d > 9)
+                {
+                    return Scanned.Invalid;
+                }
+
+                if (mantissa < Limit)
+                {
+                    mantissa = (mantissa * 10) + d;
+                }
+                else
+                {
+                    overflow = true;
+                }
+
+                scale++;
+            }
+
+            if (scale == 0)
+            {
+                return Scanned.Invalid;
+            }
+        }
+        else if (digits == 0)
+        {
+            return Scanned.Invalid;
+        }
+
+        number.Mantissa = mantissa;
+        number.Scale = scale;
+        return overflow || scale > 28 ? Scanned.Long : Scanned.Exact;
+    }
+
+    private static bool TryParseInvariant(ReadOnlySpan<char> s, DecimalStyle style, out decimal value)
+    {
+        var (separator, group) = style == DecimalStyle.Comma ? (',', '.') : ('.', ',');
         Span<char> invariant = stackalloc char[MaxLength];
         var n = 0;
         foreach (var c in s)

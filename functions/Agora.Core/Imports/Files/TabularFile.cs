@@ -60,9 +60,11 @@ public sealed class TabularFile : IAsyncDisposable
     /// <summary>Opens <paramref name="content"/> (which stays the caller's to dispose) and reads its header.</summary>
     /// <param name="fileName">The file's name, used only to explain failures (an ".xlsx" that is not a workbook).</param>
     /// <exception cref="ImportFileException">The file cannot be read as a table.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public static async Task<TabularFile> OpenAsync(Stream content, string fileName, TabularFileOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(content);
+        ArgumentNullException.ThrowIfNull(fileName);
         options ??= TabularFileOptions.Default;
         var start = content.CanSeek ? content.Position : -1;
         var prefix = new byte[DetectionPrefixBytes];
