@@ -41,4 +41,10 @@ if (args is ["ratio", ..])
     return;
 }
 
+if (args is ["xlsx-memory", ..])
+{
+    await XlsxMemory.RunAsync();
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
