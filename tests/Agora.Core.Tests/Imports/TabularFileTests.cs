@@ -91,6 +91,20 @@ public sealed class TabularFileTests
         AssertRows([["A1", $"Box{d} large", "3"], ["A2", "Bag", "4"]], rows);
     }
 
+    [Theory]
+    [InlineData("\n")]
+    [InlineData("\r\n")]
+    public async Task An_Excel_sep_line_names_the_delimiter_and_the_header_follows_it(string eol)
+    {
+        // Without the sep line, the header's commas (3) would outnumber its semicolons (2).
+        var (file, rows) = await ReadAsync(Utf8($"sep=;{eol}sku;nome, marca, cor, tamanho;preço{eol}A1;Caixa, 12 un;1,5{eol}"));
+
+        Assert.Equal((';', DecimalStyle.Comma), (file.Delimiter!.Value, file.DecimalStyle));
+        Assert.Equal(["sku", "nome, marca, cor, tamanho", "preço"], file.Headers);
+        AssertFields(["A1", "Caixa, 12 un", "1,5"], Assert.Single(rows).Fields);
+        Assert.Equal(3, rows[0].Line);
+    }
+
     [Fact]
     public async Task The_decimal_style_option_overrides_the_one_implied_by_the_delimiter()
     {

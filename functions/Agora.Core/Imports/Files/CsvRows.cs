@@ -21,7 +21,8 @@ internal sealed class CsvRows : RowSource
 
     public override IReadOnlyList<string> Headers => headers;
 
-    public static async Task<CsvRows> OpenAsync(Stream bytes, Encoding encoding, char delimiter, TabularFileOptions options, CancellationToken cancellationToken)
+    /// <param name="firstLine">The file line the text starts on (2 after a "sep=" line).</param>
+    public static async Task<CsvRows> OpenAsync(Stream bytes, Encoding encoding, char delimiter, long firstLine, TabularFileOptions options, CancellationToken cancellationToken)
     {
         var text = new StreamReader(bytes, encoding, detectEncodingFromByteOrderMarks: false, bufferSize: 64 * 1024);
         var rows = new CsvRows(options);
@@ -45,7 +46,7 @@ internal sealed class CsvRows : RowSource
         {
             text.Dispose();
             // Sylvan numbers the header 0 and the first record 1; both are read while opening.
-            throw Translate(e, 1 + rows.TakeSkippedLines() + Math.Min(e.RowNumber, 1), options);
+            throw Translate(e, firstLine + rows.TakeSkippedLines() + Math.Min(e.RowNumber, 1), options);
         }
 
         var names = new string[rows.csv.FieldCount];
@@ -58,7 +59,7 @@ internal sealed class CsvRows : RowSource
         }
 
         // Comments before or after the header (counted during CreateAsync) push the first record down alike.
-        var headerLine = 1 + rows.TakeSkippedLines();
+        var headerLine = firstLine + rows.TakeSkippedLines();
         if (Array.TrueForAll(names, n => n.Length == 0))
         {
             await rows.csv.DisposeAsync().ConfigureAwait(false);

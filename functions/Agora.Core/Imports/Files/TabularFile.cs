@@ -109,8 +109,22 @@ public sealed class TabularFile : IAsyncDisposable
             throw new ImportFileException("The file is not text (it contains NUL bytes): upload a CSV or XLSX file.");
         }
 
-        var delimiter = DetectDelimiter(text);
-        var rows = await CsvRows.OpenAsync(new PrefixedStream(prefix, bom, length, content), encoding, delimiter, options, cancellationToken).ConfigureAwait(false);
+        // Excel writes (and honours) a first line "sep=;" naming the delimiter: use it, and the header is the next line.
+        var start = bom;
+        var firstLine = 1;
+        char delimiter;
+        if (SeparatorLine(text) is var (named, lineLength))
+        {
+            delimiter = named;
+            start += encoding.GetByteCount(text.AsSpan(0, lineLength));
+            firstLine = 2;
+        }
+        else
+        {
+            delimiter = DetectDelimiter(text);
+        }
+
+        var rows = await CsvRows.OpenAsync(new PrefixedStream(prefix, start, length, content), encoding, delimiter, firstLine, options, cancellationToken).ConfigureAwait(false);
         var style = options.DecimalStyle ?? (delimiter == ';' ? DecimalStyle.Comma : DecimalStyle.Point);
         return new TabularFile(rows, "csv", name, delimiter, style);
     }
@@ -147,6 +161,19 @@ public sealed class TabularFile : IAsyncDisposable
         cancellationToken.ThrowIfCancellationRequested();
         var rows = XlsxRows.Open(package, owned);
         return new TabularFile(rows, "xlsx", null, null, options.DecimalStyle ?? DecimalStyle.Point);
+    }
+
+    /// <summary>A first line "sep=X" (X one of , ; tab |): X and the line's length with its line break.</summary>
+    private static (char Delimiter, int Length)? SeparatorLine(string text)
+    {
+        if (text.Length < 5 || !text.StartsWith("sep=", StringComparison.OrdinalIgnoreCase) || text[4] is not (',' or ';' or '\t' or '|'))
+        {
+            return null;
+        }
+
+        var rest = text.AsSpan(5);
+        var lineBreak = rest.StartsWith("\r\n") ? 2 : rest.Length == 0 || rest[0] is '\n' or '\r' ? Math.Min(1, rest.Length) : -1;
+        return lineBreak < 0 ? null : (text[4], 5 + lineBreak);
     }
 
     /// <summary>The separator of the first line that has one: the most frequent of ',' ';' tab '|' outside quotes
