@@ -1,0 +1,50 @@
+using System.Diagnostics;
+using Agora.Benchmarks;
+using BenchmarkDotNet.Running;
+
+if (args is ["ratio", ..])
+{
+    // Interleaved A/B runs: on a shared machine, load changes between BenchmarkDotNet's sequential benchmarks;
+    // alternating the two paths puts both under the same conditions. Prints min and median per method.
+    var rounds = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 15;
+    var bench = new PriceFileBenchmarks { Rows = 1_000_000 };
+    bench.Setup();
+    var methods = new (string Name, Func<Task> Run)[]
+    {
+        ("SylvanRaw", () => bench.SylvanRaw()),
+        ("TabularFileRowsOnly", () => bench.TabularFileRowsOnly()),
+        ("TabularFileNumbersOnly", () => bench.TabularFileNumbersOnly()),
+        ("TabularFileImportPath", () => bench.TabularFileImportPath()),
+        ("SylvanWithValues", () => bench.SylvanWithValues()),
+    };
+    var times = methods.ToDictionary(m => m.Name, _ => new List<double>());
+    for (var round = -2; round < rounds; round++)
+    {
+        foreach (var (name, run) in methods)
+        {
+            var watch = Stopwatch.StartNew();
+            await run();
+            if (round >= 0)
+            {
+                times[name].Add(watch.Elapsed.TotalMilliseconds);
+            }
+        }
+    }
+
+    static double Median(List<double> t) => t.Order().ElementAt(t.Count / 2);
+    var baseline = times["SylvanRaw"];
+    foreach (var (name, t) in times)
+    {
+        Console.WriteLine($"{name,-24} min {t.Min(),7:F1} ms  median {Median(t),7:F1} ms  median ratio to SylvanRaw {Median(t) / Median(baseline):F2}");
+    }
+
+    return;
+}
+
+if (args is ["xlsx-memory", ..])
+{
+    await XlsxMemory.RunAsync();
+    return;
+}
+
+BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
