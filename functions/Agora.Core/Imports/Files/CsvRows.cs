@@ -1,9 +1,11 @@
+using System.Globalization;
 using System.Text;
 using Sylvan.Data.Csv;
 
 namespace Agora.Core.Imports.Files;
 
-/// <summary>CSV rows through Sylvan.Data.Csv (delimiter detected from the header line among ',' tab ';' '|').</summary>
+/// <summary>CSV rows through Sylvan.Data.Csv in its standard (strict) quoting style, with the delimiter
+/// <see cref="TabularFile"/> detected, and the physical line each record starts on.</summary>
 internal sealed class CsvRows : RowSource
 {
     private readonly TabularFileOptions options;
@@ -171,7 +173,7 @@ internal sealed class CsvRows : RowSource
     private static ImportFileException Translate(CsvFormatException e, long line, TabularFileOptions options) => e switch
     {
         CsvRecordTooLargeException => new ImportFileException(
-            $"A row longer than {options.MaxRecordLength:N0} characters starts here; a quote is probably left open.", line, e),
+            string.Create(CultureInfo.InvariantCulture, $"A row longer than {options.MaxRecordLength:N0} characters starts here; a quote is probably left open."), line, e),
         CsvMissingHeadersException => new ImportFileException("The file has no header line.", line, e),
         CsvInvalidCharacterException { Message: var m } when m.Contains("without a closing quote", StringComparison.Ordinal) =>
             new ImportFileException("A quoted field in the row starting here is never closed: a quote is left open.", line, e),
