@@ -1,5 +1,7 @@
 using Agora.Core.Accounts;
 using Agora.Core.Catalog;
+using Agora.Core.Imports;
+using Agora.Core.Pricing;
 using Agora.Core.Inventory;
 using Agora.Core.Common;
 using Agora.Core.Notifications;
@@ -27,7 +29,13 @@ public static class AgoraServices
         services.AddSingleton<OutboxDispatcher>();
         services.AddSingleton<OrganizationService>();
         services.AddSingleton<CustomerAccountService>();
-        services.AddSingleton<CustomerAccountImport>();
+        services.AddSingleton<ImportHandler, CustomerAccountImport>();
+        services.AddSingleton<ImportHandler, CatalogImport>();
+        services.AddSingleton<ImportHandler, PriceImport>();
+        services.AddSingleton<ImportHandler, StockSnapshotImport>();
+        services.AddSingleton<ImportService>();
+        services.AddSingleton<StockReconciliation>();
+        services.AddSingleton(configuration.GetSection("StockReconciliation").Get<StockReconciliationOptions>() ?? new StockReconciliationOptions());
         services.AddSingleton<NotificationSender>();
         services.AddSingleton<CatalogService>();
         services.AddSingleton<BuyerCatalogService>();

@@ -2,6 +2,8 @@ using Agora.Core.Accounts;
 using Agora.Core.Catalog;
 using Agora.Core.Common;
 using Agora.Core.Imports;
+using Agora.Core.Inventory;
+using Agora.Core.Pricing;
 using Agora.Core.Notifications;
 using Agora.Infrastructure.Cosmos;
 using Agora.Infrastructure.Email;
@@ -39,12 +41,17 @@ public static class InfrastructureServices
         services.AddSingleton<IProductStore, CosmosProductStore>();
         services.AddSingleton<IWarehouseStore, CosmosWarehouseStore>();
         services.AddSingleton<IAssortmentStore, CosmosAssortmentStore>();
+        services.AddSingleton<IPriceStore, CosmosPriceStore>();
+        services.AddSingleton<IStockSnapshotStore, CosmosStockSnapshotStore>();
+        services.AddSingleton<IImportJobStore, CosmosImportJobStore>();
         services.AddSingleton<IDeliveryLog, CosmosDeliveryLog>();
         services.AddSingleton<CosmosIdempotencyStore>();
 
         services.AddSingleton<StorageClients>();
         services.AddSingleton<INotificationQueue, StorageNotificationQueue>();
         services.AddSingleton<IImportReportStore, BlobImportReportStore>();
+        services.AddSingleton<IImportFiles, BlobImportFiles>();
+        services.AddSingleton<IReportFiles, BlobReportFiles>();
         services.AddHttpClient<IEmailSender, SendGridEmailSender>();
 
         services.AddSingleton<JwtAuthenticator>();

@@ -1,5 +1,9 @@
 using Agora.Core.Accounts;
+using Agora.Core.Catalog;
 using Agora.Core.Common;
+using Agora.Core.Imports;
+using Agora.Core.Inventory;
+using Agora.Core.Pricing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 
@@ -23,6 +27,33 @@ internal sealed class Given
         Outbox = new OutboxDispatcher(Stores, Stores, NullLogger<OutboxDispatcher>.Instance);
         Organizations = new OrganizationService(Stores, Stores, Stores, new DueWork(Stores, Clock), Access, Outbox, Clock);
         Accounts = new CustomerAccountService(Stores, Stores, Access, Clock);
+        Catalog = new CatalogService(Stores, Stores, new NoAssortments(), Access, Clock);
+        Imports = new ImportService(
+            [new CustomerAccountImport(Accounts), new CatalogImport(Stores, Clock), new PriceImport(Stores, Stores, Clock), new StockSnapshotImport(Stores, Stores, Stores, Stores, Clock)],
+            Stores, Stores, Stores, Stores, Access, Clock, NullLogger<ImportService>.Instance);
+        Reconciliation = new StockReconciliation(Stores, Stores, Stores, Stores, Stores, Stores, Outbox, new DueWork(Stores, Clock), new StockReconciliationOptions { AlertThreshold = 2 }, Clock, NullLogger<StockReconciliation>.Instance);
+    }
+
+    public CatalogService Catalog { get; }
+
+    public ImportService Imports { get; }
+
+    public StockReconciliation Reconciliation { get; }
+
+    /// <summary>Drops a file and runs its import, as the blob trigger does.</summary>
+    public Task<ImportJob> ImportAsync(string supplierId, ImportKind kind, string file, byte[] content)
+    {
+        var version = Stores.Drop(supplierId, kind, file, content);
+        return Imports.RunAsync(supplierId, kind.ToString().ToLowerInvariant(), file, version, Clock.GetUtcNow(), default);
+    }
+
+    private sealed class NoAssortments : IAssortmentStore
+    {
+        public Task<Assortment> FindAsync(string supplierId, string category, string buyerId, CancellationToken cancellationToken) => Task.FromResult(Assortment.Everything);
+
+        public Task<AssortmentRule?> FindRuleAsync(string supplierId, AssortmentScope scope, string key, CancellationToken cancellationToken) => Task.FromResult<AssortmentRule?>(null);
+
+        public Task SaveRuleAsync(string supplierId, AssortmentScope scope, string key, AssortmentRule rule, CancellationToken cancellationToken) => Task.CompletedTask;
     }
 
     public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 27, 9, 0, 0, TimeSpan.Zero));

@@ -1,14 +1,18 @@
 using System.Collections.Concurrent;
 using Agora.Core.Accounts;
 using Agora.Core.Common;
+using Agora.Core.Catalog;
 using Agora.Core.Imports;
+using Agora.Core.Inventory;
+using Agora.Core.Pricing;
 using Agora.Core.Notifications;
 
 namespace Agora.Core.Tests;
 
 /// <summary>In-memory ports with the stores' contract (ETags, conflicts), so use cases are tested without I/O. The Cosmos
 /// adapters are held to the same contract by the integration tests.</summary>
-internal sealed class InMemoryStores : IOrganizationStore, IUserProfileStore, ICustomerAccountStore, IDueIndex, INotificationQueue, IImportReportStore
+internal sealed class InMemoryStores : IOrganizationStore, IUserProfileStore, ICustomerAccountStore, IDueIndex, INotificationQueue, IImportReportStore,
+    IImportJobStore, IImportFiles, IProductStore, IWarehouseStore, IPriceStore, IStockSnapshotStore, IReportFiles
 {
     private readonly ConcurrentDictionary<string, Versioned<Organization>> _orgs = new();
     private readonly ConcurrentDictionary<string, UserProfile> _profiles = new();
@@ -18,7 +22,7 @@ internal sealed class InMemoryStores : IOrganizationStore, IUserProfileStore, IC
 
     public List<Notification> Queued { get; } = [];
 
-    public List<ImportReport> Reports { get; } = [];
+    public List<ImportJob> Reports { get; } = [];
 
     public int Writes { get; private set; }
 
@@ -145,9 +149,174 @@ internal sealed class InMemoryStores : IOrganizationStore, IUserProfileStore, IC
         return Task.CompletedTask;
     }
 
-    public Task WriteAsync(ImportReport report, CancellationToken cancellationToken)
+    public Task WriteAsync(ImportJob job, CancellationToken cancellationToken)
     {
-        Reports.Add(report);
+        Reports.Add(job);
+        return Task.CompletedTask;
+    }
+
+    // Imports: jobs, files, reports.
+    private readonly ConcurrentDictionary<string, Versioned<ImportJob>> _jobs = new();
+    private readonly ConcurrentDictionary<string, (string Version, DateTimeOffset Time)> _claims = new();
+    private readonly ConcurrentDictionary<string, (string Version, byte[] Content)> _files = new();
+
+    public ConcurrentDictionary<string, byte[]> ReportFiles { get; } = new();
+
+    /// <summary>When set, the job save after this many progress saves throws, as a crash would.</summary>
+    public int? CrashAfterProgressSaves { get; set; }
+
+    Task<Versioned<ImportJob>?> IImportJobStore.FindAsync(string supplierId, string id, CancellationToken cancellationToken) =>
+        Task.FromResult(_jobs.TryGetValue(id, out var j) ? j : null);
+
+    public Task<Versioned<ImportJob>> SaveAsync(ImportJob job, string? ifMatch, CancellationToken cancellationToken)
+    {
+        if (job.Status == ImportStatus.Running && ifMatch is not null && CrashAfterProgressSaves is { } left)
+        {
+            if (left == 0)
+            {
+                CrashAfterProgressSaves = null;
+                throw new IOException("crash");
+            }
+
+            CrashAfterProgressSaves = left - 1;
+        }
+
+        var exists = _jobs.TryGetValue(job.Id, out var stored);
+        if ((ifMatch is null && exists) || (ifMatch is not null && (!exists || stored!.ETag != ifMatch)))
+        {
+            throw DomainException.PreconditionFailed("Import");
+        }
+
+        var saved = new Versioned<ImportJob>(job, NextETag());
+        _jobs[job.Id] = saved;
+        return Task.FromResult(saved);
+    }
+
+    Task<Page<ImportJob>> IImportJobStore.ListAsync(string supplierId, string? after, int limit, CancellationToken cancellationToken) =>
+        Task.FromResult(new Page<ImportJob>(_jobs.Values.Select(j => j.Value).Where(j => j.SupplierId == supplierId).OrderByDescending(j => j.StartedAt).Take(limit).ToArray(), null));
+
+    public Task<string> ClaimFileAsync(ImportJob job, DateTimeOffset fileTime, CancellationToken cancellationToken)
+    {
+        var key = $"{job.SupplierId}/{job.Kind}/{job.File}";
+        if (_claims.TryGetValue(key, out var current) && current.Version != job.Version && current.Time > fileTime)
+        {
+            return Task.FromResult(current.Version);
+        }
+
+        _claims[key] = (job.Version, fileTime);
+        return Task.FromResult(job.Version);
+    }
+
+    public Task<string?> CurrentVersionAsync(ImportJob job, CancellationToken cancellationToken) =>
+        Task.FromResult(_claims.TryGetValue($"{job.SupplierId}/{job.Kind}/{job.File}", out var c) ? c.Version : null);
+
+    public async Task<(string Version, DateTimeOffset LastModified)> SaveAsync(string supplierId, ImportKind kind, string file, Stream content, CancellationToken cancellationToken)
+    {
+        using var buffer = new MemoryStream();
+        await content.CopyToAsync(buffer, cancellationToken);
+        var version = NextETag();
+        _files[$"{supplierId}/{kind}/{file}"] = (version, buffer.ToArray());
+        return (version, DateTimeOffset.UtcNow);
+    }
+
+    /// <summary>Drops a file as a supplier's system would; returns its version.</summary>
+    public string Drop(string supplierId, ImportKind kind, string file, byte[] content)
+    {
+        var version = NextETag();
+        _files[$"{supplierId}/{kind}/{file}"] = (version, content);
+        return version;
+    }
+
+    public Task<Stream?> OpenAsync(string supplierId, ImportKind kind, string file, string version, CancellationToken cancellationToken) =>
+        Task.FromResult<Stream?>(_files.TryGetValue($"{supplierId}/{kind}/{file}", out var f) && f.Version == version ? new MemoryStream(f.Content) : null);
+
+    public Task<Stream> CreateAsync(string path, string contentType, CancellationToken cancellationToken) => Task.FromResult<Stream>(new CapturedStream(this, path));
+
+    private sealed class CapturedStream(InMemoryStores stores, string path) : MemoryStream
+    {
+        protected override void Dispose(bool disposing)
+        {
+            stores.ReportFiles[path] = ToArray();
+            base.Dispose(disposing);
+        }
+    }
+
+    // Catalog.
+    private readonly ConcurrentDictionary<(string, string), Versioned<Product>> _products = new();
+    private readonly ConcurrentDictionary<string, Versioned<IReadOnlyList<Warehouse>>> _warehouses = new();
+    private readonly ConcurrentDictionary<(string, string), PriceEntry> _prices = new();
+    private readonly ConcurrentDictionary<string, StockSnapshot> _snapshots = new();
+
+    public int ProductWrites { get; private set; }
+
+    public int PriceWrites { get; private set; }
+
+    Task<Versioned<Product>?> IProductStore.FindAsync(string supplierId, string sku, CancellationToken cancellationToken) =>
+        Task.FromResult(_products.TryGetValue((supplierId, sku), out var p) ? p : null);
+
+    public Versioned<Product>? Product(string supplierId, string sku) => _products.GetValueOrDefault((supplierId, sku));
+
+    public Task<IReadOnlyList<Versioned<Product>>> FindManyAsync(string supplierId, IReadOnlyCollection<string> skus, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<Versioned<Product>>>(skus.Select(s => _products.GetValueOrDefault((supplierId, s))).OfType<Versioned<Product>>().ToArray());
+
+    public Task<Versioned<Product>> CreateAsync(Product product, CancellationToken cancellationToken)
+    {
+        var v = new Versioned<Product>(product, NextETag());
+        if (!_products.TryAdd((product.SupplierId, product.Sku), v))
+        {
+            throw DomainException.Conflict("exists");
+        }
+
+        ProductWrites++;
+        return Task.FromResult(v);
+    }
+
+    public Task<Versioned<Product>> ReplaceAsync(Product product, string ifMatch, CancellationToken cancellationToken)
+    {
+        if (!_products.TryGetValue((product.SupplierId, product.Sku), out var stored) || stored.ETag != ifMatch)
+        {
+            throw DomainException.PreconditionFailed("Product");
+        }
+
+        var v = new Versioned<Product>(product, NextETag());
+        _products[(product.SupplierId, product.Sku)] = v;
+        ProductWrites++;
+        return Task.FromResult(v);
+    }
+
+    public Task<Page<Product>> ListAsync(string supplierId, ProductQuery query, Assortment? assortment, string? after, int limit, CancellationToken cancellationToken) =>
+        Task.FromResult(new Page<Product>(_products.Values.Select(p => p.Value).Where(p => p.SupplierId == supplierId && (assortment is null || assortment.Allows(p))).OrderBy(p => p.Name, StringComparer.Ordinal).Take(limit).ToArray(), null));
+
+    Task<Versioned<IReadOnlyList<Warehouse>>?> IWarehouseStore.ListAsync(string supplierId, CancellationToken cancellationToken) =>
+        Task.FromResult(_warehouses.TryGetValue(supplierId, out var w) ? w : null);
+
+    public Task SaveAsync(string supplierId, IReadOnlyList<Warehouse> warehouses, string? ifMatch, CancellationToken cancellationToken)
+    {
+        _warehouses[supplierId] = new Versioned<IReadOnlyList<Warehouse>>(warehouses, NextETag());
+        return Task.CompletedTask;
+    }
+
+    Task<IReadOnlyList<PriceEntry>> IPriceStore.FindManyAsync(string supplierId, IReadOnlyCollection<string> keys, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<PriceEntry>>(keys.Select(k => _prices.GetValueOrDefault((supplierId, k))).OfType<PriceEntry>().ToArray());
+
+    public IReadOnlyCollection<PriceEntry> Prices => _prices.Values.ToArray();
+
+    public Task UpsertAsync(PriceEntry entry, CancellationToken cancellationToken)
+    {
+        _prices[(entry.SupplierId, entry.Key)] = entry;
+        PriceWrites++;
+        return Task.CompletedTask;
+    }
+
+    public Task<StockSnapshot?> LatestAsync(string supplierId, CancellationToken cancellationToken) => Task.FromResult(_snapshots.GetValueOrDefault(supplierId));
+
+    public Task RecordAsync(StockSnapshot snapshot, CancellationToken cancellationToken)
+    {
+        if (!_snapshots.TryGetValue(snapshot.SupplierId, out var current) || current.TakenAt <= snapshot.TakenAt)
+        {
+            _snapshots[snapshot.SupplierId] = snapshot;
+        }
+
         return Task.CompletedTask;
     }
 }

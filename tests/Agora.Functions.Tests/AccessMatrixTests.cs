@@ -12,7 +12,10 @@ public sealed class AccessMatrixTests(BackendFixture backend)
 {
     /// <summary>OrgScoped: the route reads or changes one organization's data. AcceptInvitation is checked in
     /// InvitationFlowTests instead: by design, whoever holds an invitation id may call it without being a member.</summary>
-    private sealed record Row(string Function, Func<Ids, object?> Body, string[] Forbidden, bool OrgScoped = true);
+    private sealed record Row(string Function, Func<Ids, object?> Body, string[] Forbidden, bool OrgScoped = true)
+    {
+        public string Query { get; init; } = string.Empty;
+    }
 
     /// <summary>The organization under test (supplier and buyer, with staff), a customer of it, and a vendor it buys from.</summary>
     private sealed record Ids(string Org, string Customer, string Vendor, string Member, string Invitation)
@@ -23,7 +26,8 @@ public sealed class AccessMatrixTests(BackendFixture backend)
                 .Replace("{buyerId}", Customer, StringComparison.Ordinal).Replace("{userId}", Member, StringComparison.Ordinal)
                 .Replace("{invitationId}", Invitation, StringComparison.Ordinal))
             .Replace("{sku}", Sku, StringComparison.Ordinal).Replace("{warehouseId}", WarehouseId, StringComparison.Ordinal)
-            .Replace("{category}", "retail", StringComparison.Ordinal);
+            .Replace("{category}", "retail", StringComparison.Ordinal)
+            .Replace("{importId}", "none", StringComparison.Ordinal);
 
         public const string Sku = "P-1";
         public const string WarehouseId = "w1";
@@ -65,6 +69,9 @@ public sealed class AccessMatrixTests(BackendFixture backend)
         new("GetCustomerAssortment", _ => null, []),
         new("PutCustomerAssortment", _ => new { include = new { skus = new[] { Ids.Sku } } }, [Sales, Warehouse]),
         new("PushStock", _ => new { items = new[] { new { sku = Ids.Sku, warehouseId = Ids.WarehouseId, onHand = 5 } } }, [Sales, Pricing]),
+        new("UploadImport", _ => null, [Sales, Warehouse]) { Query = "?kind=prices&file=p.csv" },
+        new("GetImport", _ => null, []),
+        new("ListImports", _ => null, []),
         new("BrowseCatalog", _ => null, [Sales, Pricing, Warehouse]),
         new("GetCatalogProduct", _ => null, [Sales, Pricing, Warehouse]),
     ];
@@ -89,7 +96,7 @@ public sealed class AccessMatrixTests(BackendFixture backend)
 
         foreach (var (row, method, route) in OrgRoutes())
         {
-            var response = await SendAsync(stranger, method, ids.Fill(route), row.Body(ids));
+            var response = await SendAsync(stranger, method, ids.Fill(route) + row.Query, row.Body(ids));
             if (response.StatusCode != HttpStatusCode.NotFound)
             {
                 failures.Add($"{row.Function}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
@@ -111,7 +118,7 @@ public sealed class AccessMatrixTests(BackendFixture backend)
                 // Fresh data for each call, so that a permitted call (a removal, a revocation) cannot change the next one.
                 var ids = await ArrangeAsync();
                 using var client = backend.As(who, $"{who}@test.example");
-                var response = await SendAsync(client, method, ids.Fill(route), row.Body(ids));
+                var response = await SendAsync(client, method, ids.Fill(route) + row.Query, row.Body(ids));
                 var forbidden = row.Forbidden.Contains(who);
                 if (forbidden != (response.StatusCode == HttpStatusCode.Forbidden))
                 {

@@ -37,6 +37,8 @@ public sealed class BackendFixture : IAsyncLifetime
         ["SendGrid:Host"] = $"http://127.0.0.1:{port}/dev/sendgrid",
         ["Notifications:PortalUrl"] = "https://portal.test",
         ["InvitationExpirySchedule"] = "0 0 2 * * *",
+        ["StockReconciliationSchedule"] = "0 30 2 * * *",
+        ["StockReconciliation:AlertThreshold"] = "2",
         ["LocalHost:MasterKey"] = MasterKey,
         ["LocalHost:FunctionKey"] = FunctionKey,
         ["Http:MaxRequestBodyBytes"] = "65536",

@@ -40,10 +40,11 @@ public static class ProductRules
     }
 
     /// <summary>Validates <paramref name="input"/> for <paramref name="sku"/> and builds the product, keeping the stock and
-    /// creation time of <paramref name="existing"/>. Every problem is reported at once, by field.</summary>
-    public static Product Build(string supplierId, string sku, ProductInput input, Product? existing, DateTimeOffset now)
+    /// creation time of <paramref name="existing"/>. Every problem is reported at once, by field, with those already found
+    /// in <paramref name="earlier"/> (a file row's cells that did not even parse).</summary>
+    public static Product Build(string supplierId, string sku, ProductInput input, Product? existing, DateTimeOffset now, Validation? earlier = null)
     {
-        var v = new Validation();
+        var v = earlier ?? new Validation();
         v.Check(Ids.IsWellFormed(sku), "sku", "must be 1 to 64 letters, digits, '-', '_' or '.'.");
         var name = v.RequiredText(input.Name, "name", 300);
         var description = v.OptionalText(input.Description, "description", 4000);

@@ -7,6 +7,9 @@ public enum NotificationKind
 
     /// <summary>To the person who invited: the invitation lapsed unanswered.</summary>
     InvitationExpired,
+
+    /// <summary>To a supplier's warehouse staff: the nightly reconciliation found stock drift.</summary>
+    StockDiscrepancies,
 }
 
 /// <summary>A message to one person, recorded in the outbox of the document whose change caused it and delivered through

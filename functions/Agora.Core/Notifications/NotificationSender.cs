@@ -57,6 +57,18 @@ public sealed partial class NotificationSender(IEmailSender email, IDeliveryLog 
                     $"Hello {greeting},\n\nThe invitation you sent to {D("inviteeEmail")} to join {D("orgName")} expired unanswered. You can invite them again from the organization's members page.\n",
                     $"<p>Hello {WebUtility.HtmlEncode(greeting)},</p><p>The invitation you sent to {H("inviteeEmail")} to join <b>{H("orgName")}</b> expired unanswered. You can invite them again from the organization's members page.</p>");
 
+            case NotificationKind.StockDiscrepancies:
+                return new EmailMessage(
+                    n.To,
+                    n.ToName,
+                    $"{D("discrepancies")} stock discrepancies corrected at {D("orgName")}",
+                    $"Hello {greeting},\n\nLast night's reconciliation compared {D("checked")} stock counts of {D("orgName")} with the snapshot {D("snapshotFile")} " +
+                    $"and found {D("discrepancies")} discrepancies; {D("corrected")} were corrected (reservations kept).\n\nThe full report is at reports/{D("report")}.\n\n" +
+                    $"sku;warehouse;expected;found;delta;reserved\n{D("lines")}\n",
+                    $"<p>Hello {WebUtility.HtmlEncode(greeting)},</p><p>Last night's reconciliation compared {H("checked")} stock counts of <b>{H("orgName")}</b> with the snapshot " +
+                    $"{H("snapshotFile")} and found <b>{H("discrepancies")}</b> discrepancies; {H("corrected")} were corrected (reservations kept).</p>" +
+                    $"<p>The full report is at reports/{H("report")}.</p><pre>sku;warehouse;expected;found;delta;reserved\n{H("lines")}</pre>");
+
             default:
                 throw new ArgumentOutOfRangeException(nameof(n), n.Kind, "Unknown notification kind.");
         }

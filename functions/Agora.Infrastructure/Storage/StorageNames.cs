@@ -12,10 +12,13 @@ public static class StorageNames
     /// <summary>One report per imported file: <c>imports-results/{supplierId}/{kind}/{file}.json</c>.</summary>
     public const string ImportResultsContainer = "imports-results";
 
-    /// <summary>The customer-account import trigger's path.</summary>
-    public const string CustomerImportPath = ImportsContainer + "/{supplierId}/customers/{file}";
+    /// <summary>The import trigger's path: every kind of supplier file.</summary>
+    public const string ImportPath = ImportsContainer + "/{supplierId}/{kind}/{file}";
+
+    /// <summary>Reports for suppliers' staff: <c>reports/{supplierId}/stock-reconciliation/...csv</c>.</summary>
+    public const string ReportsContainer = "reports";
 
     public static readonly IReadOnlyList<string> Queues = [NotificationsQueue];
 
-    public static readonly IReadOnlyList<string> BlobContainers = [ImportsContainer, ImportResultsContainer];
+    public static readonly IReadOnlyList<string> BlobContainers = [ImportsContainer, ImportResultsContainer, ReportsContainer];
 }

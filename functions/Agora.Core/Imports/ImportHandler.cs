@@ -1,0 +1,119 @@
+using Agora.Core.Accounts;
+using Agora.Core.Common;
+using Agora.Core.Imports.Files;
+
+namespace Agora.Core.Imports;
+
+/// <summary>A column an import reads: its field name (as in API errors) and the header names accepted for it, English and
+/// Portuguese (compared without case, accents or punctuation).</summary>
+public sealed record Column(string Field, bool Required, params string[] Names);
+
+/// <summary>How one kind of supplier file is applied: which columns it reads, how a row becomes a change, and how a batch
+/// of changes is written. Batches let a handler read the stored state of 100 rows in one query and write only what
+/// differs.</summary>
+public abstract class ImportHandler
+{
+    public abstract ImportKind Kind { get; }
+
+    public abstract IReadOnlyList<Column> Columns { get; }
+
+    /// <summary>Reads one row; a row that breaks a rule throws <see cref="DomainException"/> naming the fields.</summary>
+    public abstract object Parse(ImportRow row);
+
+    /// <summary>Applies parsed rows; says for each whether it was written, unchanged, or rejected and why.</summary>
+    public abstract Task<IReadOnlyList<RowOutcome>> ApplyAsync(Organization supplier, IReadOnlyList<object> rows, CancellationToken cancellationToken);
+
+    /// <summary>Runs once the whole file was read (a stock snapshot records itself for reconciliation here).</summary>
+    public virtual Task CompleteAsync(Organization supplier, ImportJob job, CancellationToken cancellationToken) => Task.CompletedTask;
+}
+
+/// <summary>The outcome of one row.</summary>
+public readonly record struct RowOutcome(RowResult Result, IReadOnlyDictionary<string, string[]>? Errors = null)
+{
+    public static readonly RowOutcome Applied = new(RowResult.Applied);
+    public static readonly RowOutcome Unchanged = new(RowResult.Unchanged);
+
+    public static RowOutcome Rejected(DomainException e) =>
+        new(RowResult.Rejected, e.Errors.Count > 0 ? e.Errors : new Dictionary<string, string[]> { [string.Empty] = [e.Message] });
+}
+
+public enum RowResult
+{
+    Applied,
+    Unchanged,
+    Rejected,
+}
+
+/// <summary>The current row of a file, read through a handler's columns, with the file's number style.</summary>
+public sealed class ImportRow
+{
+    private readonly TabularFile _file;
+    private readonly Dictionary<string, int> _ordinals;
+
+    internal ImportRow(TabularFile file, Dictionary<string, int> ordinals)
+    {
+        _file = file;
+        _ordinals = ordinals;
+    }
+
+    public DecimalStyle DecimalStyle => _file.DecimalStyle;
+
+    public bool Has(string field) => _ordinals.ContainsKey(field);
+
+    /// <summary>The field's text, trimmed; null when the column is absent or the cell empty.</summary>
+    public string? Text(string field) => _ordinals.TryGetValue(field, out var i) ? _file[i] : null;
+
+    /// <summary>The field as a number in the file's style; null when empty; a row error when not a number.</summary>
+    public decimal? Number(string field)
+    {
+        if (!_ordinals.TryGetValue(field, out var i) || _file.GetSpan(i).IsEmpty)
+        {
+            return null;
+        }
+
+        return _file.TryGetDecimal(i, out var value)
+            ? value
+            : throw DomainException.Invalid(field, $"'{_file[i]}' is not a number{(DecimalStyle == DecimalStyle.Comma ? " such as 1.234,56" : " such as 1,234.56")}.");
+    }
+
+    /// <summary>Columns whose header starts with <paramref name="prefix"/> ("attr.cor" → "cor"), with their non-empty values.</summary>
+    public IEnumerable<KeyValuePair<string, string>> Prefixed(string prefix)
+    {
+        for (var i = 0; i < _file.Headers.Count; i++)
+        {
+            var header = _file.Headers[i].Trim();
+            if (header.Length > prefix.Length && header.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) && _file[i] is { } value)
+            {
+                yield return new(header[prefix.Length..].Trim(), value);
+            }
+        }
+    }
+
+    /// <summary>Binds <paramref name="columns"/> to the file's header; a missing required column fails the whole file.</summary>
+    internal static ImportRow Bind(TabularFile file, IReadOnlyList<Column> columns)
+    {
+        var ordinals = new Dictionary<string, int>(StringComparer.Ordinal);
+        var missing = new List<string>();
+        foreach (var column in columns)
+        {
+            var ordinal = file.Ordinal(column.Names);
+            if (ordinal >= 0)
+            {
+                ordinals[column.Field] = ordinal;
+            }
+            else if (column.Required)
+            {
+                missing.Add($"'{column.Field}' (accepted: {string.Join(", ", column.Names)})");
+            }
+        }
+
+        if (missing.Count > 0)
+        {
+            throw new ImportFileException($"The header lacks the column{(missing.Count > 1 ? "s" : string.Empty)} {string.Join("; ", missing)}.", line: 1);
+        }
+
+        return new ImportRow(file, ordinals);
+    }
+
+    internal string HeaderOf(string field) => _ordinals.TryGetValue(field, out var i) ? _file.Headers[i] : field;
+}

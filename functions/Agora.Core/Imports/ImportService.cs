@@ -1,0 +1,300 @@
+using System.Diagnostics;
+using Agora.Core.Accounts;
+using Agora.Core.Common;
+using Agora.Core.Imports.Files;
+using Microsoft.Extensions.Logging;
+
+namespace Agora.Core.Imports;
+
+/// <summary>Runs supplier files through their kind's handler: streams the rows, validates each, applies them in batches,
+/// reports every rejected row with its line, column and reason, and keeps the job's progress so it can be read while it
+/// runs and resumed after a crash. Each version of a file is imported once; a newer version of the same file supersedes
+/// an older one still running.</summary>
+public sealed partial class ImportService(
+    IEnumerable<ImportHandler> handlers,
+    IOrganizationStore organizations,
+    IImportJobStore jobs,
+    IImportReportStore reports,
+    IImportFiles files,
+    AccessControl access,
+    TimeProvider clock,
+    ILogger<ImportService> logger)
+{
+    public const int BatchSize = 100;
+    public const long MaxUploadBytes = 100L * 1024 * 1024;
+    private static readonly TimeSpan ProgressInterval = TimeSpan.FromSeconds(1);
+    private readonly Dictionary<ImportKind, ImportHandler> _handlers = handlers.ToDictionary(h => h.Kind);
+
+    /// <summary>Progress is saved about once a second, and at least every this many rows.</summary>
+    internal int ProgressEveryRows { get; set; } = 5000;
+
+    private IImportJobStore Jobs => jobs;
+
+    private IImportReportStore Reports => reports;
+
+    private TimeProvider Clock => clock;
+
+    private ILogger Logger => logger;
+
+    /// <summary>Who may import what: catalogs and prices are merchandising, stock is the warehouse's, customers are sales'.</summary>
+    public static IReadOnlyList<Role> RolesFor(ImportKind kind) => kind switch
+    {
+        ImportKind.Catalog or ImportKind.Prices => [Role.SupplierAdmin, Role.PricingManager],
+        ImportKind.Stock => [Role.SupplierAdmin, Role.Warehouse],
+        _ => [Role.SupplierAdmin, Role.SalesManager],
+    };
+
+    /// <summary>Stores an uploaded file where a dropped one goes; the blob trigger then imports it. The job exists at once
+    /// (queued), so the client can follow it.</summary>
+    public async Task<ImportJob> UploadAsync(Caller caller, string supplierId, string? kindName, string? file, Stream content, CancellationToken cancellationToken)
+    {
+        if (!ImportJob.TryParseKind(kindName, out var kind))
+        {
+            throw DomainException.Invalid("kind", $"must be one of: {string.Join(", ", Enum.GetValues<ImportKind>().Select(ImportJob.FolderOf))}.");
+        }
+
+        var you = (await access.MemberAsync(caller, supplierId, cancellationToken).ConfigureAwait(false)).Require($"import {ImportJob.FolderOf(kind)} files", RolesFor(kind));
+        if (!you.Org.IsSupplier)
+        {
+            throw DomainException.Unprocessable("supplierId", $"Organization '{supplierId}' is not a supplier.");
+        }
+
+        if (file is null || file.Length is 0 or > 200 || file.Any(c => char.IsControl(c) || c is '/' or '\\') || file is "." or "..")
+        {
+            throw DomainException.Invalid("file", "must be a file name of 1 to 200 characters, without '/' or '\\', such as precos-2026-11.csv.");
+        }
+
+        var (version, _) = await files.SaveAsync(supplierId, kind, file, content, cancellationToken).ConfigureAwait(false);
+        var now = clock.GetUtcNow();
+        var job = new ImportJob
+        {
+            Id = ImportJob.IdOf(supplierId, kind, file, version),
+            SupplierId = supplierId,
+            Kind = kind,
+            File = file,
+            Version = version,
+            Status = ImportStatus.Queued,
+            StartedAt = now,
+            UpdatedAt = now,
+        };
+        try
+        {
+            return (await jobs.SaveAsync(job, ifMatch: null, cancellationToken).ConfigureAwait(false)).Value;
+        }
+        catch (DomainException e) when (e.Kind == FailureKind.PreconditionFailed)
+        {
+            // The trigger got to it first (or the same content was uploaded again): its record is the truth.
+            return (await jobs.FindAsync(supplierId, job.Id, cancellationToken).ConfigureAwait(false))!.Value;
+        }
+    }
+
+    public async Task<ImportJob> GetAsync(Caller caller, string supplierId, string id, CancellationToken cancellationToken)
+    {
+        _ = (await access.MemberAsync(caller, supplierId, cancellationToken).ConfigureAwait(false)).Require("read imports", Roles.SupplierStaff);
+        return (await jobs.FindAsync(supplierId, id, cancellationToken).ConfigureAwait(false))?.Value ?? throw DomainException.NotFound("Import", id);
+    }
+
+    public async Task<Page<ImportJob>> ListAsync(Caller caller, string supplierId, string? cursor, int? limit, CancellationToken cancellationToken)
+    {
+        _ = (await access.MemberAsync(caller, supplierId, cancellationToken).ConfigureAwait(false)).Require("read imports", Roles.SupplierStaff);
+        var size = limit switch { null => 20, < 1 or > 100 => throw DomainException.Invalid("limit", "must be between 1 and 100."), _ => limit.Value };
+        return await jobs.ListAsync(supplierId, Cursor.Decode(cursor, "cursor"), size, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Imports one version of a file (the blob trigger calls this). Returns the job as it ended.</summary>
+    public async Task<ImportJob> RunAsync(string supplierId, string kindName, string file, string version, DateTimeOffset fileTime, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var known = ImportJob.TryParseKind(kindName, out var kind);
+        var id = ImportJob.IdOf(supplierId, kind, file, version);
+        var stored = await jobs.FindAsync(supplierId, id, cancellationToken).ConfigureAwait(false);
+        if (stored?.Value.Status is ImportStatus.Completed or ImportStatus.Failed or ImportStatus.Superseded)
+        {
+            LogAlreadyDone(logger, id, stored.Value.Status);
+            return stored.Value;
+        }
+
+        var job = (stored?.Value ?? new ImportJob
+        {
+            Id = id,
+            SupplierId = supplierId,
+            Kind = kind,
+            File = file,
+            Version = version,
+            Status = ImportStatus.Running,
+            StartedAt = now,
+            UpdatedAt = now,
+        }) with { Status = ImportStatus.Running, FileTime = fileTime, UpdatedAt = now };
+        var saved = await jobs.SaveAsync(job, stored?.ETag, cancellationToken).ConfigureAwait(false);
+        var run = new Run(this, saved);
+
+        var supplier = await organizations.FindAsync(supplierId, cancellationToken).ConfigureAwait(false);
+        if (!known || !_handlers.TryGetValue(kind, out var handler))
+        {
+            return await run.FailAsync($"'{kindName}' is not a kind of import; drop files under one of: {string.Join(", ", Enum.GetValues<ImportKind>().Select(ImportJob.FolderOf))}.", cancellationToken).ConfigureAwait(false);
+        }
+
+        if (supplier is null || !supplier.Value.IsSupplier)
+        {
+            return await run.FailAsync($"'{supplierId}' is not a supplier organization on Agora.", cancellationToken).ConfigureAwait(false);
+        }
+
+        if (await jobs.ClaimFileAsync(saved.Value, fileTime, cancellationToken).ConfigureAwait(false) != version)
+        {
+            return await run.EndAsync(ImportStatus.Superseded, null, cancellationToken).ConfigureAwait(false);
+        }
+
+        var content = await files.OpenAsync(supplierId, kind, file, version, cancellationToken).ConfigureAwait(false);
+        if (content is null)
+        {
+            return await run.EndAsync(ImportStatus.Superseded, null, cancellationToken).ConfigureAwait(false);
+        }
+
+        await using (content.ConfigureAwait(false))
+        {
+            try
+            {
+                await using var table = await TabularFile.OpenAsync(content, file, cancellationToken: cancellationToken).ConfigureAwait(false);
+                run.Job = run.Job with { Format = table.ToString() };
+                var row = ImportRow.Bind(table, handler.Columns);
+                return await run.RowsAsync(handler, supplier.Value, table, row, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ImportFileException e)
+            {
+                return await run.FailAsync(e.Line is { } line ? $"Line {line}: {e.Reason}" : e.Reason, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Import {JobId} is {Status} already; nothing to do")]
+    private static partial void LogAlreadyDone(ILogger logger, string jobId, ImportStatus status);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Import {JobId} ended {Status}: {RowsRead} rows read, {Applied} applied, {Unchanged} unchanged, {Rejected} rejected in {ElapsedMs} ms")]
+    private static partial void LogEnded(ILogger logger, string jobId, ImportStatus status, long rowsRead, long applied, long unchanged, long rejected, long elapsedMs);
+
+    /// <summary>One run of one job: its counters, its batch and its saved progress.</summary>
+    private sealed class Run(ImportService service, Versioned<ImportJob> saved)
+    {
+        private readonly Stopwatch _watch = Stopwatch.StartNew();
+        private readonly List<ImportRowError> _errors = [.. saved.Value.Errors];
+        private string _etag = saved.ETag;
+        private TimeSpan _lastSave = TimeSpan.Zero;
+        private long _rowsAtLastSave;
+
+        public ImportJob Job { get; set; } = saved.Value;
+
+        public async Task<ImportJob> RowsAsync(ImportHandler handler, Organization supplier, TabularFile table, ImportRow row, CancellationToken cancellationToken)
+        {
+            var resumeAfter = Job.Checkpoint;
+            var batch = new List<object>(BatchSize);
+            var lines = new List<long>(BatchSize);
+            while (await table.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                if (table.Row <= resumeAfter)
+                {
+                    continue; // done before a crash
+                }
+
+                Job = Job with { RowsRead = Job.RowsRead + 1 };
+                try
+                {
+                    batch.Add(handler.Parse(row));
+                    lines.Add(table.Line);
+                }
+                catch (DomainException e)
+                {
+                    Reject(table.Line, RowOutcome.Rejected(e).Errors!, row);
+                }
+
+                if (batch.Count == BatchSize)
+                {
+                    await ApplyAsync(handler, supplier, batch, lines, row, cancellationToken).ConfigureAwait(false);
+                    if (!await ProgressAsync(table.Row, cancellationToken).ConfigureAwait(false))
+                    {
+                        return await EndAsync(ImportStatus.Superseded, null, cancellationToken).ConfigureAwait(false);
+                    }
+                }
+            }
+
+            await ApplyAsync(handler, supplier, batch, lines, row, cancellationToken).ConfigureAwait(false);
+            Job = Job with { Checkpoint = table.Row };
+            var ended = await EndAsync(ImportStatus.Completed, null, cancellationToken).ConfigureAwait(false);
+            await handler.CompleteAsync(supplier, ended, cancellationToken).ConfigureAwait(false);
+            return ended;
+        }
+
+        public Task<ImportJob> FailAsync(string reason, CancellationToken cancellationToken) => EndAsync(ImportStatus.Failed, reason, cancellationToken);
+
+        public async Task<ImportJob> EndAsync(ImportStatus status, string? failure, CancellationToken cancellationToken)
+        {
+            var now = service.Clock.GetUtcNow();
+            Job = Job with { Status = status, Failure = failure, Errors = _errors.ToArray(), UpdatedAt = now, FinishedAt = now };
+            await service.Jobs.SaveAsync(Job, _etag, cancellationToken).ConfigureAwait(false);
+            await service.Reports.WriteAsync(Job, cancellationToken).ConfigureAwait(false);
+            LogEnded(service.Logger, Job.Id, status, Job.RowsRead, Job.Applied, Job.Unchanged, Job.Rejected, _watch.ElapsedMilliseconds);
+            return Job;
+        }
+
+        private async Task ApplyAsync(ImportHandler handler, Organization supplier, List<object> batch, List<long> lines, ImportRow row, CancellationToken cancellationToken)
+        {
+            if (batch.Count == 0)
+            {
+                return;
+            }
+
+            var outcomes = await handler.ApplyAsync(supplier, batch, cancellationToken).ConfigureAwait(false);
+            long applied = 0, unchanged = 0;
+            for (var i = 0; i < outcomes.Count; i++)
+            {
+                switch (outcomes[i].Result)
+                {
+                    case RowResult.Applied:
+                        applied++;
+                        break;
+                    case RowResult.Unchanged:
+                        unchanged++;
+                        break;
+                    default:
+                        Reject(lines[i], outcomes[i].Errors!, row);
+                        break;
+                }
+            }
+
+            Job = Job with { Applied = Job.Applied + applied, Unchanged = Job.Unchanged + unchanged };
+            batch.Clear();
+            lines.Clear();
+        }
+
+        private void Reject(long line, IReadOnlyDictionary<string, string[]> errors, ImportRow row)
+        {
+            Job = Job with { Rejected = Job.Rejected + 1 };
+            foreach (var (field, reasons) in errors)
+            {
+                if (_errors.Count < ImportJob.MaxListedErrors)
+                {
+                    _errors.Add(new ImportRowError(line, field.Length == 0 ? null : row.HeaderOf(field), string.Join(" ", reasons)));
+                }
+            }
+        }
+
+        /// <summary>Saves progress about once a second; false when a newer version of the file has started.</summary>
+        private async Task<bool> ProgressAsync(long rowsDone, CancellationToken cancellationToken)
+        {
+            if (_watch.Elapsed - _lastSave < ProgressInterval && rowsDone - _rowsAtLastSave < service.ProgressEveryRows)
+            {
+                return true;
+            }
+
+            _lastSave = _watch.Elapsed;
+            _rowsAtLastSave = rowsDone;
+            if (await service.Jobs.CurrentVersionAsync(Job, cancellationToken).ConfigureAwait(false) is { } current && current != Job.Version)
+            {
+                return false;
+            }
+
+            Job = Job with { Checkpoint = rowsDone, Errors = _errors.ToArray(), UpdatedAt = service.Clock.GetUtcNow() };
+            _etag = (await service.Jobs.SaveAsync(Job, _etag, cancellationToken).ConfigureAwait(false)).ETag;
+            return true;
+        }
+    }
+}

@@ -1,0 +1,135 @@
+using System.Text;
+using Agora.Core.Accounts;
+using Agora.Core.Catalog;
+using Agora.Core.Imports;
+
+namespace Agora.Core.Tests.Imports;
+
+public sealed class ImportServiceTests
+{
+    private static readonly Encoding Windows1252 = CodePagesEncodingProvider.Instance.GetEncoding(1252)!;
+
+    private static string Catalog(int rows, string nameSuffix = "") =>
+        "sku;nome;categoria;marca;unidade;embalagens\n" +
+        string.Concat(Enumerable.Range(1, rows).Select(i => $"P{i:0000};Produto {i}{nameSuffix};Ferramentas > Manuais;Tramontina;UN;CX=12\n"));
+
+    [Fact]
+    public async Task A_brazilian_catalog_in_windows_1252_imports_its_good_rows_and_reports_each_bad_one()
+    {
+        var given = await new Given().MarketplaceAsync();
+        const string file = "Código;Descrição;Categoria;Marca;Unidade;Embalagens;EAN;attr.Voltagem\n" +
+                            "AC-1;Açúcar Cristal 5kg;Alimentos > Açúcar;União;UN;\"FD=10|PAL=1.200\";7891000315507;\n" +
+                            "FR-1;Furadeira;Ferramentas > Elétricas;Bosch;UN;CX=2,5;;220V\n" +
+                            "BAD 1;Sem categoria;;X;UN;;;\n" +
+                            "FR-2;Furadeira 2;Ferramentas;Bosch;UN;CX=doze;7891000315508;\n";
+
+        var job = await given.ImportAsync("supplier", ImportKind.Catalog, "produtos.csv", Windows1252.GetBytes(file));
+
+        Assert.Equal(ImportStatus.Completed, job.Status);
+        Assert.Equal((4L, 2L, 2L), (job.RowsRead, job.Applied, job.Rejected));
+        Assert.Contains(job.Errors, e => e is { Line: 4, Column: "Código" });
+        Assert.Contains(job.Errors, e => e is { Line: 4, Column: "Categoria" });
+        Assert.Contains(job.Errors, e => e is { Line: 5, Column: "Embalagens" });
+        Assert.Contains(job.Errors, e => e is { Line: 5, Column: "EAN" });
+        var sugar = given.Stores.Product("supplier", "AC-1")!.Value;
+        Assert.Equal("Açúcar Cristal 5kg", sugar.Name);
+        Assert.Equal(["Alimentos", "Açúcar"], sugar.Category);
+        Assert.Equal(1200m, sugar.UnitOf("PAL")!.Factor);
+        Assert.Equal(2.5m, given.Stores.Product("supplier", "FR-1")!.Value.UnitOf("CX")!.Factor);
+        Assert.Equal("220V", given.Stores.Product("supplier", "FR-1")!.Value.Attributes["Voltagem"]);
+    }
+
+    [Fact]
+    public async Task Dropping_the_same_catalog_again_writes_nothing_and_a_changed_one_writes_only_what_changed()
+    {
+        var given = await new Given().MarketplaceAsync();
+        await given.ImportAsync("supplier", ImportKind.Catalog, "c.csv", Encoding.UTF8.GetBytes(Catalog(250)));
+        var afterFirst = given.Stores.ProductWrites;
+
+        var same = await given.ImportAsync("supplier", ImportKind.Catalog, "c.csv", Encoding.UTF8.GetBytes(Catalog(250)));
+        var afterSame = given.Stores.ProductWrites;
+        var changed = Catalog(250).Replace("P0007;Produto 7;", "P0007;Produto Sete;", StringComparison.Ordinal);
+        var oneChange = await given.ImportAsync("supplier", ImportKind.Catalog, "c.csv", Encoding.UTF8.GetBytes(changed));
+
+        Assert.Equal(250, afterFirst);
+        Assert.Equal((250L, 0L), (same.Unchanged, same.Applied));
+        Assert.Equal(afterFirst, afterSame);
+        Assert.Equal(1, oneChange.Applied);
+        Assert.Equal(afterFirst + 1, given.Stores.ProductWrites);
+    }
+
+    [Fact]
+    public async Task A_run_that_crashes_mid_file_resumes_after_its_checkpoint_without_writing_twice()
+    {
+        var given = await new Given().MarketplaceAsync();
+        given.Imports.ProgressEveryRows = 100;
+        var version = given.Stores.Drop("supplier", ImportKind.Catalog, "big.csv", Encoding.UTF8.GetBytes(Catalog(450)));
+        given.Stores.CrashAfterProgressSaves = 2;
+
+        await Assert.ThrowsAsync<IOException>(() => given.Imports.RunAsync("supplier", "catalog", "big.csv", version, given.Clock.GetUtcNow(), default));
+        var writesBeforeResume = given.Stores.ProductWrites;
+        var job = await given.Imports.RunAsync("supplier", "catalog", "big.csv", version, given.Clock.GetUtcNow(), default);
+
+        Assert.Equal(ImportStatus.Completed, job.Status);
+        Assert.Equal(450, job.RowsRead);
+        Assert.Equal(450, job.Applied + job.Unchanged);
+        Assert.Equal(450, given.Stores.ProductWrites);
+        Assert.True(writesBeforeResume >= 200, $"{writesBeforeResume} writes before the crash");
+    }
+
+    [Fact]
+    public async Task An_older_version_of_a_file_is_superseded_by_a_newer_one()
+    {
+        var given = await new Given().MarketplaceAsync();
+        var old = given.Stores.Drop("supplier", ImportKind.Catalog, "c.csv", Encoding.UTF8.GetBytes(Catalog(3)));
+        var oldTime = given.Clock.GetUtcNow();
+        given.Clock.Advance(TimeSpan.FromMinutes(1));
+        await given.ImportAsync("supplier", ImportKind.Catalog, "c.csv", Encoding.UTF8.GetBytes(Catalog(3, " v2")));
+
+        var late = await given.Imports.RunAsync("supplier", "catalog", "c.csv", old, oldTime, default);
+
+        Assert.Equal(ImportStatus.Superseded, late.Status);
+        Assert.Equal("Produto 1 v2", given.Stores.Product("supplier", "P0001")!.Value.Name);
+    }
+
+    [Fact]
+    public async Task An_unknown_kind_or_an_unreadable_file_fails_with_its_reason()
+    {
+        var given = await new Given().MarketplaceAsync();
+        var version = given.Stores.Drop("supplier", ImportKind.Catalog, "x.bin", [0x00, 0xFF, 0x10]);
+
+        var unknownKind = await given.Imports.RunAsync("supplier", "spaceships", "x.csv", "v1", given.Clock.GetUtcNow(), default);
+        var binary = await given.Imports.RunAsync("supplier", "catalog", "x.bin", version, given.Clock.GetUtcNow(), default);
+
+        Assert.Equal(ImportStatus.Failed, unknownKind.Status);
+        Assert.Contains("catalog, prices, stock, customers", unknownKind.Failure, StringComparison.Ordinal);
+        Assert.Equal(ImportStatus.Failed, binary.Status);
+        Assert.False(string.IsNullOrEmpty(binary.Failure));
+    }
+
+    [Fact]
+    public async Task Prices_need_a_catalog_sku_and_one_of_its_units_and_an_identical_list_writes_nothing()
+    {
+        var given = await new Given().MarketplaceAsync();
+        await given.ImportAsync("supplier", ImportKind.Catalog, "c.csv", Encoding.UTF8.GetBytes(Catalog(2)));
+        var prices = Windows1252.GetBytes("SKU;Unidade;Preço;Moeda;A partir de;Tabela\n" +
+                                          "P0001;UN;12,50;BRL;;\n" +
+                                          "P0001;CX;140,00;BRL;;\n" +
+                                          "P0001;CX;130,00;BRL;10;atacado\n" +
+                                          "P0001;PAL;1,00;BRL;;\n" +
+                                          "P9999;UN;1,00;BRL;;\n" +
+                                          "P0002;UN;1,001;BRL;;\n");
+
+        var first = await given.ImportAsync("supplier", ImportKind.Prices, "precos.csv", prices);
+        var writes = given.Stores.PriceWrites;
+        var again = await given.ImportAsync("supplier", ImportKind.Prices, "precos.csv", prices);
+
+        Assert.Equal((3L, 3L), (first.Applied, first.Rejected));
+        Assert.Contains(first.Errors, e => e is { Line: 5, Column: "Unidade" });
+        Assert.Contains(first.Errors, e => e is { Line: 6, Column: "SKU" });
+        Assert.Contains(first.Errors, e => e is { Line: 7, Column: "Preço" });
+        Assert.Contains(given.Stores.Prices, p => p is { PriceListId: "atacado", Unit: "CX", MinQuantity: 10, Price: 130.00m });
+        Assert.Equal((0L, 3L), (again.Applied, again.Unchanged));
+        Assert.Equal(writes, given.Stores.PriceWrites);
+    }
+}

@@ -1,0 +1,80 @@
+using System.Text;
+using Agora.Core.Accounts;
+using Agora.Core.Catalog;
+using Agora.Core.Imports;
+using Agora.Core.Inventory;
+using Agora.Core.Notifications;
+
+namespace Agora.Core.Tests.Imports;
+
+public sealed class StockReconciliationTests
+{
+    /// <summary>Three products in two warehouses with stock and a reservation; then a snapshot taken an hour later.</summary>
+    private static async Task<Given> StockedAsync()
+    {
+        var given = await new Given().MarketplaceAsync();
+        await given.Catalog.PutWarehouseAsync(Given.SupplierAdmin, "supplier", "sp", new WarehouseInput("São Paulo", null, "BR", true), default);
+        await given.Catalog.PutWarehouseAsync(Given.SupplierAdmin, "supplier", "rj", new WarehouseInput("Rio", null, "BR", true), default);
+        await given.ImportAsync("supplier", ImportKind.Catalog, "c.csv", Encoding.UTF8.GetBytes("sku,name,category,baseUnit\nA,Alpha,X,UN\nB,Beta,X,UN\nC,Gamma,X,UN\n"));
+        var stock = new StockService(given.Stores, given.Stores, given.Access, given.Clock);
+        var at = given.Clock.GetUtcNow();
+        await stock.PushAsync(Given.Warehouse, "supplier", new StockPush(
+        [
+            new("A", "sp", 100, at), new("A", "rj", 10, at), new("B", "sp", 50, at), new("C", "sp", 7, at),
+        ]), default);
+        var a = given.Stores.Product("supplier", "A")!;
+        await given.Stores.ReplaceAsync(a.Value with { Stock = new Dictionary<string, WarehouseStock>(a.Value.Stock) { ["sp"] = a.Value.Stock["sp"] with { Reserved = 30 } } }, a.ETag, default);
+        given.Clock.Advance(TimeSpan.FromHours(1));
+        return given;
+    }
+
+    [Fact]
+    public async Task Drift_is_corrected_keeping_reservations_and_newer_counts_and_a_second_run_changes_nothing()
+    {
+        var given = await StockedAsync();
+        given.Stores.Queued.Clear();
+        // After the snapshot is written, C is counted again by the ERP: the record is newer than the snapshot.
+        var snapshot = await given.ImportAsync("supplier", ImportKind.Stock, "estoque.csv", Encoding.UTF8.GetBytes(
+            "sku;deposito;saldo\nA;sp;90\nA;rj;10\nB;sp;55\nB;rj;3\nC;sp;1\nZ;sp;5\nA;mars;1\n"));
+        given.Clock.Advance(TimeSpan.FromMinutes(5));
+        await new StockService(given.Stores, given.Stores, given.Access, given.Clock).PushAsync(Given.Warehouse, "supplier", new StockPush([new("C", "sp", 8, given.Clock.GetUtcNow())]), default);
+        given.Clock.Advance(TimeSpan.FromHours(10));
+
+        var first = await given.Reconciliation.RunDueAsync(default);
+        var writes = given.Stores.ProductWrites;
+        var again = await given.Reconciliation.ReconcileAsync("supplier", null, default);
+
+        Assert.Equal(ImportStatus.Completed, snapshot.Status);
+        Assert.Equal(2, snapshot.Rejected);
+        Assert.Equal(1, first);
+        Assert.Equal(new WarehouseStock(90, 30, snapshot.FileTime!.Value), given.Stores.Product("supplier", "A")!.Value.Stock["sp"]);
+        Assert.Equal(55, given.Stores.Product("supplier", "B")!.Value.Stock["sp"].OnHand);
+        Assert.Equal(3, given.Stores.Product("supplier", "B")!.Value.Stock["rj"].OnHand);
+        Assert.Equal(8, given.Stores.Product("supplier", "C")!.Value.Stock["sp"].OnHand);
+        var report = given.Stores.ReportFiles.Values.Select(Encoding.UTF8.GetString).MaxBy(r => r.Length)!;
+        Assert.Contains("A;sp;90;100;-10;30", report, StringComparison.Ordinal);
+        Assert.Contains("B;rj;3;0;3;0", report, StringComparison.Ordinal);
+        Assert.DoesNotContain("C;sp", report, StringComparison.Ordinal);
+        var alert = Assert.Single(given.Stores.Queued);
+        Assert.Equal((NotificationKind.StockDiscrepancies, Given.Warehouse.Email), (alert.Kind, alert.To));
+        Assert.Equal("3", alert.Data["discrepancies"]);
+        Assert.Equal((0L, 0L), (again!.Discrepancies, again.Corrected));
+        Assert.Equal(writes, given.Stores.ProductWrites);
+        Assert.Single(given.Stores.Queued);
+    }
+
+    [Fact]
+    public async Task Below_the_threshold_nobody_is_emailed_and_without_a_new_snapshot_the_nightly_run_does_nothing()
+    {
+        var given = await StockedAsync();
+        await given.ImportAsync("supplier", ImportKind.Stock, "estoque.csv", Encoding.UTF8.GetBytes("sku;deposito;saldo\nA;sp;99\n"));
+        given.Stores.Queued.Clear();
+
+        var first = await given.Reconciliation.RunDueAsync(default);
+        var second = await given.Reconciliation.RunDueAsync(default);
+
+        Assert.Equal(99, given.Stores.Product("supplier", "A")!.Value.Stock["sp"].OnHand);
+        Assert.Empty(given.Stores.Queued);
+        Assert.Equal((1, 0), (first, second));
+    }
+}

@@ -1,0 +1,171 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json.Nodes;
+using Agora.Testing;
+using Azure.Storage.Blobs;
+
+namespace Agora.Functions.Tests;
+
+/// <summary>Supplier files end to end: dropped in blob storage or uploaded, imported by the blob trigger, followed over HTTP.</summary>
+[Collection(BackendCollection.Name)]
+public sealed class ImportTests(BackendFixture backend)
+{
+    private static readonly Encoding Windows1252 = CodePagesEncodingProvider.Instance.GetEncoding(1252)!;
+
+    private BlobContainerClient Container(string name) => new BlobServiceClient(backend.Emulators.StorageConnectionString).GetBlobContainerClient(name);
+
+    private static async Task<JsonNode> FinishedAsync(HttpClient client, string supplier, string importId)
+    {
+        JsonNode? job = null;
+        await BackendFixture.EventuallyAsync(async () =>
+        {
+            var response = await client.GetAsync($"/api/orgs/{supplier}/imports/{importId}");
+            job = response.IsSuccessStatusCode ? await BackendFixture.Json(response) : null;
+            return (string?)job?["status"] is "completed" or "failed" or "superseded";
+        }, $"import {importId} to finish");
+        return job!;
+    }
+
+    private async Task<(string Supplier, HttpClient Admin)> SupplierAsync()
+    {
+        var supplier = await backend.OrganizationAsync("imp-admin", ["supplier"], ("imp-wh", ["warehouse"]));
+        var admin = backend.As("imp-admin", "imp-admin@test.example");
+        await BackendFixture.Ensure(await admin.PutAsJsonAsync($"/api/orgs/{supplier}/warehouses/sp", new { name = "São Paulo" }));
+        await BackendFixture.Ensure(await admin.PutAsJsonAsync($"/api/orgs/{supplier}/warehouses/rj", new { name = "Rio" }));
+        return (supplier, admin);
+    }
+
+    [Fact]
+    public async Task A_brazilian_windows_1252_catalog_dropped_in_storage_imports_its_good_rows_and_reports_the_bad_ones()
+    {
+        var (supplier, admin) = await SupplierAsync();
+        var buyer = await backend.OrganizationAsync("imp-buyer", ["buyer"]);
+        await BackendFixture.Ensure(await admin.PostAsJsonAsync($"/api/orgs/{supplier}/customers", new { buyerId = buyer, category = "varejo", paymentTermsDays = new[] { 30 }, incoterm = "FOB", creditLimit = 10 }));
+        var csv = "Código;Descrição;Categoria;Marca;Unidade;Embalagens\n" +
+                  "AC-1;Açúcar Cristal 5kg;Alimentos > Açúcar;União;UN;FD=10|PAL=1.200\n" +
+                  "CF-1;Café Torrado 500g;Alimentos > Café;Pilão;UN;\"CX=20\"\n" +
+                  "SEM SKU;Linha inválida;Alimentos;X;UN;\n" +
+                  "FJ-1;Feijão;;Camil;UN;CX=dez\n";
+
+        await Container("imports").GetBlobClient($"{supplier}/catalog/produtos-2026-11.csv").UploadAsync(new BinaryData(Windows1252.GetBytes(csv)), overwrite: true);
+        JsonNode? job = null;
+        await BackendFixture.EventuallyAsync(async () =>
+        {
+            var page = await BackendFixture.Json(await admin.GetAsync($"/api/orgs/{supplier}/imports"));
+            job = page["items"]!.AsArray().FirstOrDefault(j => (string?)j!["status"] == "completed");
+            return job is not null;
+        }, "the catalog import to complete");
+        var report = JsonNode.Parse((await Container("imports-results").GetBlobClient($"{supplier}/catalog/produtos-2026-11.csv.json").DownloadContentAsync()).Value.Content.ToString())!;
+        using var buyerClient = backend.As("imp-buyer", "imp-buyer@test.example");
+        var sugar = await BackendFixture.Json(await buyerClient.GetAsync($"/api/orgs/{buyer}/suppliers/{supplier}/products/AC-1"));
+
+        Assert.Equal((4, 2, 2), ((int)job!["rowsRead"]!, (int)job["applied"]!, (int)job["rejected"]!));
+        var errors = job["errors"]!.AsArray().Select(e => ((long)e!["line"]!, (string?)e["column"])).ToArray();
+        Assert.Contains((4L, "Código"), errors);
+        Assert.Contains((5L, "Categoria"), errors);
+        Assert.Contains((5L, "Embalagens"), errors);
+        Assert.Equal((string?)job["id"], (string?)report["id"]);
+        Assert.Equal("Açúcar Cristal 5kg", (string?)sugar["name"]);
+        Assert.Equal(1200m, (decimal)sugar["saleUnits"]!.AsArray().Single(u => (string?)u!["code"] == "PAL")!["factor"]!);
+    }
+
+    [Fact]
+    public async Task An_uploaded_price_list_is_followed_to_completion_and_uploading_it_again_writes_nothing()
+    {
+        var (supplier, admin) = await SupplierAsync();
+        await BackendFixture.Ensure(await admin.PutAsJsonAsync($"/api/orgs/{supplier}/products/P1", new { name = "Parafuso", category = "Fixação", baseUnit = "UN", saleUnits = new[] { new { code = "CX", factor = 100 } } }));
+        var prices = "sku,unit,price,currency,minQuantity,priceList\nP1,UN,0.35,BRL,,\nP1,CX,30.00,BRL,10,atacado\nP1,KG,1,BRL,,\n";
+
+        async Task<JsonNode> UploadAsync()
+        {
+            using var content = new ByteArrayContent(Encoding.UTF8.GetBytes(prices));
+            content.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
+            var response = await admin.PostAsync($"/api/orgs/{supplier}/imports?kind=prices&file=tabela.csv", content);
+            Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+            var queued = await BackendFixture.Json(response);
+            Assert.Equal($"/api/orgs/{supplier}/imports/{(string?)queued["id"]}", response.Headers.Location?.ToString());
+            return await FinishedAsync(admin, supplier, (string)queued["id"]!);
+        }
+
+        var first = await UploadAsync();
+        var second = await UploadAsync();
+
+        Assert.Equal(("completed", 2, 1), ((string?)first["status"], (int)first["applied"]!, (int)first["rejected"]!));
+        Assert.Equal("unit", (string?)first["errors"]![0]!["column"]);
+        Assert.Equal(("completed", 0, 2), ((string?)second["status"], (int)second["applied"]!, (int)second["unchanged"]!));
+    }
+
+    [Fact]
+    public async Task Uploads_of_an_unknown_kind_without_a_file_name_or_by_the_wrong_role_are_refused()
+    {
+        var (supplier, admin) = await SupplierAsync();
+        using var warehouse = backend.As("imp-wh", "imp-wh@test.example");
+        using var body = new StringContent("sku\n");
+
+        var unknown = await admin.PostAsync($"/api/orgs/{supplier}/imports?kind=spaceships&file=x.csv", body);
+        var noName = await admin.PostAsync($"/api/orgs/{supplier}/imports?kind=prices", body);
+        var wrongRole = await warehouse.PostAsync($"/api/orgs/{supplier}/imports?kind=prices&file=x.csv", body);
+
+        Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
+        Assert.True((await BackendFixture.Json(unknown))["errors"]!.AsObject().ContainsKey("kind"));
+        Assert.Equal(HttpStatusCode.BadRequest, noName.StatusCode);
+        Assert.True((await BackendFixture.Json(noName))["errors"]!.AsObject().ContainsKey("file"));
+        Assert.Equal(HttpStatusCode.Forbidden, wrongRole.StatusCode);
+    }
+
+    [Fact]
+    public async Task The_nightly_reconciliation_corrects_drift_keeps_reservations_emails_the_warehouse_and_changes_nothing_when_run_again()
+    {
+        var (supplier, admin) = await SupplierAsync();
+        foreach (var sku in new[] { "A", "B" })
+        {
+            await BackendFixture.Ensure(await admin.PutAsJsonAsync($"/api/orgs/{supplier}/products/{sku}", new { name = sku, category = "X", baseUnit = "UN" }));
+        }
+
+        var before = DateTimeOffset.UtcNow.AddHours(-2); // before the snapshot file is written (blob times are wall-clock)
+        await BackendFixture.Ensure(await admin.PostAsJsonAsync($"/api/orgs/{supplier}/stock", new
+        {
+            items = new object[] { new { sku = "A", warehouseId = "sp", onHand = 100, asOf = before }, new { sku = "B", warehouseId = "sp", onHand = 5, asOf = before } },
+        }));
+        using var erp = backend.As("imp-wh", "imp-wh@test.example");
+        using var snapshot = new StringContent("sku;deposito;saldo\nA;sp;90\nB;sp;5\nB;rj;12\n", Encoding.UTF8, "text/csv");
+        var queued = await BackendFixture.Json(await erp.PostAsync($"/api/orgs/{supplier}/imports?kind=stock&file=estoque.csv", snapshot));
+        Assert.Equal("completed", (string?)(await FinishedAsync(erp, supplier, (string)queued["id"]!))["status"]);
+        using var host = backend.Admin();
+
+        await BackendFixture.Ensure(await host.PostAsJsonAsync("/admin/functions/ReconcileStock", new { input = string.Empty }));
+        await BackendFixture.EventuallyAsync(async () =>
+            (decimal?)(await BackendFixture.Json(await admin.GetAsync($"/api/orgs/{supplier}/products/A")))["stock"]!["sp"]!["onHand"] == 90, "A corrected to 90");
+        var mail = await MailAsync("imp-wh@test.example");
+        var b = await BackendFixture.Json(await admin.GetAsync($"/api/orgs/{supplier}/products/B"));
+        var etagA = (await admin.GetAsync($"/api/orgs/{supplier}/products/A")).Headers.ETag;
+        await BackendFixture.Ensure(await host.PostAsJsonAsync("/admin/functions/ReconcileStock", new { input = string.Empty }));
+        await Task.Delay(1500);
+        var etagAfterSecondRun = (await admin.GetAsync($"/api/orgs/{supplier}/products/A")).Headers.ETag;
+        var reports = new List<string>();
+        await foreach (var blob in Container("reports").GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, $"{supplier}/stock-reconciliation/", default))
+        {
+            reports.Add((await Container("reports").GetBlobClient(blob.Name).DownloadContentAsync()).Value.Content.ToString());
+        }
+
+        Assert.Equal(12m, (decimal)b["stock"]!["rj"]!["onHand"]!);
+        Assert.Contains("2 stock discrepancies", (string?)mail["subject"], StringComparison.Ordinal);
+        Assert.Equal(etagA, etagAfterSecondRun);
+        var report = Assert.Single(reports);
+        Assert.Contains("A;sp;90;100;-10;0", report, StringComparison.Ordinal);
+        Assert.Contains("B;rj;12;0;12;0", report, StringComparison.Ordinal);
+    }
+
+    private async Task<JsonObject> MailAsync(string address)
+    {
+        JsonObject? found = null;
+        await BackendFixture.EventuallyAsync(async () =>
+        {
+            found = (await backend.MailAsync()).OfType<JsonObject>().LastOrDefault(m => (string?)m["to"] == address);
+            return found is not null;
+        }, $"an email to {address}");
+        return found!;
+    }
+}
