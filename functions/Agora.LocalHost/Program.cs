@@ -13,7 +13,24 @@ if (!File.Exists(settingsPath))
     Console.WriteLine($"Created {settingsPath} from local.settings.sample.json.");
 }
 
-var values = (JsonNode.Parse(File.ReadAllText(settingsPath))?["Values"] as JsonObject) ?? [];
+var settings = JsonNode.Parse(File.ReadAllText(settingsPath)) as JsonObject ?? [];
+var values = settings["Values"] as JsonObject ?? [];
+settings["Values"] = values;
+
+// Settings added to the sample since this copy was made are added to it, so an older copy keeps working.
+var sampleValues = JsonNode.Parse(File.ReadAllText(Path.Combine(root, "local.settings.sample.json")))?["Values"] as JsonObject ?? [];
+var added = sampleValues.Where(s => !values.ContainsKey(s.Key)).Select(s => s.Key).ToArray();
+foreach (var key in added)
+{
+    values[key] = sampleValues[key]!.DeepClone();
+}
+
+if (added.Length > 0)
+{
+    File.WriteAllText(settingsPath, settings.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+    Console.WriteLine($"Added to local.settings.json from the sample: {string.Join(", ", added)}.");
+}
+
 string? Setting(string name) => Environment.GetEnvironmentVariable(name) ?? values[name]?.GetValue<string>();
 
 using var stopping = new CancellationTokenSource();

@@ -1,5 +1,7 @@
 using Agora.Core.Accounts;
+using Agora.Core.Catalog;
 using Agora.Core.Common;
+using Agora.Core.Inventory;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Agora.LocalHost.Dev;
@@ -43,6 +45,26 @@ public static class DemoMarketplace
         new("andes-mining", "export", "USD", [60], "FCA", "Santos, SP", 120_000m, null, "C-1003", null),
     ];
 
+    /// <summary>The supplier's 50 products: (sku, name, category, brand, sale units).</summary>
+    private static IEnumerable<(string Sku, string Name, string Category, string Brand, SaleUnit[] Units)> Products()
+    {
+        var lines = new (string Prefix, string Category, string Brand, string[] Names, SaleUnit[] Units)[]
+        {
+            ("FER", "Ferramentas > Elétricas", "Bosch", ["Furadeira de Impacto 650W", "Parafusadeira 12V", "Serra Circular 1400W", "Esmerilhadeira 4 1/2\"", "Lixadeira Orbital", "Tupia 1200W", "Plaina 710W", "Soprador Térmico 2000W", "Martelete SDS Plus", "Serra Tico-Tico 500W"], [new("CX", 4)]),
+            ("MAN", "Ferramentas > Manuais", "Tramontina", ["Martelo Unha 27mm", "Jogo de Chaves Fenda 6 pçs", "Alicate Universal 8\"", "Chave Inglesa 10\"", "Trena 5m", "Nível de Alumínio 60cm", "Serrote 20\"", "Jogo de Chaves Allen", "Estilete Profissional", "Torquês 8\""], [new("CX", 12)]),
+            ("FIX", "Fixação > Parafusos e Buchas", "Vonder", ["Parafuso Sextavado 1/4 x 2\"", "Parafuso Auto-brocante 4,2x13", "Bucha Nylon 8mm", "Bucha Nylon 6mm", "Arruela Lisa 1/4", "Porca Sextavada 1/4", "Parafuso Drywall 3,5x25", "Chumbador Parabolt 3/8", "Rebite Pop 4,0x10", "Prego 17x27"], [new("CX", 100), new("PAL", 48000)]),
+            ("EPI", "Segurança > EPI", "3M", ["Capacete de Segurança", "Óculos de Proteção Incolor", "Protetor Auricular Plug", "Luva de Vaqueta", "Máscara PFF2", "Bota de Segurança 42", "Cinto Paraquedista", "Colete Refletivo", "Protetor Facial", "Creme de Proteção 200g"], [new("CX", 10)]),
+            ("HOS", "Hospitalar > Descartáveis", "Descarpack", ["Luva Nitrílica M (caixa)", "Máscara Cirúrgica Tripla", "Avental Descartável", "Touca Descartável", "Seringa 5ml", "Agulha 25x7", "Gaze Estéril 7,5x7,5", "Esparadrapo 10cm x 4,5m", "Álcool 70% 1L", "Campo Cirúrgico 50x50"], [new("CX", 50)]),
+        };
+        foreach (var (prefix, category, brand, names, units) in lines)
+        {
+            for (var i = 0; i < names.Length; i++)
+            {
+                yield return ($"{prefix}-{i + 1:000}", names[i], category, brand, units);
+            }
+        }
+    }
+
     public static async Task SeedAsync(IServiceProvider services, CancellationToken cancellationToken)
     {
         var organizations = services.GetRequiredService<OrganizationService>();
@@ -76,7 +98,48 @@ public static class DemoMarketplace
             {
             }
         }
+
+        await SeedCatalogAsync(services, supplierAdmin, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>50 products in two warehouses with stock, and assortments: construction customers see tools, fixings and
+    /// safety gear; healthcare customers see the hospital range and safety gear; exports see everything but Bosch.</summary>
+    private static async Task SeedCatalogAsync(IServiceProvider services, Caller admin, CancellationToken cancellationToken)
+    {
+        var catalog = services.GetRequiredService<CatalogService>();
+        var stock = services.GetRequiredService<StockService>();
+        await catalog.PutWarehouseAsync(admin, SupplierId, "sp-guarulhos", new WarehouseInput("São Paulo (Guarulhos)", "Guarulhos", "BR", true), cancellationToken).ConfigureAwait(false);
+        await catalog.PutWarehouseAsync(admin, SupplierId, "rj-duque-caxias", new WarehouseInput("Rio de Janeiro (Duque de Caxias)", "Duque de Caxias", "BR", true), cancellationToken).ConfigureAwait(false);
+        var counts = new List<StockCountInput>();
+        var index = 0;
+        foreach (var (sku, name, category, brand, units) in Products())
+        {
+            try
+            {
+                await catalog.PutProductAsync(admin, SupplierId, sku, new ProductInput(name, null, category, brand, null, null, null, null, "UN", units), null, cancellationToken).ConfigureAwait(false);
+            }
+            catch (DomainException e) when (e.Kind == FailureKind.PreconditionRequired)
+            {
+                // Seeded by an earlier start.
+            }
+
+            // Some products out of stock in one warehouse or both, so the in-stock filter has something to do.
+            counts.Add(new StockCountInput(sku, "sp-guarulhos", index % 7 == 0 ? 0 : 20 + (index * 37 % 400), DemoStockTime));
+            counts.Add(new StockCountInput(sku, "rj-duque-caxias", index % 5 == 0 ? 0 : index * 13 % 150, DemoStockTime));
+            index++;
+        }
+
+        await stock.PushAsync(CallerOf(Users[3]), SupplierId, new StockPush(counts), cancellationToken).ConfigureAwait(false);
+        await catalog.PutAssortmentAsync(admin, SupplierId, AssortmentScope.Category, "construction",
+            new AssortmentRuleInput(new ProductSetInput(null, null, ["Ferramentas", "Fixação", "Segurança"]), null), cancellationToken).ConfigureAwait(false);
+        await catalog.PutAssortmentAsync(admin, SupplierId, AssortmentScope.Category, "healthcare",
+            new AssortmentRuleInput(new ProductSetInput(null, null, ["Hospitalar", "Segurança"]), null), cancellationToken).ConfigureAwait(false);
+        await catalog.PutAssortmentAsync(admin, SupplierId, AssortmentScope.Category, "export",
+            new AssortmentRuleInput(null, new ProductSetInput(null, ["Bosch"], null)), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The demo stock counts' time: fixed, so seeding again at a later start changes nothing.</summary>
+    private static readonly DateTimeOffset DemoStockTime = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
     public static Caller CallerOf(DemoUser user) => new(user.Id, user.Email, user.Name);
 }
