@@ -132,4 +132,22 @@ public sealed class ImportServiceTests
         Assert.Equal((0L, 3L), (again.Applied, again.Unchanged));
         Assert.Equal(writes, given.Stores.PriceWrites);
     }
+
+    [Fact]
+    public async Task A_price_list_in_xlsx_imports_like_its_csv_with_sheet_row_numbers_in_the_report()
+    {
+        var given = await new Given().MarketplaceAsync();
+        await given.ImportAsync("supplier", ImportKind.Catalog, "c.csv", Encoding.UTF8.GetBytes(Catalog(2)));
+        var sheet = Xlsx.Create(
+            (1, ["SKU", "Unidade", "Preço", "Moeda"]),
+            (2, ["P0001", "UN", 12.5, "BRL"]),
+            (3, ["P0002", "CX", 99.9, "BRL"]),
+            (4, ["P0002", "UN", "caro", "BRL"]));
+
+        var job = await given.ImportAsync("supplier", ImportKind.Prices, "precos.xlsx", sheet);
+
+        Assert.Equal((ImportStatus.Completed, 2L, 1L), (job.Status, job.Applied, job.Rejected));
+        Assert.Equal(new ImportRowError(4, "Preço", job.Errors[0].Reason), job.Errors[0]);
+        Assert.Contains(given.Stores.Prices, p => p is { Sku: "P0001", Unit: "UN", Price: 12.5m });
+    }
 }
