@@ -18,6 +18,9 @@ public static class Json
             AllowTrailingCommas = false,
             ReadCommentHandling = JsonCommentHandling.Disallow,
             UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip,
+
+            // Readable accents and quotes ("Açúcar", not "A\u00E7\u00FAcar"): responses are JSON, never inlined in HTML.
+            Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         };
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
         options.MakeReadOnly(populateMissingResolver: true);
