@@ -110,7 +110,7 @@ internal static class ImportPath
                     var apply = timed.ApplyTime.TotalMilliseconds;
                     var stores = Stopwatch.GetElapsedTime(0, products.Ticks + prices.Ticks).TotalMilliseconds;
                     var total = sample.Elapsed.TotalMilliseconds;
-                    Console.WriteLine(Invariant($"  breakdown: total {total:F0} ms = handler.Parse {parse:F0} ms ({timed.ParseRejects:N0} thrown) + handler.ApplyAsync {apply:F0} ms ({timed.Batches:N0} batches; in-memory product and price stores' lookups {stores:F0} ms of it) + reading and the service's own work {total - parse - apply:F0} ms; {sample.Gen0} gen0 GCs"));
+                    Console.WriteLine(Invariant($"  breakdown: total {total:F0} ms = handler.Parse {parse:F0} ms (of which {timed.RejectTime.TotalMilliseconds:F0} ms in the {timed.ParseRejects:N0} rows that threw) + handler.ApplyAsync {apply:F0} ms ({timed.Batches:N0} batches; in-memory product and price stores' lookups {stores:F0} ms of it) + reading and the service's own work {total - parse - apply:F0} ms; the GC paused {sample.GcPause.TotalMilliseconds:F0} ms of the total ({sample.Gen0} gen0 GCs)"));
                 }
             }
 
@@ -135,7 +135,7 @@ internal static class ImportPath
         Console.WriteLine(Invariant($"ratio: the import path runs at {raw / import:F3}× raw Sylvan speed (takes {import / raw:F1}× as long); target ≥ 0.5×"));
         Console.WriteLine(Invariant($"writes on re-import: {string.Join(", ", writes)} (price store UpsertAsync calls per re-import)"));
         Console.WriteLine(Invariant($"first import: managed heap above the pre-import baseline at most {first.PeakHeap / 1048576.0:F0} MiB (the price store fills up: {(heapWithStore - heapBeforeImports) / 1048576.0:F0} MiB)"));
-        Console.WriteLine(Invariant($"re-import: managed heap above baseline (store included in the baseline) at most {reimports.Max(s => s.PeakHeap) / 1048576.0:F1} MiB; heap after a GC at most {reimports.Max(s => s.PeakHeapAfterGc) / 1048576.0:F1} MiB above; allocated {reimports.Average(s => s.Allocated) / rows:F0} B/row; GCs per re-import gen0 {reimports.Average(s => s.Gen0):F0}, gen1 {reimports.Average(s => s.Gen1):F0}, gen2 {reimports.Average(s => s.Gen2):F0}"));
+        Console.WriteLine(Invariant($"re-import: managed heap above baseline (store included in the baseline) at most {reimports.Max(s => s.PeakHeap) / 1048576.0:F1} MiB; heap after a GC at most {reimports.Max(s => s.PeakHeapAfterGc) / 1048576.0:F1} MiB above; allocated {reimports.Average(s => s.Allocated) / rows:F0} B/row; GCs per re-import gen0 {reimports.Average(s => s.Gen0):F0}, gen1 {reimports.Average(s => s.Gen1):F0}, gen2 {reimports.Average(s => s.Gen2):F0}, pausing {reimports.Average(s => s.GcPause.TotalMilliseconds):F0} ms"));
         Console.WriteLine(Invariant($"raw parse: allocated {samples["raw Sylvan parse"].Average(s => s.Allocated) / rows:F1} B/row"));
         using var process = Process.GetCurrentProcess();
         process.Refresh();
@@ -195,7 +195,7 @@ internal static class ImportPath
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>One timed run with the memory seen while it ran, sampled every few milliseconds on a separate thread.</summary>
-    private sealed record Sample(TimeSpan Elapsed, long PeakHeap, long PeakHeapAfterGc, long PeakWorkingSet, long Allocated, int Gen0, int Gen1, int Gen2)
+    private sealed record Sample(TimeSpan Elapsed, long PeakHeap, long PeakHeapAfterGc, long PeakWorkingSet, long Allocated, int Gen0, int Gen1, int Gen2, TimeSpan GcPause)
     {
         public static async Task<Sample> TakeAsync(long baseline, Func<Task> run)
         {
@@ -224,6 +224,7 @@ internal static class ImportPath
             { IsBackground = true, Priority = ThreadPriority.AboveNormal };
             var (gen0, gen1, gen2) = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
             var allocated = GC.GetTotalAllocatedBytes(precise: true);
+            var paused = GC.GetTotalPauseDuration();
             sampler.Start();
             var watch = Stopwatch.StartNew();
             await run();
@@ -239,7 +240,8 @@ internal static class ImportPath
                 GC.GetTotalAllocatedBytes(precise: true) - allocated,
                 GC.CollectionCount(0) - gen0,
                 GC.CollectionCount(1) - gen1,
-                GC.CollectionCount(2) - gen2);
+                GC.CollectionCount(2) - gen2,
+                GC.GetTotalPauseDuration() - paused);
         }
     }
 
@@ -249,6 +251,7 @@ internal static class ImportPath
     {
         private long parseTicks;
         private long applyTicks;
+        private long rejectTicks;
 
         public override ImportKind Kind => inner.Kind;
 
@@ -258,11 +261,14 @@ internal static class ImportPath
 
         public TimeSpan ApplyTime => Stopwatch.GetElapsedTime(0, applyTicks);
 
+        /// <summary>The part of <see cref="ParseTime"/> spent on rows that threw (building and throwing the exception).</summary>
+        public TimeSpan RejectTime => Stopwatch.GetElapsedTime(0, rejectTicks);
+
         public long ParseRejects { get; private set; }
 
         public long Batches { get; private set; }
 
-        public void Reset() => (parseTicks, applyTicks, ParseRejects, Batches) = (0, 0, 0, 0);
+        public void Reset() => (parseTicks, applyTicks, rejectTicks, ParseRejects, Batches) = (0, 0, 0, 0, 0);
 
         public override object Parse(ImportRow row)
         {
@@ -274,6 +280,7 @@ internal static class ImportPath
             catch (Agora.Core.Common.DomainException)
             {
                 ParseRejects++;
+                rejectTicks += Stopwatch.GetTimestamp() - start;
                 throw;
             }
             finally
