@@ -41,6 +41,18 @@ if (args is ["ratio", ..])
     return;
 }
 
+if (args is ["import-path", ..])
+{
+    // The real import path (ImportService + PriceImport over in-memory ports) on a generated price file, interleaved with
+    // raw Sylvan parsing of the same file: import-path [rows] [rounds] [--breakdown].
+    var numbers = args.Skip(1).Where(a => !a.StartsWith("--", StringComparison.Ordinal)).Select(a => int.Parse(a, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+    await ImportPath.RunAsync(
+        rows: numbers.Length > 0 ? numbers[0] : 1_000_000,
+        rounds: numbers.Length > 1 ? numbers[1] : 5,
+        breakdown: args.Contains("--breakdown"));
+    return;
+}
+
 if (args is ["xlsx-memory", ..])
 {
     await XlsxMemory.RunAsync();

@@ -85,7 +85,20 @@ public sealed record Product
     [JsonIgnore]
     public decimal Available => Stock.Values.Sum(s => s.Available);
 
-    public SaleUnit? UnitOf(string code) => SaleUnits.FirstOrDefault(u => string.Equals(u.Code, code, StringComparison.OrdinalIgnoreCase));
+    public SaleUnit? UnitOf(string code)
+    {
+        // Indexed rather than FirstOrDefault or foreach: price imports ask this for every row, and both allocated (the
+        // lambda's closure, the list's enumerator).
+        for (var i = 0; i < SaleUnits.Count; i++)
+        {
+            if (string.Equals(SaleUnits[i].Code, code, StringComparison.OrdinalIgnoreCase))
+            {
+                return SaleUnits[i];
+            }
+        }
+
+        return null;
+    }
 
     /// <summary>The catalog content, without stock and timestamps: what an import compares to decide whether to write.</summary>
     [JsonIgnore]

@@ -3,12 +3,14 @@ namespace Agora.Core.Common;
 /// <summary>Collects field-level problems and throws them together, so a client sees every problem in one answer.</summary>
 public sealed class Validation
 {
-    private readonly Dictionary<string, List<string>> _errors = new(StringComparer.Ordinal);
+    // Created at the first problem: imports validate every row, and most rows have none.
+    private Dictionary<string, List<string>>? _errors;
 
-    public bool IsValid => _errors.Count == 0;
+    public bool IsValid => _errors is null;
 
     public Validation Add(string field, string reason)
     {
+        _errors ??= new Dictionary<string, List<string>>(StringComparer.Ordinal);
         if (!_errors.TryGetValue(field, out var reasons))
         {
             reasons = [];
@@ -49,7 +51,7 @@ public sealed class Validation
 
     public void ThrowIfInvalid()
     {
-        if (!IsValid)
+        if (_errors is not null)
         {
             throw new DomainException(
                 FailureKind.Validation,
