@@ -17,7 +17,7 @@ public sealed class AgoraResources(CosmosClient cosmos, IOptions<CosmosOptions> 
             await database.CreateContainerIfNotExistsAsync(new ContainerProperties(name, Containers.PartitionKeyPath) { DefaultTimeToLive = -1 }, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
 
-        foreach (var queue in StorageNames.Queues)
+        foreach (var queue in StorageNames.Queues.Concat(StorageNames.LocalQueues))
         {
             await storage.Queues.GetQueueClient(queue).CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         }

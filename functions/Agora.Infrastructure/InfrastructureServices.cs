@@ -2,15 +2,18 @@ using Agora.Core.Accounts;
 using Agora.Core.Catalog;
 using Agora.Core.Common;
 using Agora.Core.Imports;
+using Agora.Core.Integration;
 using Agora.Core.Inventory;
 using Agora.Core.Pricing;
 using Agora.Core.Notifications;
 using Agora.Infrastructure.Cosmos;
 using Agora.Infrastructure.Email;
 using Agora.Infrastructure.Identity;
+using Agora.Infrastructure.Messaging;
 using Agora.Infrastructure.Storage;
 using Azure.Core;
 using Azure.Identity;
+using Azure.Messaging.ServiceBus;
 using Microsoft.Azure.Cosmos;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -30,6 +33,7 @@ public static class InfrastructureServices
         services.AddOptions<CosmosOptions>().Bind(configuration.GetSection(CosmosOptions.Section));
         services.AddOptions<AuthOptions>().Bind(configuration.GetSection(AuthOptions.Section));
         services.AddOptions<SendGridOptions>().Bind(configuration.GetSection(SendGridOptions.Section));
+        services.AddOptions<ServiceBusOptions>().Bind(configuration.GetSection(ServiceBusOptions.Section));
 
         services.AddSingleton<CosmosRequestMeter>();
         services.AddSingleton(CreateCosmosClient);
@@ -53,11 +57,27 @@ public static class InfrastructureServices
         services.AddSingleton<IImportFiles, BlobImportFiles>();
         services.AddSingleton<IReportFiles, BlobReportFiles>();
         services.AddHttpClient<IEmailSender, SendGridEmailSender>();
+        AddIntegrationEvents(services, configuration);
 
         services.AddSingleton<JwtAuthenticator>();
         services.AddSingleton<AgoraResources>();
         services.AddSingleton<DependencyHealth>();
         return services;
+    }
+
+    /// <summary>Integration events go to the Service Bus topic when <c>ServiceBus__FullyQualifiedNamespace</c> is set (Azure),
+    /// else to a storage queue (locally: there is no Service Bus emulator here).</summary>
+    private static void AddIntegrationEvents(IServiceCollection services, IConfiguration configuration)
+    {
+        var serviceBusNamespace = configuration.GetSection(ServiceBusOptions.Section)[nameof(ServiceBusOptions.FullyQualifiedNamespace)];
+        if (string.IsNullOrWhiteSpace(serviceBusNamespace))
+        {
+            services.AddSingleton<IIntegrationEventPublisher, StorageQueueIntegrationEventPublisher>();
+            return;
+        }
+
+        services.AddSingleton(sp => new ServiceBusClient(serviceBusNamespace, sp.GetRequiredService<TokenCredential>()));
+        services.AddSingleton<IIntegrationEventPublisher, ServiceBusIntegrationEventPublisher>();
     }
 
     private static CosmosClient CreateCosmosClient(IServiceProvider services)

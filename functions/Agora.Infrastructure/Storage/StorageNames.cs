@@ -18,7 +18,16 @@ public static class StorageNames
     /// <summary>Reports for suppliers' staff: <c>reports/{supplierId}/stock-reconciliation/...csv</c>.</summary>
     public const string ReportsContainer = "reports";
 
+    /// <summary>Integration events where no Service Bus namespace is configured (locally): the stand-in for the Service Bus
+    /// topic, so it is not in <see cref="Queues"/> and not provisioned in Azure.</summary>
+    public const string IntegrationEventsQueue = "integration-events";
+
+    /// <summary>The queues of every environment: infra/main.bicep provisions them, <see cref="AgoraResources"/> creates them locally.</summary>
     public static readonly IReadOnlyList<string> Queues = [NotificationsQueue];
 
+    /// <summary>The queues only the local environment has.</summary>
+    public static readonly IReadOnlyList<string> LocalQueues = [IntegrationEventsQueue];
+
+    /// <summary>The blob containers of every environment: infra/main.bicep provisions them, <see cref="AgoraResources"/> creates them locally.</summary>
     public static readonly IReadOnlyList<string> BlobContainers = [ImportsContainer, ImportResultsContainer, ReportsContainer];
 }
