@@ -3,7 +3,7 @@
 // cannot be restored where this is built and tested.
 //
 // The names below (blob containers, queues, Cosmos containers, the Service Bus topic) are the ones the code declares in
-// StorageNames, Containers and ServiceBusOptions; InfraTemplateTests fails when they drift apart.
+// StorageNames, Containers and ServiceBusOptions; tests/Agora.Infrastructure.Tests/Infra fails when they drift apart.
 
 targetScope = 'subscription'
 

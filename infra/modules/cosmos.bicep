@@ -26,11 +26,12 @@ param autoscaleMaxThroughput int = 1000
 param principalId string
 
 // Every item is { id, pk, type, sortKey?, data, index?, ttl? } (docs/architecture.md, "Data"). Queries filter on pk, type,
-// sortKey, data.status, data.sku, data.category and the derived index.* values, and order by sortKey; nothing else.
+// sortKey, data.status, data.sku, data.category, data.priceListId (a quote's prices) and the derived index.* values, and
+// order by sortKey; nothing else.
 // So the policy indexes only those paths (id and _ts are always indexed) and excludes the rest: product descriptions
 // and attributes, organizations' members, invitations and outboxes, import jobs' rejected rows, stored responses. A
 // write then costs RUs for a handful of index terms instead of every property of the document. A query on a path not
-// listed here scans the partition; InfraTemplateTests fails when the code queries a path this policy does not index.
+// listed here scans the partition; ProvisionedResourcesTests fails when the code queries a path this policy does not index.
 var indexingPolicy = {
   indexingMode: 'consistent'
   automatic: true
@@ -41,6 +42,7 @@ var indexingPolicy = {
     { path: '/data/status/?' }
     { path: '/data/sku/?' }
     { path: '/data/category/?' }
+    { path: '/data/priceListId/?' }
     { path: '/index/*' }
   ]
   excludedPaths: [

@@ -1,7 +1,8 @@
 // The Function App on the Flex Consumption plan (FC1, Linux, .NET 10 isolated), running as the user-assigned identity,
-// and its app settings. Every setting here is one the code reads; InfraTemplateTests compares this list with the code
-// and with local.settings.sample.json. Azure-only settings point at the resources; none holds a key or connection string
-// (Application Insights' connection string names the component; sending needs the identity, local auth is off there).
+// and its app settings. Every setting here is one the code reads: tests/Agora.Infrastructure.Tests/Infra (AppSettingsTests)
+// compares this list with the code and with local.settings.sample.json. Azure-only settings point at the resources; none
+// holds a key or connection string (Application Insights' connection string names the component; sending needs the
+// identity, local auth is off there).
 
 param location string
 param tags object
