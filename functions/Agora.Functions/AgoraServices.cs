@@ -40,6 +40,7 @@ public static class AgoraServices
         services.AddSingleton<CatalogService>();
         services.AddSingleton<BuyerCatalogService>();
         services.AddSingleton<StockService>();
+        services.AddSingleton<PricingService>();
         services.AddSingleton(configuration.GetSection("Notifications").Get<NotificationOptions>() ?? new NotificationOptions());
 
         // The HTTP edge.

@@ -46,6 +46,7 @@ public static class InfrastructureServices
         services.AddSingleton<IWarehouseStore, CosmosWarehouseStore>();
         services.AddSingleton<IAssortmentStore, CosmosAssortmentStore>();
         services.AddSingleton<IPriceStore, CosmosPriceStore>();
+        services.AddSingleton<IPricingStore, CosmosPricingStore>();
         services.AddSingleton<IStockSnapshotStore, CosmosStockSnapshotStore>();
         services.AddSingleton<IImportJobStore, CosmosImportJobStore>();
         services.AddSingleton<IDeliveryLog, CosmosDeliveryLog>();

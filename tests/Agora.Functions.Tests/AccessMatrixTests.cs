@@ -27,7 +27,8 @@ public sealed class AccessMatrixTests(BackendFixture backend)
                 .Replace("{invitationId}", Invitation, StringComparison.Ordinal))
             .Replace("{sku}", Sku, StringComparison.Ordinal).Replace("{warehouseId}", WarehouseId, StringComparison.Ordinal)
             .Replace("{category}", "retail", StringComparison.Ordinal)
-            .Replace("{importId}", "none", StringComparison.Ordinal);
+            .Replace("{importId}", "none", StringComparison.Ordinal).Replace("{kind}", "lists", StringComparison.Ordinal)
+            .Replace("{ruleId}", "r1", StringComparison.Ordinal);
 
         public const string Sku = "P-1";
         public const string WarehouseId = "w1";
@@ -72,6 +73,16 @@ public sealed class AccessMatrixTests(BackendFixture backend)
         new("UploadImport", _ => null, [Sales, Warehouse]) { Query = "?kind=prices&file=p.csv" },
         new("GetImport", _ => null, []),
         new("ListImports", _ => null, []),
+        new("Quote", _ => new { lines = new[] { new { sku = Ids.Sku, unit = "UN", quantity = 2 } } }, [Sales, Pricing, Warehouse]),
+        new("GetPricingSettings", _ => null, []),
+        new("PutPricingSettings", _ => new { resolution = "mostSpecific" }, [Sales, Warehouse]),
+        new("ListPricingRules", _ => null, []),
+        new("PutPriceList", _ => new { name = "VIP", currency = "BRL", audience = "category:retail" }, [Sales, Warehouse]),
+        new("PutDiscountRule", _ => new { name = "Rate", percent = 5 }, [Sales, Warehouse]),
+        new("PutVolumeDiscount", _ => new { name = "Big", minOrderValue = 100, percent = 2 }, [Sales, Warehouse]),
+        new("PutPromotion", _ => new { name = "Promo", reward = new { kind = "percentOff", percent = 5 } }, [Sales, Warehouse]),
+        new("PutQuantityRule", _ => new { unit = "UN", multiple = 2 }, [Sales, Warehouse]),
+        new("DeletePricingRule", _ => null, [Sales, Warehouse]),
         new("BrowseCatalog", _ => null, [Sales, Pricing, Warehouse]),
         new("GetCatalogProduct", _ => null, [Sales, Pricing, Warehouse]),
     ];

@@ -138,7 +138,7 @@ public sealed class ImportTests(BackendFixture backend)
         await BackendFixture.Ensure(await host.PostAsJsonAsync("/admin/functions/ReconcileStock", new { input = string.Empty }));
         await BackendFixture.EventuallyAsync(async () =>
             (decimal?)(await BackendFixture.Json(await admin.GetAsync($"/api/orgs/{supplier}/products/A")))["stock"]!["sp"]!["onHand"] == 90, "A corrected to 90");
-        var mail = await MailAsync("imp-wh@test.example");
+        var mail = await backend.MailToAsync("imp-wh@test.example");
         var b = await BackendFixture.Json(await admin.GetAsync($"/api/orgs/{supplier}/products/B"));
         var etagA = (await admin.GetAsync($"/api/orgs/{supplier}/products/A")).Headers.ETag;
         await BackendFixture.Ensure(await host.PostAsJsonAsync("/admin/functions/ReconcileStock", new { input = string.Empty }));
@@ -158,14 +158,4 @@ public sealed class ImportTests(BackendFixture backend)
         Assert.Contains("B;rj;12;0;12;0", report, StringComparison.Ordinal);
     }
 
-    private async Task<JsonObject> MailAsync(string address)
-    {
-        JsonObject? found = null;
-        await BackendFixture.EventuallyAsync(async () =>
-        {
-            found = (await backend.MailAsync()).OfType<JsonObject>().LastOrDefault(m => (string?)m["to"] == address);
-            return found is not null;
-        }, $"an email to {address}");
-        return found!;
-    }
 }

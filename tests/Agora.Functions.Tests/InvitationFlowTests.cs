@@ -10,16 +10,6 @@ namespace Agora.Functions.Tests;
 [Collection(BackendCollection.Name)]
 public sealed class InvitationFlowTests(BackendFixture backend)
 {
-    private async Task<JsonObject> MailToAsync(string address)
-    {
-        JsonObject? found = null;
-        await BackendFixture.EventuallyAsync(async () =>
-        {
-            found = (await backend.MailAsync()).OfType<JsonObject>().LastOrDefault(m => (string?)m["to"] == address);
-            return found is not null;
-        }, $"an email to {address}");
-        return found!;
-    }
 
     [Fact]
     public async Task An_invitee_gets_an_email_with_the_link_and_becomes_a_member_by_accepting()
@@ -30,7 +20,7 @@ public sealed class InvitationFlowTests(BackendFixture backend)
 
         var created = await admin.PostAsJsonAsync($"/api/orgs/{org}/invitations", new { email = invitee, roles = new[] { "approver" } });
         var invitationId = (string)(await BackendFixture.Json(created))["id"]!;
-        var mail = await MailToAsync(invitee);
+        var mail = await backend.MailToAsync(invitee);
         using var newcomer = backend.As("newcomer-" + invitationId, invitee, "New Comer");
         var accepted = await newcomer.PostAsync($"/api/orgs/{org}/invitations/{invitationId}/accept", null);
         var members = await BackendFixture.Json(await admin.GetAsync($"/api/orgs/{org}/members"));
@@ -68,7 +58,7 @@ public sealed class InvitationFlowTests(BackendFixture backend)
         using var host = backend.Admin();
 
         var run = await host.PostAsJsonAsync("/admin/functions/ExpireInvitations", new { input = string.Empty });
-        var mail = await MailToAsync(inviter);
+        var mail = await backend.MailToAsync(inviter);
         var again = await host.PostAsJsonAsync("/admin/functions/ExpireInvitations", new { input = string.Empty });
         await Task.Delay(1000);
         var invitations = await BackendFixture.Json(await admin.GetAsync($"/api/orgs/{org}/invitations"));

@@ -107,6 +107,18 @@ public sealed class BackendFixture : IAsyncLifetime
         return (JsonNode.Parse(await client.GetStringAsync("/dev/mail")) as JsonArray)!;
     }
 
+    /// <summary>The last email the backend sent to <paramref name="address"/>, waiting for it.</summary>
+    public async Task<JsonObject> MailToAsync(string address)
+    {
+        JsonObject? found = null;
+        await EventuallyAsync(async () =>
+        {
+            found = (await MailAsync()).OfType<JsonObject>().LastOrDefault(m => (string?)m["to"] == address);
+            return found is not null;
+        }, $"an email to {address}");
+        return found!;
+    }
+
     public static async Task Ensure(HttpResponseMessage response)
     {
         if (!response.IsSuccessStatusCode)

@@ -78,10 +78,10 @@ public sealed record AssortmentRuleInput(ProductSetInput? Include, ProductSetInp
 
 internal static class AssortmentRules
 {
-    public static AssortmentRule Validate(AssortmentRuleInput input)
+    public static AssortmentRule Validate(AssortmentRuleInput input, string includeField = "include")
     {
         var v = new Validation();
-        var rule = new AssortmentRule(Set(v, input.Include, "include"), Set(v, input.Exclude, "exclude"));
+        var rule = new AssortmentRule(Set(v, input.Include, includeField), Set(v, input.Exclude, "exclude"));
         var entries = rule.Include.Skus.Count + rule.Include.Brands.Count + rule.Include.Categories.Count + rule.Exclude.Skus.Count + rule.Exclude.Brands.Count + rule.Exclude.Categories.Count;
         v.Check(entries <= AssortmentRule.MaxEntries, "include", $"a rule lists at most {AssortmentRule.MaxEntries} SKUs, brands and categories in all.");
         v.ThrowIfInvalid();

@@ -15,7 +15,7 @@ public interface IProductStore
 {
     Task<Versioned<Product>?> FindAsync(string supplierId, string sku, CancellationToken cancellationToken);
 
-    /// <summary>The products among <paramref name="skus"/> that exist (at most 100 per call).</summary>
+    /// <summary>The products among <paramref name="skus"/> that exist, in one query (a cart or a batch: up to 1,000).</summary>
     Task<IReadOnlyList<Versioned<Product>>> FindManyAsync(string supplierId, IReadOnlyCollection<string> skus, CancellationToken cancellationToken);
 
     /// <summary>Fails with Conflict when the SKU exists.</summary>

@@ -221,9 +221,10 @@ public sealed partial class ImportService(
 
             await ApplyAsync(handler, supplier, batch, lines, row, cancellationToken).ConfigureAwait(false);
             Job = Job with { Checkpoint = table.Row };
-            var ended = await EndAsync(ImportStatus.Completed, null, cancellationToken).ConfigureAwait(false);
-            await handler.CompleteAsync(supplier, ended, cancellationToken).ConfigureAwait(false);
-            return ended;
+            // What the handler does at the end (a snapshot queues its reconciliation) is done before the job says completed,
+            // so whoever sees "completed" sees its effects; a failure here leaves the job running, to be resumed.
+            await handler.CompleteAsync(supplier, Job, cancellationToken).ConfigureAwait(false);
+            return await EndAsync(ImportStatus.Completed, null, cancellationToken).ConfigureAwait(false);
         }
 
         public Task<ImportJob> FailAsync(string reason, CancellationToken cancellationToken) => EndAsync(ImportStatus.Failed, reason, cancellationToken);

@@ -29,6 +29,7 @@ internal static class Banner
         text.AppendLine(CultureInfo.InvariantCulture, $"  curl -s -H \"Authorization: Bearer $TOKEN\" -H 'Content-Type: application/json' -X POST {b}/api/orgs/{DemoMarketplace.SupplierId}/invitations -d '{{\"email\":\"new@acme.example\",\"roles\":[\"warehouse\"]}}'");
         text.AppendLine(CultureInfo.InvariantCulture, $"  BUYER=$(curl -s -X POST {b}/dev/token/igor | sed -E 's/.*\"access_token\":\"([^\"]+)\".*/\\1/')");
         text.AppendLine(CultureInfo.InvariantCulture, $"  curl -s -H \"Authorization: Bearer $BUYER\" '{b}/api/orgs/construtora-horizonte/suppliers/{DemoMarketplace.SupplierId}/products?q=serra&inStock=true'");
+        text.AppendLine(CultureInfo.InvariantCulture, $"  curl -s -H \"Authorization: Bearer $BUYER\" -H 'Content-Type: application/json' -X POST {b}/api/orgs/construtora-horizonte/suppliers/{DemoMarketplace.SupplierId}/quote -d '{{\"lines\":[{{\"sku\":\"FER-001\",\"unit\":\"UN\",\"quantity\":4}},{{\"sku\":\"FIX-002\",\"unit\":\"UN\",\"quantity\":30}},{{\"sku\":\"EPI-001\",\"unit\":\"CX\",\"quantity\":3}}]}}'");
         text.AppendLine(CultureInfo.InvariantCulture, $"  curl -s {b}/dev/mail        # emails the backend sent (SendGrid stand-in)");
         if (masterKey is not null)
         {

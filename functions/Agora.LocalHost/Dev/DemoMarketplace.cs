@@ -2,6 +2,7 @@ using Agora.Core.Accounts;
 using Agora.Core.Catalog;
 using Agora.Core.Common;
 using Agora.Core.Inventory;
+using Agora.Core.Pricing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Agora.LocalHost.Dev;
@@ -136,6 +137,54 @@ public static class DemoMarketplace
             new AssortmentRuleInput(new ProductSetInput(null, null, ["Hospitalar", "Segurança"]), null), cancellationToken).ConfigureAwait(false);
         await catalog.PutAssortmentAsync(admin, SupplierId, AssortmentScope.Category, "export",
             new AssortmentRuleInput(null, new ProductSetInput(null, ["Bosch"], null)), cancellationToken).ConfigureAwait(false);
+        await SeedPricingAsync(services, admin, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>General prices for every product (with a volume tier), a construction list, an exchange rate for the
+    /// USD customer, a customer rate, a promotion, a volume discount and a quantity rule: enough for a quote to show each
+    /// part of its explanation.</summary>
+    private static async Task SeedPricingAsync(IServiceProvider services, Caller admin, CancellationToken cancellationToken)
+    {
+        var prices = services.GetRequiredService<IPriceStore>();
+        var pricing = services.GetRequiredService<PricingService>();
+        var at = DemoStockTime;
+        var index = 0;
+        foreach (var (sku, _, category, _, units) in Products())
+        {
+            // Plausible prices per range: power tools hundreds of reais, fixings cents.
+            var basePrice = category switch
+            {
+                _ when category.StartsWith("Ferramentas > Elétricas", StringComparison.Ordinal) => 289.90m,
+                _ when category.StartsWith("Ferramentas", StringComparison.Ordinal) => 24.90m,
+                _ when category.StartsWith("Fixação", StringComparison.Ordinal) => 0.18m,
+                _ when category.StartsWith("Segurança", StringComparison.Ordinal) => 19.90m,
+                _ => 6.50m,
+            };
+            var unitPrice = basePrice * (1 + (index % 10 * 0.15m));
+            await prices.UpsertAsync(new PriceEntry(SupplierId, PriceEntry.BaseList, sku, "UN", 1, decimal.Round(unitPrice, 2), "BRL", at), cancellationToken).ConfigureAwait(false);
+            await prices.UpsertAsync(new PriceEntry(SupplierId, PriceEntry.BaseList, sku, "UN", 24, decimal.Round(unitPrice * 0.92m, 2), "BRL", at), cancellationToken).ConfigureAwait(false);
+            if (category.StartsWith("Ferramentas", StringComparison.Ordinal))
+            {
+                await prices.UpsertAsync(new PriceEntry(SupplierId, "construcao", sku, "UN", 1, decimal.Round(unitPrice * 0.95m, 2), "BRL", at), cancellationToken).ConfigureAwait(false);
+            }
+
+            if (units.FirstOrDefault(u => u.Code == "CX") is { } box)
+            {
+                await prices.UpsertAsync(new PriceEntry(SupplierId, PriceEntry.BaseList, sku, "CX", 1, decimal.Round(unitPrice * box.Factor * 0.9m, 2), "BRL", at), cancellationToken).ConfigureAwait(false);
+            }
+
+            index++;
+        }
+
+        await pricing.PutSettingsAsync(admin, SupplierId, new PricingSettingsInput(ListResolution.MostSpecific, 40, [new ExchangeRate("BRL", "USD", 0.19m)]), cancellationToken).ConfigureAwait(false);
+        await pricing.PutListAsync(admin, SupplierId, "construcao", new PriceListInput("Construção civil", "category:construction", "BRL", null, null, 10, true), cancellationToken).ConfigureAwait(false);
+        await pricing.PutDiscountAsync(admin, SupplierId, "horizonte-5", new DiscountRuleInput("Contrato Horizonte", "customer:construtora-horizonte", null, 5, null, null, 1, Stacking.Combinable), cancellationToken).ConfigureAwait(false);
+        await pricing.PutPromotionAsync(admin, SupplierId, "epi-semana", new PromotionInput("Semana da segurança", ["all"], new ProductSetInput(null, null, ["Segurança"]), null, null, null, null, null, null,
+            new Reward(RewardKind.PercentOff, Percent: 15), Stacking.Combinable, 5, false), cancellationToken).ConfigureAwait(false);
+        await pricing.PutPromotionAsync(admin, SupplierId, "furadeira-brocas", new PromotionInput("Furadeira + luvas", ["category:construction"], new ProductSetInput(["FER-001"], null, null), null, null, null, null, null, null,
+            new Reward(RewardKind.BonusProduct, BonusSku: "EPI-004", BuyQuantity: 2, BonusQuantity: 1), Stacking.Combinable, 0, false), cancellationToken).ConfigureAwait(false);
+        await pricing.PutVolumeDiscountAsync(admin, SupplierId, "pedido-grande", new VolumeDiscountInput("Pedido grande", "all", 5000, null, 3, null, null), cancellationToken).ConfigureAwait(false);
+        await pricing.PutQuantityRuleAsync(admin, SupplierId, "parafusos-caixa", new QuantityRuleInput("all", new ProductSetInput(null, null, ["Fixação"]), "CX", null, 1, null), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The demo stock counts' time: fixed, so seeding again at a later start changes nothing.</summary>

@@ -1,0 +1,80 @@
+using Agora.Core.Catalog;
+using Agora.Core.Common;
+
+namespace Agora.Core.Pricing;
+
+// What pricing managers send. Audiences are written "all", "category:<category>" or "customer:<buyerId>".
+
+public sealed record PriceListInput(string? Name, string? Audience, string? Currency, DateTimeOffset? ValidFrom, DateTimeOffset? ValidTo, int? Priority, bool? Active);
+
+public sealed record DiscountRuleInput(string? Name, string? Audience, ProductSetInput? Products, decimal? Percent, DateTimeOffset? ValidFrom, DateTimeOffset? ValidTo, int? Priority, Stacking? Stacking);
+
+public sealed record VolumeDiscountInput(string? Name, string? Audience, decimal? MinOrderValue, decimal? MinOrderQuantity, decimal? Percent, DateTimeOffset? ValidFrom, DateTimeOffset? ValidTo);
+
+public sealed record PromotionInput(
+    string? Name,
+    IReadOnlyList<string>? Audiences,
+    ProductSetInput? Products,
+    decimal? MinQuantity,
+    decimal? MinValue,
+    DateTimeOffset? ValidFrom,
+    DateTimeOffset? ValidTo,
+    int? UsageLimitPerCustomer,
+    string? CouponCode,
+    Reward? Reward,
+    Stacking? Stacking,
+    int? Priority,
+    bool? Clearance);
+
+public sealed record QuantityRuleInput(string? Audience, ProductSetInput? Products, string? Unit, decimal? Min, decimal? Multiple, decimal? Max);
+
+public sealed record PricingSettingsInput(ListResolution? Resolution, decimal? MaxTotalDiscountPercent, IReadOnlyList<ExchangeRate>? ExchangeRates);
+
+/// <summary>Validation of the pricing inputs (pure).</summary>
+internal static class PricingValidation
+{
+    public static Audience Audience(Validation v, string? text, string field)
+    {
+        var value = text?.Trim() ?? "all";
+        if (value == "all")
+        {
+            return Pricing.Audience.All;
+        }
+
+        var parts = value.Split(':', 2);
+        var kind = parts[0] switch { "category" => AudienceKind.Category, "customer" => AudienceKind.Customer, _ => (AudienceKind?)null };
+        if (kind is null || parts.Length != 2 || !Ids.IsWellFormed(parts[1]))
+        {
+            v.Add(field, "must be \"all\", \"category:<category>\" or \"customer:<buyerId>\".");
+            return Pricing.Audience.All;
+        }
+
+        return new Audience(kind.Value, parts[1].ToLowerInvariant());
+    }
+
+    public static ProductSet Products(Validation v, ProductSetInput? input, string field) =>
+        input is null ? ProductSet.None : AssortmentRules.Validate(new AssortmentRuleInput(input, null), field).Include;
+
+    public static decimal? Percent(Validation v, decimal? value, string field, bool required)
+    {
+        if (value is null)
+        {
+            v.Check(!required, field, "is required.");
+            return null;
+        }
+
+        v.Check(value is > 0 and <= 100, field, "must be more than 0 and at most 100.");
+        return value;
+    }
+
+    public static decimal? NonNegative(Validation v, decimal? value, string field)
+    {
+        v.Check(value is null or >= 0, field, "cannot be negative.");
+        return value;
+    }
+
+    public static void Window(Validation v, DateTimeOffset? from, DateTimeOffset? to) =>
+        v.Check(from is null || to is null || from < to, "validTo", "must be after validFrom.");
+
+    public static string Name(Validation v, string? name) => v.RequiredText(name, "name", 200) ?? string.Empty;
+}

@@ -1,0 +1,192 @@
+using Agora.Core.Accounts;
+using Agora.Core.Catalog;
+using Agora.Core.Common;
+
+namespace Agora.Core.Pricing;
+
+/// <summary>Quotes for buyers, and the supplier's pricing rules for its pricing managers. A quote costs the same few reads
+/// whatever its number of lines: the membership, the customer account, the assortment, the products (one query), the
+/// rules for the customer (one query), the prices of those products in those lists (one query) and the promotion uses.</summary>
+public sealed class PricingService(
+    IPricingStore pricing,
+    IProductStore products,
+    ICustomerAccountStore accounts,
+    IAssortmentStore assortments,
+    AccessControl access,
+    TimeProvider clock)
+{
+    private static readonly Role[] Managers = [Role.SupplierAdmin, Role.PricingManager];
+
+    public async Task<Quote> QuoteAsync(Caller caller, string buyerId, string supplierId, QuoteRequest request, CancellationToken cancellationToken)
+    {
+        _ = (await access.MemberAsync(caller, buyerId, cancellationToken).ConfigureAwait(false)).Require("ask suppliers for quotes", Roles.BuyerStaff);
+        var account = (Ids.IsWellFormed(supplierId) ? await accounts.FindAsync(supplierId, buyerId, cancellationToken).ConfigureAwait(false) : null)
+            ?? throw DomainException.NotFound("Supplier account", supplierId);
+        var customer = new PricingCustomer(buyerId, account.Value.Category, account.Value.Currency);
+        var skus = (request.Lines ?? []).Select(l => l.Sku).Where(Ids.IsWellFormed).Distinct(StringComparer.Ordinal).Take(PricingEngine.MaxLines).ToArray()!;
+        Audience[] audiences = [Audience.All, new(AudienceKind.Category, customer.Category), new(AudienceKind.Customer, buyerId)];
+
+        var assortmentTask = assortments.FindAsync(supplierId, customer.Category, buyerId, cancellationToken);
+        var productsTask = products.FindManyAsync(supplierId, skus!, cancellationToken);
+        var rulesTask = pricing.LoadAsync(supplierId, audiences, cancellationToken);
+        var usesTask = pricing.PromotionUsesAsync(supplierId, buyerId, cancellationToken);
+        await Task.WhenAll(assortmentTask, productsTask, rulesTask, usesTask).ConfigureAwait(false);
+        var assortment = await assortmentTask.ConfigureAwait(false);
+        var visible = (await productsTask.ConfigureAwait(false)).Select(p => p.Value).Where(assortment.Allows).ToDictionary(p => p.Sku, StringComparer.Ordinal);
+        var rules = await rulesTask.ConfigureAwait(false);
+        var lists = rules.Rules.Select(r => r.List).OfType<PriceList>().ToList();
+        var listIds = lists.Select(l => l.Id).Append(PriceEntry.BaseList).Distinct(StringComparer.Ordinal).ToArray();
+        var entries = visible.Count == 0 ? [] : await pricing.EntriesAsync(supplierId, listIds, visible.Keys.ToArray(), cancellationToken).ConfigureAwait(false);
+        var book = new PricingBook(
+            rules.Settings,
+            lists,
+            entries,
+            rules.Rules.Select(r => r.Discount).OfType<DiscountRule>().ToArray(),
+            rules.Rules.Select(r => r.Volume).OfType<VolumeDiscount>().ToArray(),
+            rules.Rules.Select(r => r.Promotion).OfType<Promotion>().ToArray(),
+            rules.Rules.Select(r => r.Quantity).OfType<QuantityRule>().ToArray(),
+            visible,
+            await usesTask.ConfigureAwait(false));
+        return PricingEngine.Price(supplierId, customer, book, request, clock.GetUtcNow());
+    }
+
+    public async Task<IReadOnlyList<PricingRule>> ListAsync(Caller caller, string supplierId, PricingRuleKind kind, CancellationToken cancellationToken)
+    {
+        await RequireAsync(caller, supplierId, "read pricing", Roles.SupplierStaff, cancellationToken).ConfigureAwait(false);
+        return await pricing.ListAsync(supplierId, kind, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task DeleteAsync(Caller caller, string supplierId, PricingRuleKind kind, string id, CancellationToken cancellationToken)
+    {
+        await RequireAsync(caller, supplierId, "change pricing", Managers, cancellationToken).ConfigureAwait(false);
+        if (!Ids.IsWellFormed(id) || !await pricing.DeleteAsync(supplierId, kind, id, cancellationToken).ConfigureAwait(false))
+        {
+            throw DomainException.NotFound("Pricing rule", id);
+        }
+    }
+
+    public async Task<PricingSettings> GetSettingsAsync(Caller caller, string supplierId, CancellationToken cancellationToken)
+    {
+        await RequireAsync(caller, supplierId, "read pricing", Roles.SupplierStaff, cancellationToken).ConfigureAwait(false);
+        return await pricing.SettingsAsync(supplierId, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<PricingSettings> PutSettingsAsync(Caller caller, string supplierId, PricingSettingsInput input, CancellationToken cancellationToken)
+    {
+        await RequireAsync(caller, supplierId, "change pricing", Managers, cancellationToken).ConfigureAwait(false);
+        var v = new Validation();
+        var cap = input.MaxTotalDiscountPercent ?? 100;
+        v.Check(cap is >= 0 and <= 100, "maxTotalDiscountPercent", "must be between 0 and 100.");
+        var rates = input.ExchangeRates ?? [];
+        for (var i = 0; i < rates.Count; i++)
+        {
+            v.Check(Currency.IsKnown(rates[i].From) && Currency.IsKnown(rates[i].To) && rates[i].From != rates[i].To, $"exchangeRates[{i}]", "needs two different ISO 4217 currencies.");
+            v.Check(rates[i].Rate > 0, $"exchangeRates[{i}].rate", "must be more than zero.");
+        }
+
+        v.ThrowIfInvalid();
+        var settings = new PricingSettings(input.Resolution ?? ListResolution.MostSpecific, cap, rates);
+        await pricing.SaveSettingsAsync(supplierId, settings, cancellationToken).ConfigureAwait(false);
+        return settings;
+    }
+
+    public Task<PricingRule> PutListAsync(Caller caller, string supplierId, string id, PriceListInput input, CancellationToken cancellationToken) =>
+        PutAsync(caller, supplierId, id, v =>
+        {
+            var currency = v.RequiredText(input.Currency, "currency", 3)?.ToUpperInvariant();
+            v.Check(currency is null || Currency.IsKnown(currency), "currency", "must be an ISO 4217 currency.");
+            PricingValidation.Window(v, input.ValidFrom, input.ValidTo);
+            return new PricingRule(List: new PriceList(id, PricingValidation.Name(v, input.Name), PricingValidation.Audience(v, input.Audience, "audience"), currency ?? "BRL",
+                input.ValidFrom, input.ValidTo, input.Priority ?? 0, input.Active ?? true));
+        }, cancellationToken);
+
+    public Task<PricingRule> PutDiscountAsync(Caller caller, string supplierId, string id, DiscountRuleInput input, CancellationToken cancellationToken) =>
+        PutAsync(caller, supplierId, id, v =>
+        {
+            PricingValidation.Window(v, input.ValidFrom, input.ValidTo);
+            return new PricingRule(Discount: new DiscountRule(id, PricingValidation.Name(v, input.Name), PricingValidation.Audience(v, input.Audience, "audience"),
+                PricingValidation.Products(v, input.Products, "products"), PricingValidation.Percent(v, input.Percent, "percent", true) ?? 0, input.ValidFrom, input.ValidTo,
+                input.Priority ?? 0, input.Stacking ?? Stacking.Combinable));
+        }, cancellationToken);
+
+    public Task<PricingRule> PutVolumeDiscountAsync(Caller caller, string supplierId, string id, VolumeDiscountInput input, CancellationToken cancellationToken) =>
+        PutAsync(caller, supplierId, id, v =>
+        {
+            v.Check(input.MinOrderValue is not null || input.MinOrderQuantity is not null, "minOrderValue", "set minOrderValue or minOrderQuantity.");
+            PricingValidation.Window(v, input.ValidFrom, input.ValidTo);
+            return new PricingRule(Volume: new VolumeDiscount(id, PricingValidation.Name(v, input.Name), PricingValidation.Audience(v, input.Audience, "audience"),
+                PricingValidation.NonNegative(v, input.MinOrderValue, "minOrderValue"), PricingValidation.NonNegative(v, input.MinOrderQuantity, "minOrderQuantity"),
+                PricingValidation.Percent(v, input.Percent, "percent", true) ?? 0, input.ValidFrom, input.ValidTo));
+        }, cancellationToken);
+
+    public Task<PricingRule> PutPromotionAsync(Caller caller, string supplierId, string id, PromotionInput input, CancellationToken cancellationToken) =>
+        PutAsync(caller, supplierId, id, v =>
+        {
+            var audiences = (input.Audiences is { Count: > 0 } a ? a : ["all"]).Select((text, i) => PricingValidation.Audience(v, text, $"audiences[{i}]")).Distinct().ToArray();
+            PricingValidation.Window(v, input.ValidFrom, input.ValidTo);
+            var reward = input.Reward;
+            if (reward is null)
+            {
+                v.Add("reward", "is required.");
+            }
+            else
+            {
+                switch (reward.Kind)
+                {
+                    case RewardKind.PercentOff:
+                        PricingValidation.Percent(v, reward.Percent, "reward.percent", true);
+                        break;
+                    case RewardKind.AmountOff:
+                        v.Check(reward.Amount > 0, "reward.amount", "must be more than zero.");
+                        break;
+                    case RewardKind.FixedPrice:
+                        v.Check(reward.FixedPrice >= 0, "reward.fixedPrice", "must be zero or more.");
+                        break;
+                    case RewardKind.BonusProduct:
+                        v.Check(Ids.IsWellFormed(reward.BonusSku) && reward.BuyQuantity > 0 && reward.BonusQuantity > 0, "reward", "a bonus needs bonusSku, buyQuantity and bonusQuantity.");
+                        break;
+                    default:
+                        v.Check(reward.BundleSkus is { Count: > 1 } skus && skus.All(Ids.IsWellFormed) && reward.BundlePrice > 0, "reward", "a bundle needs two or more bundleSkus and a bundlePrice.");
+                        break;
+                }
+            }
+
+            v.Check(input.UsageLimitPerCustomer is null or > 0, "usageLimitPerCustomer", "must be 1 or more.");
+            var coupon = v.OptionalText(input.CouponCode, "couponCode", 40);
+            return new PricingRule(Promotion: new Promotion(id, PricingValidation.Name(v, input.Name), audiences, PricingValidation.Products(v, input.Products, "products"),
+                PricingValidation.NonNegative(v, input.MinQuantity, "minQuantity"), PricingValidation.NonNegative(v, input.MinValue, "minValue"), input.ValidFrom, input.ValidTo,
+                input.UsageLimitPerCustomer, coupon, reward ?? new Reward(RewardKind.PercentOff), input.Stacking ?? Stacking.Combinable, input.Priority ?? 0, input.Clearance ?? false));
+        }, cancellationToken);
+
+    public Task<PricingRule> PutQuantityRuleAsync(Caller caller, string supplierId, string id, QuantityRuleInput input, CancellationToken cancellationToken) =>
+        PutAsync(caller, supplierId, id, v =>
+        {
+            var unit = v.RequiredText(input.Unit, "unit", 10)?.ToUpperInvariant();
+            v.Check(unit is null || ProductRules.IsUnitCode(unit), "unit", "must be a sale unit such as UN or CX.");
+            v.Check(input.Min is not null || input.Multiple is not null || input.Max is not null, "multiple", "set at least one of min, multiple, max.");
+            v.Check(input.Multiple is null or > 0, "multiple", "must be more than zero.");
+            v.Check(input.Min is null || input.Max is null || input.Min <= input.Max, "max", "must be at least min.");
+            return new PricingRule(Quantity: new QuantityRule(id, PricingValidation.Audience(v, input.Audience, "audience"), PricingValidation.Products(v, input.Products, "products"),
+                unit ?? "UN", PricingValidation.NonNegative(v, input.Min, "min"), input.Multiple, PricingValidation.NonNegative(v, input.Max, "max")));
+        }, cancellationToken);
+
+    private async Task<PricingRule> PutAsync(Caller caller, string supplierId, string id, Func<Validation, PricingRule> build, CancellationToken cancellationToken)
+    {
+        await RequireAsync(caller, supplierId, "change pricing", Managers, cancellationToken).ConfigureAwait(false);
+        var v = new Validation();
+        v.Check(Ids.IsWellFormed(id), "id", "must be 1 to 64 letters, digits, '-', '_' or '.'.");
+        var rule = build(v);
+        v.ThrowIfInvalid();
+        await pricing.SaveAsync(supplierId, rule, cancellationToken).ConfigureAwait(false);
+        return rule;
+    }
+
+    private async Task RequireAsync(Caller caller, string supplierId, string action, IReadOnlyList<Role> roles, CancellationToken cancellationToken)
+    {
+        var you = (await access.MemberAsync(caller, supplierId, cancellationToken).ConfigureAwait(false)).Require(action, roles);
+        if (!you.Org.IsSupplier)
+        {
+            throw DomainException.Unprocessable("supplierId", $"Organization '{supplierId}' is not a supplier.");
+        }
+    }
+}

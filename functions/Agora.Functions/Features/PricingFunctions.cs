@@ -1,0 +1,92 @@
+using Agora.Core.Pricing;
+using Agora.Functions.Http;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+
+namespace Agora.Functions.Features;
+
+/// <summary>Quotes for buyers, and the pricing rules pricing managers keep: price lists (their prices come in price-list
+/// files), discount rates, volume discounts, promotions, quantity rules and the supplier's pricing settings.</summary>
+public sealed class PricingFunctions(PricingService pricing)
+{
+    private const string Managers = "Supplier admins and pricing managers change them; all supplier staff read them.";
+
+    [Function(nameof(Quote))]
+    [ApiOperation("Pricing", "Price a cart", Description = "Per line: the list price with the list and tier it came from, each discount and promotion with its amount, the net unit price and " +
+        "the line total; totals are the sums of the rounded lines; quantity rules and upsell hints in words. Prices are in the customer account's currency.",
+        Request = typeof(QuoteRequest), Response = typeof(Quote), RoleRestricted = true)]
+    public async Task<IActionResult> Quote(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "orgs/{buyerId}/suppliers/{supplierId}/quote")] HttpRequest req, string buyerId, string supplierId, CancellationToken cancellationToken)
+    {
+        var input = await req.ReadJsonAsync<QuoteRequest>(cancellationToken).ConfigureAwait(false);
+        return Api.Ok(await pricing.QuoteAsync(req.Caller(), buyerId, supplierId, input, cancellationToken).ConfigureAwait(false));
+    }
+
+    [Function(nameof(GetPricingSettings))]
+    [ApiOperation("Pricing", "Read the pricing settings", Description = "How lists compete (mostSpecific or lowestPrice), the cap on total discounts, exchange rates.", Response = typeof(PricingSettings))]
+    public async Task<IActionResult> GetPricingSettings(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "orgs/{supplierId}/pricing/settings")] HttpRequest req, string supplierId, CancellationToken cancellationToken) =>
+        Api.Ok(await pricing.GetSettingsAsync(req.Caller(), supplierId, cancellationToken).ConfigureAwait(false));
+
+    [Function(nameof(PutPricingSettings))]
+    [ApiOperation("Pricing", "Change the pricing settings", Description = Managers, Request = typeof(PricingSettingsInput), Response = typeof(PricingSettings))]
+    public async Task<IActionResult> PutPricingSettings(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "orgs/{supplierId}/pricing/settings")] HttpRequest req, string supplierId, CancellationToken cancellationToken) =>
+        Api.Ok(await pricing.PutSettingsAsync(req.Caller(), supplierId, await req.ReadJsonAsync<PricingSettingsInput>(cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false));
+
+    [Function(nameof(ListPricingRules))]
+    [ApiOperation("Pricing", "List pricing rules of one kind", Description = "kind: lists, discounts, volume-discounts, promotions or quantity-rules.", Response = typeof(IReadOnlyList<PricingRule>))]
+    public async Task<IActionResult> ListPricingRules(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "orgs/{supplierId}/pricing/{kind}")] HttpRequest req, string supplierId, string kind, CancellationToken cancellationToken) =>
+        Api.Ok(await pricing.ListAsync(req.Caller(), supplierId, KindOf(kind), cancellationToken).ConfigureAwait(false));
+
+    [Function(nameof(PutPriceList))]
+    [ApiOperation("Pricing", "Create or change a price list", Description = "Audience: all, category:<category> or customer:<buyerId>. " + Managers, Request = typeof(PriceListInput), Response = typeof(PricingRule))]
+    public async Task<IActionResult> PutPriceList(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "orgs/{supplierId}/pricing/lists/{ruleId}")] HttpRequest req, string supplierId, string ruleId, CancellationToken cancellationToken) =>
+        Api.Ok(await pricing.PutListAsync(req.Caller(), supplierId, ruleId, await req.ReadJsonAsync<PriceListInput>(cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false));
+
+    [Function(nameof(PutDiscountRule))]
+    [ApiOperation("Pricing", "Create or change a discount rate", Description = Managers, Request = typeof(DiscountRuleInput), Response = typeof(PricingRule))]
+    public async Task<IActionResult> PutDiscountRule(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "orgs/{supplierId}/pricing/discounts/{ruleId}")] HttpRequest req, string supplierId, string ruleId, CancellationToken cancellationToken) =>
+        Api.Ok(await pricing.PutDiscountAsync(req.Caller(), supplierId, ruleId, await req.ReadJsonAsync<DiscountRuleInput>(cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false));
+
+    [Function(nameof(PutVolumeDiscount))]
+    [ApiOperation("Pricing", "Create or change an order volume discount", Description = Managers, Request = typeof(VolumeDiscountInput), Response = typeof(PricingRule))]
+    public async Task<IActionResult> PutVolumeDiscount(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "orgs/{supplierId}/pricing/volume-discounts/{ruleId}")] HttpRequest req, string supplierId, string ruleId, CancellationToken cancellationToken) =>
+        Api.Ok(await pricing.PutVolumeDiscountAsync(req.Caller(), supplierId, ruleId, await req.ReadJsonAsync<VolumeDiscountInput>(cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false));
+
+    [Function(nameof(PutPromotion))]
+    [ApiOperation("Pricing", "Create or change a promotion", Description = "Rewards: percentOff, amountOff, fixedPrice, bonusProduct, bundlePrice. " + Managers, Request = typeof(PromotionInput), Response = typeof(PricingRule))]
+    public async Task<IActionResult> PutPromotion(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "orgs/{supplierId}/pricing/promotions/{ruleId}")] HttpRequest req, string supplierId, string ruleId, CancellationToken cancellationToken) =>
+        Api.Ok(await pricing.PutPromotionAsync(req.Caller(), supplierId, ruleId, await req.ReadJsonAsync<PromotionInput>(cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false));
+
+    [Function(nameof(PutQuantityRule))]
+    [ApiOperation("Pricing", "Create or change a quantity rule", Description = "Minimum, multiple and maximum in a sale unit. " + Managers, Request = typeof(QuantityRuleInput), Response = typeof(PricingRule))]
+    public async Task<IActionResult> PutQuantityRule(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "orgs/{supplierId}/pricing/quantity-rules/{ruleId}")] HttpRequest req, string supplierId, string ruleId, CancellationToken cancellationToken) =>
+        Api.Ok(await pricing.PutQuantityRuleAsync(req.Caller(), supplierId, ruleId, await req.ReadJsonAsync<QuantityRuleInput>(cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false));
+
+    [Function(nameof(DeletePricingRule))]
+    [ApiOperation("Pricing", "Delete a pricing rule", Description = "kind: lists, discounts, volume-discounts, promotions or quantity-rules. " + Managers, Status = 204)]
+    public async Task<IActionResult> DeletePricingRule(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "orgs/{supplierId}/pricing/{kind}/{ruleId}")] HttpRequest req, string supplierId, string kind, string ruleId, CancellationToken cancellationToken)
+    {
+        await pricing.DeleteAsync(req.Caller(), supplierId, KindOf(kind), ruleId, cancellationToken).ConfigureAwait(false);
+        return Api.NoContent();
+    }
+
+    private static PricingRuleKind KindOf(string kind) => kind switch
+    {
+        "lists" => PricingRuleKind.Lists,
+        "discounts" => PricingRuleKind.Discounts,
+        "volume-discounts" => PricingRuleKind.VolumeDiscounts,
+        "promotions" => PricingRuleKind.Promotions,
+        "quantity-rules" => PricingRuleKind.QuantityRules,
+        _ => throw Core.Common.DomainException.NotFound("Kind of pricing rule", kind),
+    };
+}

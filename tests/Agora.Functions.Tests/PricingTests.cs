@@ -1,0 +1,89 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json.Nodes;
+using Agora.Infrastructure.Cosmos;
+using Agora.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Agora.Functions.Tests;
+
+/// <summary>Quotes end to end: prices imported from a file, rules set over HTTP, a cart priced and explained.</summary>
+[Collection(BackendCollection.Name)]
+public sealed class PricingTests(BackendFixture backend)
+{
+    private async Task<(string Supplier, string Buyer, HttpClient Pricing, HttpClient Purchaser)> MarketAsync()
+    {
+        var supplier = await backend.OrganizationAsync("pr-admin", ["supplier"], ("pr-pricing", ["pricingManager"]));
+        var buyer = await backend.OrganizationAsync("pr-buyer", ["buyer"], ("pr-purchaser", ["purchaser"]));
+        using var admin = backend.As("pr-admin", "pr-admin@test.example");
+        await BackendFixture.Ensure(await admin.PostAsJsonAsync($"/api/orgs/{supplier}/customers", new { buyerId = buyer, category = "construction", paymentTermsDays = new[] { 30 }, incoterm = "CIF", creditLimit = 10000 }));
+        foreach (var (sku, units) in new[] { ("PAR-1", new[] { new { code = "CX", factor = 12 } }), ("FUR-1", Array.Empty<object>().Select(_ => new { code = "", factor = 0 }).ToArray()) })
+        {
+            await BackendFixture.Ensure(await admin.PutAsJsonAsync($"/api/orgs/{supplier}/products/{sku}", new { name = sku, category = "Ferramentas", brand = "Bosch", baseUnit = "UN", saleUnits = units }));
+        }
+
+        var pricing = backend.As("pr-pricing", "pr-pricing@test.example");
+        using var prices = new StringContent("sku;unidade;preco;apartirde;tabela\nPAR-1;CX;10,00;;\nPAR-1;CX;9,00;10;\nFUR-1;UN;400,00;;\nFUR-1;UN;380,00;;construcao\n", Encoding.UTF8, "text/csv");
+        var queued = await BackendFixture.Json(await pricing.PostAsync($"/api/orgs/{supplier}/imports?kind=prices&file=precos.csv", prices));
+        await BackendFixture.EventuallyAsync(async () => (string?)(await BackendFixture.Json(await pricing.GetAsync($"/api/orgs/{supplier}/imports/{(string)queued["id"]!}")))["status"] == "completed", "prices imported");
+        return (supplier, buyer, pricing, backend.As("pr-purchaser", "pr-purchaser@test.example"));
+    }
+
+    [Fact]
+    public async Task A_quote_explains_each_line_from_list_and_tier_to_discounts_and_totals_the_rounded_lines()
+    {
+        var (supplier, buyer, pricing, purchaser) = await MarketAsync();
+        await BackendFixture.Ensure(await pricing.PutAsJsonAsync($"/api/orgs/{supplier}/pricing/lists/construcao", new { name = "Construção", audience = "category:construction", currency = "BRL" }));
+        await BackendFixture.Ensure(await pricing.PutAsJsonAsync($"/api/orgs/{supplier}/pricing/discounts/cliente5", new { name = "Desconto cliente", audience = $"customer:{buyer}", percent = 5 }));
+        await BackendFixture.Ensure(await pricing.PutAsJsonAsync($"/api/orgs/{supplier}/pricing/quantity-rules/caixa", new { audience = "all", products = new { skus = new[] { "PAR-1" } }, unit = "CX", multiple = 1 }));
+
+        var quote = await BackendFixture.Json(await purchaser.PostAsJsonAsync($"/api/orgs/{buyer}/suppliers/{supplier}/quote",
+            new { lines = new object[] { new { sku = "PAR-1", unit = "CX", quantity = 12 }, new { sku = "FUR-1", unit = "UN", quantity = 1 }, new { sku = "PAR-1", unit = "UN", quantity = 30 } } }));
+
+        var lines = quote["lines"]!.AsArray();
+        Assert.Equal(("base", 9.00m, 10m), ((string?)lines[0]!["source"]!["listId"], (decimal)lines[0]!["listUnitPrice"]!, (decimal)lines[0]!["source"]!["tierMinQuantity"]!));
+        Assert.Equal(102.60m, (decimal)lines[0]!["lineTotal"]!);                    // 12 × 9.00 × 0.95
+        Assert.Equal(("construcao", 380m, 361m), ((string?)lines[1]!["source"]!["listId"], (decimal)lines[1]!["listUnitPrice"]!, (decimal)lines[1]!["lineTotal"]!));
+        Assert.Equal("cliente5", (string?)lines[1]!["adjustments"]![0]!["ruleId"]);
+        Assert.Contains("multiples of 12 UN (1 CX)", (string?)lines[2]!["issues"]![0], StringComparison.Ordinal);
+        Assert.Equal(lines.Sum(l => (decimal)l!["lineTotal"]!), (decimal)quote["total"]!);
+        Assert.Equal("BRL", (string?)quote["currency"]);
+    }
+
+    [Fact]
+    public async Task A_quote_costs_the_same_cosmos_requests_for_two_lines_or_forty()
+    {
+        var (supplier, buyer, _, purchaser) = await MarketAsync();
+        var meter = backend.Backend.Services.GetRequiredService<CosmosRequestMeter>();
+        async Task<long> CostAsync(int lines)
+        {
+            var before = meter.Requests;
+            var response = await purchaser.PostAsJsonAsync($"/api/orgs/{buyer}/suppliers/{supplier}/quote",
+                new { lines = Enumerable.Range(0, lines).Select(i => new { sku = i % 2 == 0 ? "PAR-1" : "FUR-1", unit = i % 2 == 0 ? "CX" : "UN", quantity = i + 1 }).ToArray() });
+            await BackendFixture.Ensure(response);
+            return meter.Requests - before;
+        }
+
+        var two = await CostAsync(2);
+        var forty = await CostAsync(40);
+
+        Assert.Equal(two, forty);
+        Assert.True(forty <= 8, $"{forty} requests for a quote");
+    }
+
+    [Fact]
+    public async Task A_malformed_cart_and_a_malformed_rule_are_refused_field_by_field()
+    {
+        var (supplier, buyer, pricing, purchaser) = await MarketAsync();
+
+        var cart = await purchaser.PostAsJsonAsync($"/api/orgs/{buyer}/suppliers/{supplier}/quote", new { lines = new object[] { new { sku = "PAR-1", unit = "CX", quantity = -1 } } });
+        var rule = await pricing.PutAsJsonAsync($"/api/orgs/{supplier}/pricing/promotions/bad", new { name = "", audiences = new[] { "everyone" }, reward = new { kind = "percentOff", percent = 150 } });
+        var unknownKind = await pricing.GetAsync($"/api/orgs/{supplier}/pricing/coupons");
+
+        Assert.Equal(HttpStatusCode.BadRequest, cart.StatusCode);
+        Assert.True((await BackendFixture.Json(cart))["errors"]!.AsObject().ContainsKey("lines[0].quantity"));
+        Assert.Equal(["audiences[0]", "name", "reward.percent"], (await BackendFixture.Json(rule))["errors"]!.AsObject().Select(e => e.Key).Order(StringComparer.Ordinal));
+        Assert.Equal(HttpStatusCode.NotFound, unknownKind.StatusCode);
+    }
+}
