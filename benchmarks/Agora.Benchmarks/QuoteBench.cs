@@ -17,7 +17,9 @@ namespace Agora.Benchmarks;
 /// engine with lowest-price resolution, and <see cref="PricingService.QuoteAsync"/> itself over the in-memory stores.</summary>
 internal static class QuoteBench
 {
-    public static async Task RunAsync(int rounds, int quotesPerRound, int seed, string? dump)
+    private const string ServicePath = "PricingService.QuoteAsync, in-memory stores";
+
+    public static async Task RunAsync(int rounds, int quotesPerRound, int seed, string? dump, string? only)
     {
         var generate = Stopwatch.StartNew();
         var data = new QuoteData(seed);
@@ -32,6 +34,7 @@ internal static class QuoteBench
         var everyList = book with { Lists = data.Lists, Entries = stores.AllEntriesOf(book.Products.Keys) };
         var lowest = book with { Settings = book.Settings with { Resolution = ListResolution.LowestPrice } };
         Describe(data, book, request);
+        Console.WriteLine(Invariant($"the every-list variant: all {everyList.Lists.Count:N0} lists and the {everyList.Entries.Count:N0} entries of the cart's SKUs in any of them"));
 
         // The mirrored book must price exactly as the service does.
         var fromEngine = PricingEngine.Price(QuoteData.SupplierId, data.Customer, book, request, QuoteData.Now);
@@ -50,6 +53,12 @@ internal static class QuoteBench
             Console.WriteLine($"quotes written to {dump} (and .every-list.json, .lowest.json)");
         }
 
+        // What a quote allocates before its lines (the book's indexes) and per line, on the same book.
+        var oneLine = request with { Lines = request.Lines!.Take(1).ToArray() };
+        var perQuote = Allocated(() => PricingEngine.Price(QuoteData.SupplierId, data.Customer, book, oneLine, QuoteData.Now));
+        var whole = Allocated(() => PricingEngine.Price(QuoteData.SupplierId, data.Customer, book, request, QuoteData.Now));
+        Console.WriteLine(Invariant($"engine allocations: {perQuote / 1024.0:N0} KiB for a 1-line cart, {whole / 1024.0:N0} KiB for the {request.Lines!.Count}-line cart: {(whole - perQuote) / (request.Lines.Count - 1.0) / 1024:N2} KiB per more line"));
+
         var callsBefore = stores.Calls;
         _ = await service.QuoteAsync(caller, QuoteData.BuyerId, QuoteData.SupplierId, request, CancellationToken.None);
         Console.WriteLine(Invariant($"store calls per quote through PricingService: {stores.Calls - callsBefore}"));
@@ -59,8 +68,13 @@ internal static class QuoteBench
             ("engine, the book PricingService builds", () => PricingEngine.Price(QuoteData.SupplierId, data.Customer, book, request, QuoteData.Now)),
             ("engine, every one of the 5,000 lists", () => PricingEngine.Price(QuoteData.SupplierId, data.Customer, everyList, request, QuoteData.Now)),
             ("engine, lowest-price resolution", () => PricingEngine.Price(QuoteData.SupplierId, data.Customer, lowest, request, QuoteData.Now)),
-            ("PricingService.QuoteAsync, in-memory stores", () => service.QuoteAsync(caller, QuoteData.BuyerId, QuoteData.SupplierId, request, CancellationToken.None).GetAwaiter().GetResult()),
+            (ServicePath, () => service.QuoteAsync(caller, QuoteData.BuyerId, QuoteData.SupplierId, request, CancellationToken.None).GetAwaiter().GetResult()),
         };
+
+        if (only is not null)
+        {
+            paths = paths.Where(p => p.Name.StartsWith(only, StringComparison.Ordinal)).ToArray();
+        }
 
         // Warm-up: past tiered JIT's promotion to optimized code (30 calls, then a background compile).
         var warm = Stopwatch.StartNew();
@@ -72,6 +86,7 @@ internal static class QuoteBench
             }
         }
 
+        var storeTicks = 0L;
         var samples = paths.ToDictionary(p => p.Name, _ => new List<(double Micros, long Bytes)>());
         var roundMedians = paths.ToDictionary(p => p.Name, _ => new List<double>());
         var gcBefore = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration());
@@ -81,6 +96,7 @@ internal static class QuoteBench
             foreach (var (name, run) in round % 2 == 0 ? paths : paths.Reverse())
             {
                 var times = new List<double>(quotesPerRound);
+                var ticksBefore = stores.Ticks;
                 for (var q = 0; q < quotesPerRound; q++)
                 {
                     var bytes = GC.GetAllocatedBytesForCurrentThread();
@@ -92,6 +108,7 @@ internal static class QuoteBench
                 }
 
                 roundMedians[name].Add(Median(times));
+                storeTicks += name == ServicePath ? stores.Ticks - ticksBefore : 0;
             }
         }
 
@@ -104,6 +121,11 @@ internal static class QuoteBench
             var median = Median(micros);
             var bytes = Median(samples[name].Select(s => (double)s.Bytes).ToArray());
             Console.WriteLine(Invariant($"{name,-46} {median,10:N0} {micros.Average(),10:N0} {micros[0],10:N0} {micros[(int)(micros.Length * 0.9)],10:N0} {QuoteData.CartLines / (median / 1e6),17:N0} {bytes / 1024,9:N0} KiB  {string.Join(" ", roundMedians[name].Select(m => m.ToString("N0", CultureInfo.InvariantCulture)))}"));
+        }
+
+        if (samples.TryGetValue(ServicePath, out var quotes))
+        {
+            Console.WriteLine(Invariant($"{ServicePath}: of its mean, {Stopwatch.GetElapsedTime(0, storeTicks).TotalMicroseconds / quotes.Count:N0} µs in the in-memory stores' lookups (the database's work in production)"));
         }
 
         Console.WriteLine(Invariant($"GCs during the rounds: gen0 {gcAfter.Item1 - gcBefore.Item1}, gen1 {gcAfter.Item2 - gcBefore.Item2}, gen2 {gcAfter.Item3 - gcBefore.Item3}, pauses {(gcAfter.Item4 - gcBefore.Item4).TotalMilliseconds:F0} ms"));
@@ -154,6 +176,18 @@ internal static class QuoteBench
         var adjustments = quote.Lines.SelectMany(l => l.Adjustments).GroupBy(a => a.Kind).Select(g => $"{g.Count()} {g.Key}");
         Console.WriteLine(Invariant($"the quote: {string.Join(", ", quote.Lines.GroupBy(l => l.Status).Select(g => $"{g.Count()} {g.Key}"))}; adjustments {string.Join(", ", adjustments)}; {quote.Lines.Count(l => l.Hints.Count > 0)} lines with a tier hint, {quote.Lines.Count(l => l.Issues.Count > 0)} with issues, {quote.Lines.Count(l => l.Source?.ExchangeRate is not null)} converted"));
         Console.WriteLine(Invariant($"  list total {quote.ListTotal:N2} {quote.Currency}, discounts {quote.DiscountTotal:N2}, total {quote.Total:N2}; {json.Length / 1024:N0} KiB of JSON, SHA-256 {Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(json)))[..16]}"));
+    }
+
+    private static long Allocated(Func<Quote> run)
+    {
+        for (var i = 0; i < 30; i++)
+        {
+            _ = run();
+        }
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        _ = run();
+        return GC.GetAllocatedBytesForCurrentThread() - before;
     }
 
     private static double Median(IReadOnlyCollection<double> values)
