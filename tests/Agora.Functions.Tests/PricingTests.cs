@@ -26,9 +26,8 @@ public sealed class PricingTests(BackendFixture backend, ITestOutputHelper outpu
         }
 
         var pricing = backend.As("pr-pricing", "pr-pricing@test.example");
-        using var prices = new StringContent("sku;unidade;preco;apartirde;tabela\nPAR-1;CX;10,00;;\nPAR-1;CX;9,00;10;\nFUR-1;UN;400,00;;\nFUR-1;UN;380,00;;construcao\n", Encoding.UTF8, "text/csv");
-        var queued = await BackendFixture.Json(await pricing.PostAsync($"/api/orgs/{supplier}/imports?kind=prices&file=precos.csv", prices));
-        await BackendFixture.EventuallyAsync(async () => (string?)(await BackendFixture.Json(await pricing.GetAsync($"/api/orgs/{supplier}/imports/{(string)queued["id"]!}")))["status"] == "completed", "prices imported");
+        var imported = await BackendFixture.ImportAsync(pricing, supplier, "prices", "precos.csv", "sku;unidade;preco;apartirde;tabela\nPAR-1;CX;10,00;;\nPAR-1;CX;9,00;10;\nFUR-1;UN;400,00;;\nFUR-1;UN;380,00;;construcao\n");
+        Assert.Equal("completed", (string?)imported["status"]);
         return (supplier, buyer, pricing, backend.As("pr-purchaser", "pr-purchaser@test.example"));
     }
 
@@ -133,25 +132,12 @@ public sealed class PricingTests(BackendFixture backend, ITestOutputHelper outpu
         Assert.True(costs[0].Requests <= 8, $"{costs[0].Requests} requests for a quote");
     }
 
-    /// <summary>Uploads a file and waits for its import to complete; returns the rows applied.</summary>
+    /// <summary>Uploads a file and waits for its import to complete without a rejected row; returns the rows applied.</summary>
     private static async Task<int> ImportAsync(HttpClient client, string supplier, string kind, string file, string csv)
     {
-        using var content = new StringContent(csv, Encoding.UTF8, "text/csv");
-        var id = (string)(await BackendFixture.Json(await client.PostAsync($"/api/orgs/{supplier}/imports?kind={kind}&file={file}", content)))["id"]!;
-        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(5);
-        while (true)
-        {
-            var job = await BackendFixture.Json(await client.GetAsync($"/api/orgs/{supplier}/imports/{id}"));
-            if ((string?)job["status"] is "completed" or "failed")
-            {
-                Assert.Equal("completed", (string?)job["status"]);
-                Assert.Equal(0, (int)job["rejected"]!);
-                return (int)job["applied"]!;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"the {kind} import did not complete in 5 minutes: {job.ToJsonString()}");
-            await Task.Delay(200);
-        }
+        var job = await BackendFixture.ImportAsync(client, supplier, kind, file, csv);
+        Assert.True((string?)job["status"] == "completed" && (int)job["rejected"]! == 0, $"the {kind} import: {job.ToJsonString()}");
+        return (int)job["applied"]!;
     }
 
     [Fact]
