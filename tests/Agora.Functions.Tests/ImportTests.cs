@@ -16,18 +16,6 @@ public sealed class ImportTests(BackendFixture backend)
 
     private BlobContainerClient Container(string name) => new BlobServiceClient(backend.Emulators.StorageConnectionString).GetBlobContainerClient(name);
 
-    private static async Task<JsonNode> FinishedAsync(HttpClient client, string supplier, string importId)
-    {
-        JsonNode? job = null;
-        await BackendFixture.EventuallyAsync(async () =>
-        {
-            var response = await client.GetAsync($"/api/orgs/{supplier}/imports/{importId}");
-            job = response.IsSuccessStatusCode ? await BackendFixture.Json(response) : null;
-            return (string?)job?["status"] is "completed" or "failed" or "superseded";
-        }, $"import {importId} to finish");
-        return job!;
-    }
-
     private async Task<(string Supplier, HttpClient Admin)> SupplierAsync()
     {
         var supplier = await backend.OrganizationAsync("imp-admin", ["supplier"], ("imp-wh", ["warehouse"]));
@@ -86,7 +74,7 @@ public sealed class ImportTests(BackendFixture backend)
             Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
             var queued = await BackendFixture.Json(response);
             Assert.Equal($"/api/orgs/{supplier}/imports/{(string?)queued["id"]}", response.Headers.Location?.ToString());
-            return await FinishedAsync(admin, supplier, (string)queued["id"]!);
+            return await BackendFixture.ImportFinishedAsync(admin, supplier, (string)queued["id"]!);
         }
 
         var first = await UploadAsync();
@@ -132,7 +120,7 @@ public sealed class ImportTests(BackendFixture backend)
         using var erp = backend.As("imp-wh", "imp-wh@test.example");
         using var snapshot = new StringContent("sku;deposito;saldo\nA;sp;90\nB;sp;5\nB;rj;12\n", Encoding.UTF8, "text/csv");
         var queued = await BackendFixture.Json(await erp.PostAsync($"/api/orgs/{supplier}/imports?kind=stock&file=estoque.csv", snapshot));
-        Assert.Equal("completed", (string?)(await FinishedAsync(erp, supplier, (string)queued["id"]!))["status"]);
+        Assert.Equal("completed", (string?)(await BackendFixture.ImportFinishedAsync(erp, supplier, (string)queued["id"]!))["status"]);
         using var host = backend.Admin();
 
         await BackendFixture.Ensure(await host.PostAsJsonAsync("/admin/functions/ReconcileStock", new { input = string.Empty }));

@@ -131,19 +131,44 @@ public sealed class BackendFixture : IAsyncLifetime
 
     public static readonly JsonSerializerOptions Options = Core.Common.Json.Options;
 
-    /// <summary>Waits until <paramref name="condition"/> holds, for at most 30 seconds.</summary>
-    public static async Task EventuallyAsync(Func<Task<bool>> condition, string what)
+    /// <summary>Waits until <paramref name="condition"/> holds, for at most <paramref name="within"/> (30 seconds unless
+    /// told).</summary>
+    public static async Task EventuallyAsync(Func<Task<bool>> condition, string what, TimeSpan? within = null)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        var limit = within ?? TimeSpan.FromSeconds(30);
+        var deadline = DateTime.UtcNow + limit;
         while (!await condition())
         {
             if (DateTime.UtcNow > deadline)
             {
-                throw new TimeoutException($"Still not true after 30 s: {what}");
+                throw new TimeoutException($"Still not true after {limit.TotalSeconds:0} s: {what}");
             }
 
             await Task.Delay(100);
         }
+    }
+
+    /// <summary>Uploads <paramref name="csv"/> as a <paramref name="kind"/> file through <c>POST /imports</c> and returns the
+    /// job once it has finished.</summary>
+    public static async Task<JsonNode> ImportAsync(HttpClient client, string supplier, string kind, string file, string csv)
+    {
+        using var content = new StringContent(csv, System.Text.Encoding.UTF8, "text/csv");
+        var response = await client.PostAsync($"/api/orgs/{supplier}/imports?kind={kind}&file={file}", content);
+        await Ensure(response);
+        return await ImportFinishedAsync(client, supplier, (string)(await Json(response))["id"]!);
+    }
+
+    /// <summary>The import job once it has finished (completed, failed or superseded), waiting up to two minutes.</summary>
+    public static async Task<JsonNode> ImportFinishedAsync(HttpClient client, string supplier, string importId)
+    {
+        JsonNode? job = null;
+        await EventuallyAsync(async () =>
+        {
+            var response = await client.GetAsync($"/api/orgs/{supplier}/imports/{importId}");
+            job = response.IsSuccessStatusCode ? await Json(response) : null;
+            return (string?)job?["status"] is "completed" or "failed" or "superseded";
+        }, $"import {importId} to finish", TimeSpan.FromMinutes(2));
+        return job!;
     }
 
     /// <summary>The HTTP functions of functions.metadata: (name, method, route with prefix).</summary>

@@ -11,8 +11,12 @@ public sealed record ProductSet(IReadOnlyList<string> Skus, IReadOnlyList<string
 
     public bool MatchesSku(Product p) => Skus.Contains(p.Sku, StringComparer.Ordinal);
 
+    /// <summary>By brand or category. A product's keys are slugged on every call, so they are only asked for when the set
+    /// names a brand or a category: an assortment tests each of a cart's products against up to four group sets, most
+    /// of them empty.</summary>
     public bool MatchesGroup(Product p) =>
-        (p.BrandKey is { } brand && Brands.Contains(brand, StringComparer.Ordinal)) || p.CategoryKeys.Any(k => Categories.Contains(k, StringComparer.Ordinal));
+        (Brands.Count > 0 && p.BrandKey is { } brand && Brands.Contains(brand, StringComparer.Ordinal))
+        || (Categories.Count > 0 && p.CategoryKeys.Any(k => Categories.Contains(k, StringComparer.Ordinal)));
 }
 
 /// <summary>Which products one customer category, or one customer account, may see and order.</summary>

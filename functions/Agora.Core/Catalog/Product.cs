@@ -107,13 +107,17 @@ public sealed record Product
 
 public static class CatalogKeys
 {
-    public static IReadOnlyList<string> CategoryKeys(IReadOnlyList<string> category)
+    public static IReadOnlyList<string> CategoryKeys(IReadOnlyList<string> category) => CategoryKeys(category, Text.Slug);
+
+    /// <summary>The same keys, with <paramref name="slug"/> standing for <see cref="Text.Slug"/>: pricing passes a cache of
+    /// it, as it needs the keys of every product of a cart and most of them share their category names.</summary>
+    internal static string[] CategoryKeys(IReadOnlyList<string> category, Func<string, string> slug)
     {
         var keys = new string[category.Count];
         var path = string.Empty;
         for (var i = 0; i < category.Count; i++)
         {
-            path = i == 0 ? Text.Slug(category[i]) : $"{path}/{Text.Slug(category[i])}";
+            path = i == 0 ? slug(category[i]) : $"{path}/{slug(category[i])}";
             keys[i] = path;
         }
 

@@ -16,9 +16,14 @@ public static class QuantityRules
             .ThenBy(r => r.Id, StringComparer.Ordinal)
             .FirstOrDefault();
 
-    public static IEnumerable<string> Check(Product product, SaleUnit unit, decimal quantity, IReadOnlyList<QuantityRule> rules, PricingCustomer customer)
+    public static IEnumerable<string> Check(Product product, SaleUnit unit, decimal quantity, IReadOnlyList<QuantityRule> rules, PricingCustomer customer) =>
+        Check(product, unit, quantity, RuleFor(product, rules, customer));
+
+    /// <summary>The problems with <paramref name="quantity"/> under <paramref name="rule"/>, the rule <see cref="RuleFor"/>
+    /// chose (the pricing engine finds it through its index of the quote's rules).</summary>
+    internal static IEnumerable<string> Check(Product product, SaleUnit unit, decimal quantity, QuantityRule? rule)
     {
-        if (RuleFor(product, rules, customer) is not { } rule)
+        if (rule is null)
         {
             yield break;
         }

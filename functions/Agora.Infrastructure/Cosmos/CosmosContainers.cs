@@ -73,8 +73,13 @@ public sealed class CosmosContainers(CosmosClient client, Microsoft.Extensions.O
         }
     }
 
-    /// <summary>Runs a query within one partition. The query text must also filter on <c>c.pk = @pk</c>: the emulator needs
-    /// the key in the WHERE clause as well as in the options.</summary>
+    /// <summary>Runs a query within one partition and reads every result. The query text must also filter on
+    /// <c>c.pk = @pk</c>: the emulator needs the key in the WHERE clause as well as in the options.</summary>
+    /// <remarks>Pages are as large as the service allows (<c>MaxItemCount = -1</c>: up to 4 MB) rather than the SDK's
+    /// default of 1,000 items: every page is read anyway, and each one is a request. A quote reads its price entries in
+    /// one query, and a 500-line cart has a few thousand of them: with 1,000 per page its requests grew with its lines
+    /// (and on the local emulator, which does not send the header that keeps the SDK on its direct path, the second
+    /// page made the SDK ask for a query plan the emulator cannot give, and the quote failed).</remarks>
     public static async Task<IReadOnlyList<Document<T>>> QueryAsync<T>(Container container, string pk, QueryDefinition query, CancellationToken cancellationToken)
     {
         var results = new List<Document<T>>();
@@ -82,6 +87,7 @@ public sealed class CosmosContainers(CosmosClient client, Microsoft.Extensions.O
         {
             PartitionKey = new PartitionKey(pk),
             EnableOptimisticDirectExecution = true,
+            MaxItemCount = -1,
         });
         while (iterator.HasMoreResults)
         {
