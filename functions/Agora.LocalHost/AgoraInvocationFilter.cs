@@ -1,5 +1,5 @@
 using Agora.Functions.Http;
-using Agora.Infrastructure.Cosmos;
+using Agora.Functions.Worker;
 using Agora.LocalHost.Runtime;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.DependencyInjection;
@@ -9,7 +9,7 @@ namespace Agora.LocalHost;
 
 /// <summary>Runs the application's <see cref="HttpPipeline"/> around HTTP functions, as <c>AgoraWorkerMiddleware</c> does under
 /// the Functions host, and logs each trigger invocation with its Cosmos cost.</summary>
-internal sealed partial class AgoraInvocationFilter(ILogger<AgoraInvocationFilter> logger) : IFunctionInvocationFilter
+internal sealed class AgoraInvocationFilter(ILogger<AgoraInvocationFilter> logger) : IFunctionInvocationFilter
 {
     public async Task<object?> InvokeAsync(FunctionInvocationContext context, Func<Task<object?>> next)
     {
@@ -19,12 +19,6 @@ internal sealed partial class AgoraInvocationFilter(ILogger<AgoraInvocationFilte
             return await pipeline.RunAsync(http, context.Method, async () => await next().ConfigureAwait(false) as IActionResult).ConfigureAwait(false);
         }
 
-        using var cosmos = CosmosRequestMeter.Start();
-        var result = await next().ConfigureAwait(false);
-        LogTrigger(logger, context.FunctionName, context.InvocationId, cosmos.Requests, cosmos.RequestUnits);
-        return result;
+        return await TriggerCost.MeasureAsync(logger, context.FunctionName, context.InvocationId, next).ConfigureAwait(false);
     }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "{FunctionName} ({InvocationId}) succeeded; Cosmos: {CosmosRequests} requests, {RequestUnits} RU")]
-    private static partial void LogTrigger(ILogger logger, string functionName, string invocationId, long cosmosRequests, double requestUnits);
 }

@@ -3,19 +3,27 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Middleware;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Agora.Functions.Worker;
 
-/// <summary>Runs <see cref="HttpPipeline"/> around HTTP functions under the Azure Functions host. The local runtime runs the
-/// same pipeline through its invocation filter, so both hosts authenticate and report errors alike.</summary>
-public sealed class AgoraWorkerMiddleware : IFunctionsWorkerMiddleware
+/// <summary>Runs <see cref="HttpPipeline"/> around HTTP functions under the Azure Functions host, and logs the Cosmos cost
+/// of the other triggers (<see cref="TriggerCost"/>). The local runtime does the same through its invocation filter, so
+/// both hosts authenticate, report errors and log alike.</summary>
+public sealed class AgoraWorkerMiddleware(ILogger<AgoraWorkerMiddleware> logger) : IFunctionsWorkerMiddleware
 {
     public async Task Invoke(FunctionContext context, FunctionExecutionDelegate next)
     {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(next);
         var http = context.GetHttpContext();
         if (http is null)
         {
-            await next(context).ConfigureAwait(false);
+            await TriggerCost.MeasureAsync(logger, context.FunctionDefinition.Name, context.InvocationId, async () =>
+            {
+                await next(context).ConfigureAwait(false);
+                return true;
+            }).ConfigureAwait(false);
             return;
         }
 
