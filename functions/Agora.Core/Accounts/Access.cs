@@ -39,4 +39,18 @@ public sealed class AccessControl(IOrganizationStore organizations)
 
         return new OrgAccess(found, member);
     }
+
+    /// <summary>The caller's membership of the supplier <paramref name="supplierId"/>, holding one of
+    /// <paramref name="roles"/> to <paramref name="action"/>: 404 as <see cref="MemberAsync"/>, 403 without the role, 422
+    /// when the organization does not sell.</summary>
+    public async Task<OrgAccess> SupplierMemberAsync(Caller caller, string supplierId, string action, IReadOnlyList<Role> roles, CancellationToken cancellationToken)
+    {
+        var you = (await MemberAsync(caller, supplierId, cancellationToken).ConfigureAwait(false)).Require(action, roles);
+        if (!you.Org.IsSupplier)
+        {
+            throw DomainException.Unprocessable("supplierId", $"Organization '{supplierId}' is not a supplier.");
+        }
+
+        return you;
+    }
 }

@@ -139,12 +139,7 @@ public sealed class CustomerAccountService(IOrganizationStore organizations, ICu
         }
     }
 
-    private static int PageSize(int? limit) => limit switch
-    {
-        null => 50,
-        < 1 or > MaxPageSize => throw DomainException.Invalid("limit", $"must be between 1 and {MaxPageSize}."),
-        _ => limit.Value,
-    };
+    private static int PageSize(int? limit) => Paging.Size(limit, 50, MaxPageSize);
 
     private CustomerAccount Validate(Validation v, Organization supplier, CustomerAccountInput input, string buyerId, string buyerName, CustomerAccount? existing)
     {

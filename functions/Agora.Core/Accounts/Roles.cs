@@ -40,6 +40,9 @@ public static class Roles
 {
     public static readonly IReadOnlyList<Role> SupplierStaff = [Role.SupplierAdmin, Role.SalesManager, Role.PricingManager, Role.Warehouse];
 
+    /// <summary>Who changes a supplier's prices and pricing rules.</summary>
+    public static readonly IReadOnlyList<Role> PricingManagers = [Role.SupplierAdmin, Role.PricingManager];
+
     public static readonly IReadOnlyList<Role> BuyerStaff = [Role.BuyerAdmin, Role.Purchaser, Role.Approver, Role.Viewer];
 
     public static Capability SideOf(Role role) => SupplierStaff.Contains(role) ? Capability.Supplier : Capability.Buyer;

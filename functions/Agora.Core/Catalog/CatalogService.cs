@@ -99,14 +99,8 @@ public sealed class CatalogService(IProductStore products, IWarehouseStore wareh
     private static string Key(AssortmentScope scope, string key) =>
         Ids.IsWellFormed(key) ? key.ToLowerInvariant() : throw DomainException.Invalid(scope == AssortmentScope.Category ? "category" : "buyerId", "must be 1 to 64 letters, digits, '-', '_' or '.'.");
 
-    private async Task RequireSupplierAsync(Caller caller, string supplierId, string action, IReadOnlyList<Role> roles, CancellationToken cancellationToken)
-    {
-        var you = (await access.MemberAsync(caller, supplierId, cancellationToken).ConfigureAwait(false)).Require(action, roles);
-        if (!you.Org.IsSupplier)
-        {
-            throw DomainException.Unprocessable("supplierId", $"Organization '{supplierId}' is not a supplier.");
-        }
-    }
+    private Task<OrgAccess> RequireSupplierAsync(Caller caller, string supplierId, string action, IReadOnlyList<Role> roles, CancellationToken cancellationToken) =>
+        access.SupplierMemberAsync(caller, supplierId, action, roles, cancellationToken);
 }
 
 /// <summary>Listing filters as clients send them (query string).</summary>
@@ -119,11 +113,5 @@ public sealed record CatalogFilter(string? Text, string? Category, string? Brand
         InStock == true,
         Status);
 
-    public int PageSize(int max) => Limit switch
-    {
-        null => 50,
-        < 1 => throw DomainException.Invalid("limit", $"must be between 1 and {max}."),
-        var l when l > max => throw DomainException.Invalid("limit", $"must be between 1 and {max}."),
-        _ => Limit.Value,
-    };
+    public int PageSize(int max) => Paging.Size(Limit, 50, max);
 }

@@ -53,11 +53,7 @@ public sealed partial class ImportService(
             throw DomainException.Invalid("kind", $"must be one of: {string.Join(", ", Enum.GetValues<ImportKind>().Select(ImportJob.FolderOf))}.");
         }
 
-        var you = (await access.MemberAsync(caller, supplierId, cancellationToken).ConfigureAwait(false)).Require($"import {ImportJob.FolderOf(kind)} files", RolesFor(kind));
-        if (!you.Org.IsSupplier)
-        {
-            throw DomainException.Unprocessable("supplierId", $"Organization '{supplierId}' is not a supplier.");
-        }
+        _ = await access.SupplierMemberAsync(caller, supplierId, $"import {ImportJob.FolderOf(kind)} files", RolesFor(kind), cancellationToken).ConfigureAwait(false);
 
         if (file is null || file.Length is 0 or > 200 || file.Any(c => char.IsControl(c) || c is '/' or '\\') || file is "." or "..")
         {
@@ -97,8 +93,7 @@ public sealed partial class ImportService(
     public async Task<Page<ImportJob>> ListAsync(Caller caller, string supplierId, string? cursor, int? limit, CancellationToken cancellationToken)
     {
         _ = (await access.MemberAsync(caller, supplierId, cancellationToken).ConfigureAwait(false)).Require("read imports", Roles.SupplierStaff);
-        var size = limit switch { null => 20, < 1 or > 100 => throw DomainException.Invalid("limit", "must be between 1 and 100."), _ => limit.Value };
-        return await jobs.ListAsync(supplierId, Cursor.Decode(cursor, "cursor"), size, cancellationToken).ConfigureAwait(false);
+        return await jobs.ListAsync(supplierId, Cursor.Decode(cursor, "cursor"), Paging.Size(limit, 20, 100), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Imports one version of a file (the blob trigger calls this). Returns the job as it ended.</summary>

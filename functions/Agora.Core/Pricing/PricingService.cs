@@ -15,8 +15,6 @@ public sealed class PricingService(
     AccessControl access,
     TimeProvider clock)
 {
-    private static readonly Role[] Managers = [Role.SupplierAdmin, Role.PricingManager];
-
     public async Task<Quote> QuoteAsync(Caller caller, string buyerId, string supplierId, QuoteRequest request, CancellationToken cancellationToken)
     {
         _ = (await access.MemberAsync(caller, buyerId, cancellationToken).ConfigureAwait(false)).Require("ask suppliers for quotes", Roles.BuyerStaff);
@@ -58,7 +56,7 @@ public sealed class PricingService(
 
     public async Task DeleteAsync(Caller caller, string supplierId, PricingRuleKind kind, string id, CancellationToken cancellationToken)
     {
-        await RequireAsync(caller, supplierId, "change pricing", Managers, cancellationToken).ConfigureAwait(false);
+        await RequireAsync(caller, supplierId, "change pricing", Roles.PricingManagers, cancellationToken).ConfigureAwait(false);
         if (!Ids.IsWellFormed(id) || !await pricing.DeleteAsync(supplierId, kind, id, cancellationToken).ConfigureAwait(false))
         {
             throw DomainException.NotFound("Pricing rule", id);
@@ -73,7 +71,7 @@ public sealed class PricingService(
 
     public async Task<PricingSettings> PutSettingsAsync(Caller caller, string supplierId, PricingSettingsInput input, CancellationToken cancellationToken)
     {
-        await RequireAsync(caller, supplierId, "change pricing", Managers, cancellationToken).ConfigureAwait(false);
+        await RequireAsync(caller, supplierId, "change pricing", Roles.PricingManagers, cancellationToken).ConfigureAwait(false);
         var v = new Validation();
         var cap = input.MaxTotalDiscountPercent ?? 100;
         v.Check(cap is >= 0 and <= 100, "maxTotalDiscountPercent", "must be between 0 and 100.");
@@ -172,7 +170,7 @@ public sealed class PricingService(
 
     private async Task<PricingRule> PutAsync(Caller caller, string supplierId, string id, Func<Validation, PricingRule> build, CancellationToken cancellationToken)
     {
-        await RequireAsync(caller, supplierId, "change pricing", Managers, cancellationToken).ConfigureAwait(false);
+        await RequireAsync(caller, supplierId, "change pricing", Roles.PricingManagers, cancellationToken).ConfigureAwait(false);
         var v = new Validation();
         v.Check(Ids.IsWellFormed(id), "id", "must be 1 to 64 letters, digits, '-', '_' or '.'.");
         var rule = build(v);
@@ -181,12 +179,6 @@ public sealed class PricingService(
         return rule;
     }
 
-    private async Task RequireAsync(Caller caller, string supplierId, string action, IReadOnlyList<Role> roles, CancellationToken cancellationToken)
-    {
-        var you = (await access.MemberAsync(caller, supplierId, cancellationToken).ConfigureAwait(false)).Require(action, roles);
-        if (!you.Org.IsSupplier)
-        {
-            throw DomainException.Unprocessable("supplierId", $"Organization '{supplierId}' is not a supplier.");
-        }
-    }
+    private Task<OrgAccess> RequireAsync(Caller caller, string supplierId, string action, IReadOnlyList<Role> roles, CancellationToken cancellationToken) =>
+        access.SupplierMemberAsync(caller, supplierId, action, roles, cancellationToken);
 }

@@ -61,15 +61,17 @@ public sealed class CosmosContainers(CosmosClient client, Microsoft.Extensions.O
         return response.ETag;
     }
 
-    public static async Task DeleteAsync(Container container, string id, string pk, CancellationToken cancellationToken)
+    /// <summary>Deletes the item; false when it was not there (deleting is idempotent).</summary>
+    public static async Task<bool> DeleteAsync(Container container, string id, string pk, CancellationToken cancellationToken)
     {
         try
         {
             await container.DeleteItemAsync<object>(id, new PartitionKey(pk), NoContent, cancellationToken).ConfigureAwait(false);
+            return true;
         }
         catch (CosmosException e) when (e.StatusCode == HttpStatusCode.NotFound)
         {
-            // Already gone: deleting is idempotent.
+            return false;
         }
     }
 

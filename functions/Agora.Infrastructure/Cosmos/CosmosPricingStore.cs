@@ -51,17 +51,8 @@ public sealed class CosmosPricingStore(CosmosContainers cosmos) : IPricingStore
             Index = new Dictionary<string, object?> { ["audiences"] = rule.Audiences.Select(a => a.Tag).ToArray() },
         }, cancellationToken).ConfigureAwait(false);
 
-    public async Task<bool> DeleteAsync(string supplierId, PricingRuleKind kind, string id, CancellationToken cancellationToken)
-    {
-        var container = cosmos.Get(Containers.Catalog);
-        if (await CosmosContainers.ReadAsync<JsonElement>(container, Prefix(kind) + id, supplierId, cancellationToken).ConfigureAwait(false) is null)
-        {
-            return false;
-        }
-
-        await CosmosContainers.DeleteAsync(container, Prefix(kind) + id, supplierId, cancellationToken).ConfigureAwait(false);
-        return true;
-    }
+    public Task<bool> DeleteAsync(string supplierId, PricingRuleKind kind, string id, CancellationToken cancellationToken) =>
+        CosmosContainers.DeleteAsync(cosmos.Get(Containers.Catalog), Prefix(kind) + id, supplierId, cancellationToken);
 
     public async Task<PricingSettings> SettingsAsync(string supplierId, CancellationToken cancellationToken) =>
         (await CosmosContainers.ReadAsync<PricingSettings>(cosmos.Get(Containers.Catalog), SettingsId, supplierId, cancellationToken).ConfigureAwait(false))?.Data ?? PricingSettings.Default;
