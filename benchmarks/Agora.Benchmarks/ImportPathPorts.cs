@@ -139,6 +139,12 @@ internal sealed class BenchPrices : IPriceStore
         entries[entry.Key] = entry;
         return Task.CompletedTask;
     }
+
+    public Task<bool> DeleteAsync(string supplierId, string key, CancellationToken cancellationToken) => Task.FromResult(entries.Remove(key));
+
+    /// <summary>Not on the import's path: the import reads prices by key only.</summary>
+    public Task<Page<PriceEntry>> ListAsync(string supplierId, string listId, string? sku, string? after, int limit, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("The import benchmark's price store is read by key only.");
 }
 
 /// <summary>Jobs with ETags and the newest-version claim per file, as the Cosmos job store keeps them.</summary>

@@ -41,6 +41,7 @@ public static class AgoraServices
         services.AddSingleton<BuyerCatalogService>();
         services.AddSingleton<StockService>();
         services.AddSingleton<PricingService>();
+        services.AddSingleton<PriceEntryService>();
         services.AddSingleton(configuration.GetSection("Notifications").Get<NotificationOptions>() ?? new NotificationOptions());
 
         // The HTTP edge.

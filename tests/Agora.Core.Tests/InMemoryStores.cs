@@ -301,6 +301,22 @@ internal sealed class InMemoryStores : IOrganizationStore, IUserProfileStore, IC
 
     public IReadOnlyCollection<PriceEntry> Prices => _prices.Values.ToArray();
 
+    Task<bool> IPriceStore.DeleteAsync(string supplierId, string key, CancellationToken cancellationToken)
+    {
+        var removed = _prices.TryRemove((supplierId, key), out _);
+        PriceWrites += removed ? 1 : 0;
+        return Task.FromResult(removed);
+    }
+
+    Task<Page<PriceEntry>> IPriceStore.ListAsync(string supplierId, string listId, string? sku, string? after, int limit, CancellationToken cancellationToken)
+    {
+        static string SortKey(PriceEntry e) => $"{e.Sku}\u001f{e.Unit}\u001f{e.MinQuantity:D10}";
+        var page = _prices.Values
+            .Where(e => e.SupplierId == supplierId && e.PriceListId == listId && (sku is null || e.Sku == sku) && (after is null || string.CompareOrdinal(SortKey(e), after) > 0))
+            .OrderBy(SortKey, StringComparer.Ordinal).Take(limit + 1).ToArray();
+        return Task.FromResult(new Page<PriceEntry>(page.Take(limit).ToArray(), page.Length > limit ? Cursor.Encode(SortKey(page[limit - 1])) : null));
+    }
+
     public Task UpsertAsync(PriceEntry entry, CancellationToken cancellationToken)
     {
         _prices[(entry.SupplierId, entry.Key)] = entry;

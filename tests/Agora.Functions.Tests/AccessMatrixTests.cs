@@ -28,7 +28,8 @@ public sealed class AccessMatrixTests(BackendFixture backend)
             .Replace("{sku}", Sku, StringComparison.Ordinal).Replace("{warehouseId}", WarehouseId, StringComparison.Ordinal)
             .Replace("{category}", "retail", StringComparison.Ordinal)
             .Replace("{importId}", "none", StringComparison.Ordinal).Replace("{kind}", "lists", StringComparison.Ordinal)
-            .Replace("{ruleId}", "r1", StringComparison.Ordinal);
+            .Replace("{ruleId}", "r1", StringComparison.Ordinal).Replace("{listId}", "base", StringComparison.Ordinal)
+            .Replace("{unit}", "UN", StringComparison.Ordinal).Replace("{minQuantity}", "1", StringComparison.Ordinal);
 
         public const string Sku = "P-1";
         public const string WarehouseId = "w1";
@@ -83,6 +84,9 @@ public sealed class AccessMatrixTests(BackendFixture backend)
         new("PutPromotion", _ => new { name = "Promo", reward = new { kind = "percentOff", percent = 5 } }, [Sales, Warehouse]),
         new("PutQuantityRule", _ => new { unit = "UN", multiple = 2 }, [Sales, Warehouse]),
         new("DeletePricingRule", _ => null, [Sales, Warehouse]),
+        new("ListPrices", _ => null, []),
+        new("PutPrice", _ => new { price = 10 }, [Sales, Warehouse]),
+        new("DeletePrice", _ => null, [Sales, Warehouse]),
         new("BrowseCatalog", _ => null, [Sales, Pricing, Warehouse]),
         new("GetCatalogProduct", _ => null, [Sales, Pricing, Warehouse]),
     ];

@@ -141,6 +141,59 @@ public sealed class PricingTests(BackendFixture backend, ITestOutputHelper outpu
     }
 
     [Fact]
+    public async Task A_price_set_over_http_is_quoted_listed_in_tier_order_and_once_removed_the_quote_falls_back_tier_by_tier()
+    {
+        var (supplier, buyer, pricing, purchaser) = await MarketAsync();
+        await BackendFixture.Ensure(await pricing.PutAsJsonAsync($"/api/orgs/{supplier}/pricing/lists/construcao", new { name = "Construção", audience = "category:construction", currency = "BRL" }));
+        const string Prices = "pricing/lists/construcao/prices";
+        async Task<string> QuoteFiveAsync()
+        {
+            var line = (await BackendFixture.Json(await purchaser.PostAsJsonAsync($"/api/orgs/{buyer}/suppliers/{supplier}/quote",
+                new { lines = new[] { new { sku = "FUR-1", unit = "UN", quantity = 5 } } })))["lines"]![0]!;
+            return $"{(string?)line["source"]!["listId"]} {(decimal)line["source"]!["tierMinQuantity"]!} {(decimal)line["listUnitPrice"]!:0.00}";
+        }
+
+        // The file gave FUR-1 380.00 in this list from 1 unit; a tier from 5 units is added by hand.
+        var set = await pricing.PutAsJsonAsync($"/api/orgs/{supplier}/{Prices}/FUR-1/UN/5", new { price = 350.00m });
+        var withTier = await QuoteFiveAsync();
+        var first = await BackendFixture.Json(await pricing.GetAsync($"/api/orgs/{supplier}/{Prices}?limit=1"));
+        var second = await BackendFixture.Json(await pricing.GetAsync($"/api/orgs/{supplier}/{Prices}?limit=1&cursor={(string)first["next"]!}"));
+        var removeTier = await pricing.DeleteAsync($"/api/orgs/{supplier}/{Prices}/FUR-1/UN/5");
+        var withoutTier = await QuoteFiveAsync();
+        await BackendFixture.Ensure(await pricing.DeleteAsync($"/api/orgs/{supplier}/{Prices}/FUR-1/UN/1"));
+        var baseOnly = await QuoteFiveAsync();
+        var removeAgain = await pricing.DeleteAsync($"/api/orgs/{supplier}/{Prices}/FUR-1/UN/1");
+
+        Assert.Equal(HttpStatusCode.OK, set.StatusCode);
+        var stored = await BackendFixture.Json(set);
+        Assert.Equal(("construcao", 5, 350m, "BRL"), ((string?)stored["priceListId"], (int)stored["minQuantity"]!, (decimal)stored["price"]!, (string?)stored["currency"]));
+        Assert.Equal("construcao 5 350.00", withTier);
+        Assert.Equal([1, 5], new[] { first, second }.Select(page => (int)page["items"]![0]!["minQuantity"]!));
+        Assert.Null((string?)second["next"]);
+        Assert.Equal(HttpStatusCode.NoContent, removeTier.StatusCode);
+        Assert.Equal("construcao 1 380.00", withoutTier);
+        Assert.Equal("base 1 400.00", baseOnly);
+        Assert.Equal(HttpStatusCode.NotFound, removeAgain.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_malformed_price_is_refused_field_by_field_and_a_price_for_a_sku_not_in_the_catalog_is_named()
+    {
+        var (supplier, _, pricing, _) = await MarketAsync();
+
+        var malformed = await pricing.PutAsJsonAsync($"/api/orgs/{supplier}/pricing/lists/base/prices/PAR-1/CX/zero", new { price = -1, currency = "REAL" });
+        var unknown = await pricing.PutAsJsonAsync($"/api/orgs/{supplier}/pricing/lists/base/prices/NOPE-1/UN/1", new { price = 1 });
+        var badCursor = await pricing.GetAsync($"/api/orgs/{supplier}/pricing/lists/base/prices?cursor=%25%25&limit=500");
+
+        Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
+        Assert.Equal("application/problem+json", malformed.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(["currency", "minQuantity", "price"], (await BackendFixture.Json(malformed))["errors"]!.AsObject().Select(e => e.Key).Order(StringComparer.Ordinal));
+        Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
+        Assert.Contains("'NOPE-1' is not in the catalog", (string?)(await BackendFixture.Json(unknown))["errors"]!["sku"]![0], StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, badCursor.StatusCode);
+    }
+
+    [Fact]
     public async Task A_malformed_cart_and_a_malformed_rule_are_refused_field_by_field()
     {
         var (supplier, buyer, pricing, purchaser) = await MarketAsync();

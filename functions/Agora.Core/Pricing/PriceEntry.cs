@@ -1,9 +1,11 @@
+using Agora.Core.Catalog;
 using Agora.Core.Common;
 
 namespace Agora.Core.Pricing;
 
 /// <summary>One price of a price list: a SKU in one sale unit from a minimum quantity (volume tiers are several entries
-/// with rising minimums). Written by price-list imports; the pricing engine resolves lists, tiers and discounts.</summary>
+/// with rising minimums). Written by price-list imports and by pricing managers over the API; the pricing engine resolves
+/// lists, tiers and discounts.</summary>
 public sealed record PriceEntry(string SupplierId, string PriceListId, string Sku, string Unit, int MinQuantity, decimal Price, string Currency, DateTimeOffset UpdatedAt)
 {
     public const string BaseList = "base";
@@ -16,10 +18,51 @@ public sealed record PriceEntry(string SupplierId, string PriceListId, string Sk
     public bool SameAs(PriceEntry other) => Price == other.Price && Currency == other.Currency;
 }
 
+/// <summary>The rules every price obeys, whether it comes from a file row or from the API.</summary>
+public static class PriceRules
+{
+    /// <summary>Checks the parts of a price that need no stored data: SKU, unit, currency, price (more than zero, in the
+    /// currency's decimals), minimum quantity (a whole number, 1 or more) and list id.</summary>
+    public static void Check(Validation v, string? sku, string? unit, string currency, decimal? price, decimal minQuantity, string? listId)
+    {
+        v.Check(Ids.IsWellFormed(sku), "sku", "is required: letters, digits, '-', '_' or '.'.");
+        v.Check(ProductRules.IsUnitCode(unit), "unit", "is required: a sale unit such as UN or CX.");
+        v.Check(Currency.IsKnown(currency), "currency", $"'{currency}' is not an ISO 4217 currency.");
+        if (price is not { } p || p <= 0)
+        {
+            v.Add("price", "is required and must be more than zero.");
+        }
+        else if (Currency.IsKnown(currency) && Currency.Round(p, currency) != p)
+        {
+            v.Add("price", $"has more decimals than {currency} allows ({Currency.MinorUnitsOf(currency)}).");
+        }
+
+        CheckMinQuantity(v, minQuantity);
+        v.Check(Ids.IsWellFormed(listId), "priceList", "must be 1 to 64 letters, digits, '-', '_' or '.'.");
+    }
+
+    public static void CheckMinQuantity(Validation v, decimal minQuantity) =>
+        v.Check(minQuantity >= 1 && minQuantity == decimal.Truncate(minQuantity) && minQuantity <= int.MaxValue, "minQuantity", "must be a whole number of units, 1 or more.");
+
+    /// <summary>Why the catalog refuses a price for <paramref name="sku"/> in <paramref name="unit"/>, or null when the
+    /// product exists and is sold in that unit.</summary>
+    public static DomainException? CatalogProblem(Product? product, string sku, string unit) =>
+        product is null ? DomainException.Invalid("sku", $"'{sku}' is not in the catalog; import it first.")
+        : product.UnitOf(unit) is null ? DomainException.Invalid("unit", $"{sku} is not sold in {unit} (it is in {string.Join(", ", product.SaleUnits.Select(u => u.Code))}).")
+        : null;
+}
+
 public interface IPriceStore
 {
     /// <summary>The entries among <paramref name="keys"/> that exist (at most 100 per call).</summary>
     Task<IReadOnlyList<PriceEntry>> FindManyAsync(string supplierId, IReadOnlyCollection<string> keys, CancellationToken cancellationToken);
 
     Task UpsertAsync(PriceEntry entry, CancellationToken cancellationToken);
+
+    /// <summary>Deletes the entry with <paramref name="key"/> (<see cref="PriceEntry.Key"/>); false when there was none.</summary>
+    Task<bool> DeleteAsync(string supplierId, string key, CancellationToken cancellationToken);
+
+    /// <summary>One list's entries ordered by SKU, unit and minimum quantity, <paramref name="limit"/> after the cursor
+    /// <paramref name="after"/>; only <paramref name="sku"/>'s when it is set.</summary>
+    Task<Page<PriceEntry>> ListAsync(string supplierId, string listId, string? sku, string? after, int limit, CancellationToken cancellationToken);
 }

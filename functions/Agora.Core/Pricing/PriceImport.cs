@@ -7,7 +7,8 @@ namespace Agora.Core.Pricing;
 
 /// <summary>Price-list files (<c>imports/{supplierId}/prices/</c>): one price per row (SKU, unit, price, currency,
 /// optional minimum quantity for a volume tier and price-list id, "base" by default). The SKU and unit must exist in the
-/// catalog; a row equal to the stored price causes no write. Prices are added or changed, never deleted by omission.</summary>
+/// catalog; a row equal to the stored price causes no write. Prices are added or changed, never deleted by omission: a row
+/// whose <c>action</c> column says <c>delete</c> (or <c>excluir</c>, <c>remover</c>) removes its entry.</summary>
 public sealed class PriceImport(IProductStore products, IPriceStore prices, TimeProvider clock) : ImportHandler
 {
     public override ImportKind Kind => ImportKind.Prices;
@@ -20,33 +21,54 @@ public sealed class PriceImport(IProductStore products, IPriceStore prices, Time
         new("currency", false, "currency", "moeda"),
         new("minQuantity", false, "minQuantity", "quantidadeMinima", "qtdMinima", "apartirde", "break"),
         new("priceList", false, "priceList", "priceListId", "tabela", "listaPreco", "tabelaPreco"),
+        new("action", false, "action", "acao", "operacao"),
     ];
+
+    private static readonly HashSet<string> SetWords = new(["set", "upsert", "add", "update", "incluir", "alterar", "atualizar"], StringComparer.Ordinal);
+    private static readonly HashSet<string> RemoveWords = new(["delete", "remove", "excluir", "remover", "apagar"], StringComparer.Ordinal);
 
     public override object Parse(ImportRow row)
     {
         var v = new Validation();
+        var remove = Action(v, row.Text("action"));
         var sku = row.Text("sku");
-        v.Check(Ids.IsWellFormed(sku), "sku", "is required: letters, digits, '-', '_' or '.'.");
         var unit = row.Text("unit")?.ToUpperInvariant();
-        v.Check(ProductRules.IsUnitCode(unit), "unit", "is required: a sale unit such as UN or CX.");
         var currency = (row.Text("currency") ?? "BRL").ToUpperInvariant();
-        v.Check(Currency.IsKnown(currency), "currency", $"'{currency}' is not an ISO 4217 currency.");
-        var price = row.Number("price");
-        if (price is not { } p || p <= 0)
+        var min = row.Number("minQuantity") ?? 1;
+        var list = row.Text("priceList")?.ToLowerInvariant() ?? PriceEntry.BaseList;
+        if (remove)
         {
-            v.Add("price", "is required and must be more than zero.");
-        }
-        else if (Currency.IsKnown(currency) && Currency.Round(p, currency) != p)
-        {
-            v.Add("price", $"has more decimals than {currency} allows ({Currency.MinorUnitsOf(currency)}).");
+            // A removal names the entry (list, SKU, unit, tier); its price and currency, if any, are not read.
+            v.Check(Ids.IsWellFormed(sku), "sku", "is required: letters, digits, '-', '_' or '.'.");
+            v.Check(ProductRules.IsUnitCode(unit), "unit", "is required: a sale unit such as UN or CX.");
+            PriceRules.CheckMinQuantity(v, min);
+            v.Check(Ids.IsWellFormed(list), "priceList", "must be 1 to 64 letters, digits, '-', '_' or '.'.");
+            v.ThrowIfInvalid();
+            return new PriceRemoval(new PriceEntry(string.Empty, list, sku!, unit!, (int)min, 0, currency, default));
         }
 
-        var min = row.Number("minQuantity") ?? 1;
-        v.Check(min >= 1 && min == decimal.Truncate(min) && min <= int.MaxValue, "minQuantity", "must be a whole number of units, 1 or more.");
-        var list = row.Text("priceList")?.ToLowerInvariant() ?? PriceEntry.BaseList;
-        v.Check(Ids.IsWellFormed(list), "priceList", "must be 1 to 64 letters, digits, '-', '_' or '.'.");
+        var price = row.Number("price");
+        PriceRules.Check(v, sku, unit, currency, price, min, list);
         v.ThrowIfInvalid();
         return new PriceEntry(string.Empty, list, sku!, unit!, (int)min, price!.Value, currency, default);
+    }
+
+    /// <summary>True when the row's action removes its price; empty, <c>set</c> and its synonyms keep it.</summary>
+    private static bool Action(Validation v, string? action)
+    {
+        if (action is null)
+        {
+            return false;
+        }
+
+        var folded = Text.Fold(action);
+        if (RemoveWords.Contains(folded))
+        {
+            return true;
+        }
+
+        v.Check(SetWords.Contains(folded), "action", $"'{action}' is not an action: leave it empty or write set to add or change the price, delete to remove it.");
+        return false;
     }
 
     public override async Task<IReadOnlyList<RowOutcome>> ApplyAsync(Organization supplier, IReadOnlyList<object> rows, CancellationToken cancellationToken)
@@ -56,14 +78,23 @@ public sealed class PriceImport(IProductStore products, IPriceStore prices, Time
         // its cost (benchmarks: import-path).
         var now = clock.GetUtcNow();
         var entries = new PriceEntry[rows.Count];
+        var removals = (bool[]?)null;
         var skus = new HashSet<string>(entries.Length, StringComparer.Ordinal);
         var keys = new HashSet<string>(entries.Length, StringComparer.Ordinal);
         for (var i = 0; i < entries.Length; i++)
         {
-            var entry = (PriceEntry)rows[i];
-            entries[i] = entry;
-            skus.Add(entry.Sku);
-            keys.Add(entry.Key);
+            if (rows[i] is PriceRemoval removal)
+            {
+                (removals ??= new bool[entries.Length])[i] = true;
+                entries[i] = removal.Entry;
+            }
+            else
+            {
+                entries[i] = (PriceEntry)rows[i];
+                skus.Add(entries[i].Sku);
+            }
+
+            keys.Add(entries[i].Key);
         }
 
         var catalogTask = products.FindManyAsync(supplier.Id, skus, cancellationToken);
@@ -79,7 +110,7 @@ public sealed class PriceImport(IProductStore products, IPriceStore prices, Time
         // Keyed by the parts of PriceEntry.Key: the same entries, without formatting a key per stored entry (none of the
         // parts can hold the ':' that joins them, so equal parts and equal keys are the same thing).
         var storedEntries = await storedTask.ConfigureAwait(false);
-        var stored = new Dictionary<(string List, string Sku, string Unit, int Min), PriceEntry>(storedEntries.Count);
+        var stored = new Dictionary<(string List, string Sku, string Unit, int Min), PriceEntry?>(storedEntries.Count);
         foreach (var entry in storedEntries)
         {
             stored.Add(PartsOf(entry), entry);
@@ -89,15 +120,25 @@ public sealed class PriceImport(IProductStore products, IPriceStore prices, Time
         for (var i = 0; i < entries.Length; i++)
         {
             var entry = entries[i];
-            if (!catalog.TryGetValue(entry.Sku, out var product))
+            if (removals?[i] == true)
             {
-                outcomes[i] = RowOutcome.Rejected(DomainException.Invalid("sku", $"'{entry.Sku}' is not in the catalog; import it first."));
+                // A removal needs no catalog check: a discontinued product's prices are removed this way too.
+                if (stored.TryGetValue(PartsOf(entry), out var gone) && gone is not null)
+                {
+                    await prices.DeleteAsync(supplier.Id, entry.Key, cancellationToken).ConfigureAwait(false);
+                    stored[PartsOf(entry)] = null;
+                    outcomes[i] = RowOutcome.Applied;
+                }
+                else
+                {
+                    outcomes[i] = RowOutcome.Unchanged;
+                }
             }
-            else if (product.UnitOf(entry.Unit) is null)
+            else if (PriceRules.CatalogProblem(catalog.GetValueOrDefault(entry.Sku), entry.Sku, entry.Unit) is { } problem)
             {
-                outcomes[i] = RowOutcome.Rejected(DomainException.Invalid("unit", $"{entry.Sku} is not sold in {entry.Unit} (it is in {string.Join(", ", product.SaleUnits.Select(u => u.Code))})."));
+                outcomes[i] = RowOutcome.Rejected(problem);
             }
-            else if (stored.TryGetValue(PartsOf(entry), out var existing) && existing.SameAs(entry))
+            else if (stored.TryGetValue(PartsOf(entry), out var existing) && existing is not null && existing.SameAs(entry))
             {
                 outcomes[i] = RowOutcome.Unchanged;
             }
@@ -117,3 +158,6 @@ public sealed class PriceImport(IProductStore products, IPriceStore prices, Time
     private static (string List, string Sku, string Unit, int Min) PartsOf(PriceEntry entry) =>
         (entry.PriceListId, entry.Sku, entry.Unit, entry.MinQuantity);
 }
+
+/// <summary>A parsed row that removes the price entry with <see cref="Entry"/>'s key.</summary>
+internal sealed record PriceRemoval(PriceEntry Entry);

@@ -6,9 +6,10 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace Agora.Functions.Features;
 
-/// <summary>Quotes for buyers, and the pricing rules pricing managers keep: price lists (their prices come in price-list
-/// files), discount rates, volume discounts, promotions, quantity rules and the supplier's pricing settings.</summary>
-public sealed class PricingFunctions(PricingService pricing)
+/// <summary>Quotes for buyers, and the pricing rules pricing managers keep: price lists and their prices (in bulk from
+/// price-list files, one at a time here), discount rates, volume discounts, promotions, quantity rules and the supplier's
+/// pricing settings.</summary>
+public sealed class PricingFunctions(PricingService pricing, PriceEntryService prices)
 {
     private const string Managers = "Supplier admins and pricing managers change them; all supplier staff read them.";
 
@@ -79,6 +80,34 @@ public sealed class PricingFunctions(PricingService pricing)
         await pricing.DeleteAsync(req.Caller(), supplierId, KindOf(kind), ruleId, cancellationToken).ConfigureAwait(false);
         return Api.NoContent();
     }
+
+    [Function(nameof(ListPrices))]
+    [ApiOperation("Pricing", "List the prices of a price list", Description = "Ordered by SKU, unit and minimum quantity (the volume tiers); 'base' is the general list. All supplier staff.",
+        Response = typeof(PricePage), Query = ["sku: only this SKU's prices", "cursor: the 'next' value of the previous page", "limit: 1 to 200 (default 50)"])]
+    public async Task<IActionResult> ListPrices(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "orgs/{supplierId}/pricing/lists/{listId}/prices")] HttpRequest req, string supplierId, string listId, CancellationToken cancellationToken) =>
+        Api.Page(await prices.ListAsync(req.Caller(), supplierId, listId, req.Query("sku"), req.Query("cursor"), req.QueryInt("limit"), cancellationToken).ConfigureAwait(false));
+
+    [Function(nameof(PutPrice))]
+    [ApiOperation("Pricing", "Set one price of a price list", Description = "The price of a SKU in a sale unit from a minimum quantity (1 for the first tier), as a row of a price-list file sets it: " +
+        "the SKU and unit must be in the catalog, the price above zero with its currency's decimals; currency BRL when absent. " + Managers, Request = typeof(PriceInput), Response = typeof(PriceEntry))]
+    public async Task<IActionResult> PutPrice(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "orgs/{supplierId}/pricing/lists/{listId}/prices/{sku}/{unit}/{minQuantity}")] HttpRequest req,
+        string supplierId, string listId, string sku, string unit, string minQuantity, CancellationToken cancellationToken) =>
+        Api.Ok(await prices.PutAsync(req.Caller(), supplierId, listId, sku, unit, minQuantity, await req.ReadJsonAsync<PriceInput>(cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false));
+
+    [Function(nameof(DeletePrice))]
+    [ApiOperation("Pricing", "Remove one price of a price list", Description = "Quotes stop using it at once; a file row with action 'delete' does the same. " + Managers, Status = 204)]
+    public async Task<IActionResult> DeletePrice(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "orgs/{supplierId}/pricing/lists/{listId}/prices/{sku}/{unit}/{minQuantity}")] HttpRequest req,
+        string supplierId, string listId, string sku, string unit, string minQuantity, CancellationToken cancellationToken)
+    {
+        await prices.DeleteAsync(req.Caller(), supplierId, listId, sku, unit, minQuantity, cancellationToken).ConfigureAwait(false);
+        return Api.NoContent();
+    }
+
+    /// <summary>The page shape, for the OpenAPI document.</summary>
+    public sealed record PricePage(IReadOnlyList<PriceEntry> Items, string? Next);
 
     private static PricingRuleKind KindOf(string kind) => kind switch
     {

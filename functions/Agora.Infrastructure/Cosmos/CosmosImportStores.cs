@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Agora.Core.Common;
@@ -104,7 +105,35 @@ public sealed class CosmosPriceStore(CosmosContainers cosmos) : IPriceStore
     }
 
     public async Task UpsertAsync(PriceEntry entry, CancellationToken cancellationToken) =>
-        await CosmosContainers.UpsertAsync(cosmos.Get(Containers.Catalog), new Document<PriceEntry> { Id = $"price:{entry.Key}", Pk = entry.SupplierId, Type = Type, Data = entry }, cancellationToken).ConfigureAwait(false);
+        await CosmosContainers.UpsertAsync(cosmos.Get(Containers.Catalog), new Document<PriceEntry>
+        {
+            Id = $"price:{entry.Key}",
+            Pk = entry.SupplierId,
+            Type = Type,
+            SortKey = SortKeyOf(entry.PriceListId, entry.Sku, entry.Unit, entry.MinQuantity),
+            Data = entry,
+        }, cancellationToken).ConfigureAwait(false);
+
+    public Task<bool> DeleteAsync(string supplierId, string key, CancellationToken cancellationToken) =>
+        CosmosContainers.DeleteAsync(cosmos.Get(Containers.Catalog), $"price:{key}", supplierId, cancellationToken);
+
+    /// <summary>One list's page: the sort key starts with the list and orders its entries by SKU, unit and minimum
+    /// quantity (zero-padded, so that 10 comes after 2); the filter on the list keeps the query within it.</summary>
+    public Task<Page<PriceEntry>> ListAsync(string supplierId, string listId, string? sku, string? after, int limit, CancellationToken cancellationToken)
+    {
+        var parameters = new Dictionary<string, object> { ["@list"] = listId };
+        var filter = "c.data.priceListId = @list";
+        if (sku is not null)
+        {
+            parameters["@sku"] = sku;
+            filter += " AND c.data.sku = @sku";
+        }
+
+        return CosmosContainers.PageAsync<PriceEntry>(cosmos.Get(Containers.Catalog), supplierId, Type, after, limit, filter, parameters, cancellationToken);
+    }
+
+    private static string SortKeyOf(string listId, string sku, string unit, int minQuantity) =>
+        string.Create(CultureInfo.InvariantCulture, $"{listId}\u001f{sku}\u001f{unit}\u001f{minQuantity:D10}");
 }
 
 /// <summary>The latest stock snapshot of a supplier: <c>stockSnapshot</c> in its catalog partition.</summary>

@@ -1,0 +1,74 @@
+using System.Globalization;
+using Agora.Core.Accounts;
+using Agora.Core.Catalog;
+using Agora.Core.Common;
+
+namespace Agora.Core.Pricing;
+
+/// <summary>The prices of a price list one at a time: what pricing managers read, and correct or remove between two price
+/// files. The same rules as a file's rows apply (<see cref="PriceRules"/>): the SKU and unit must be in the catalog, the
+/// price above zero in its currency's decimals.</summary>
+public sealed class PriceEntryService(IPriceStore prices, IProductStore products, AccessControl access, TimeProvider clock)
+{
+    public const int MaxPageSize = 200;
+
+    public async Task<Page<PriceEntry>> ListAsync(Caller caller, string supplierId, string listId, string? sku, string? cursor, int? limit, CancellationToken cancellationToken)
+    {
+        _ = await access.SupplierMemberAsync(caller, supplierId, "read pricing", Roles.SupplierStaff, cancellationToken).ConfigureAwait(false);
+        var v = new Validation();
+        var list = listId.ToLowerInvariant();
+        v.Check(Ids.IsWellFormed(list), "listId", "must be 1 to 64 letters, digits, '-', '_' or '.'.");
+        v.Check(sku is null || Ids.IsWellFormed(sku), "sku", "must be letters, digits, '-', '_' or '.'.");
+        v.ThrowIfInvalid();
+        return await prices.ListAsync(supplierId, list, sku, Cursor.Decode(cursor, "cursor"), Paging.Size(limit, 50, MaxPageSize), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Sets the price of <paramref name="sku"/> in <paramref name="unit"/> from <paramref name="minQuantity"/> in the
+    /// list; currency BRL when not given, as in files.</summary>
+    public async Task<PriceEntry> PutAsync(Caller caller, string supplierId, string listId, string sku, string unit, string minQuantity, PriceInput input, CancellationToken cancellationToken)
+    {
+        _ = await access.SupplierMemberAsync(caller, supplierId, "change pricing", Roles.PricingManagers, cancellationToken).ConfigureAwait(false);
+        var v = new Validation();
+        var (list, code, min) = KeyParts(v, listId, unit, minQuantity);
+        var currency = (input.Currency ?? "BRL").ToUpperInvariant();
+        PriceRules.Check(v, sku, code, currency, input.Price, min, list);
+        v.ThrowIfInvalid();
+        var product = (await products.FindAsync(supplierId, sku, cancellationToken).ConfigureAwait(false))?.Value;
+        if (PriceRules.CatalogProblem(product, sku, code) is { } problem)
+        {
+            throw problem;
+        }
+
+        var entry = new PriceEntry(supplierId, list, sku, code, min, input.Price!.Value, currency, clock.GetUtcNow());
+        await prices.UpsertAsync(entry, cancellationToken).ConfigureAwait(false);
+        return entry;
+    }
+
+    public async Task DeleteAsync(Caller caller, string supplierId, string listId, string sku, string unit, string minQuantity, CancellationToken cancellationToken)
+    {
+        _ = await access.SupplierMemberAsync(caller, supplierId, "change pricing", Roles.PricingManagers, cancellationToken).ConfigureAwait(false);
+        var v = new Validation();
+        var (list, code, min) = KeyParts(v, listId, unit, minQuantity);
+        v.Check(Ids.IsWellFormed(sku), "sku", "must be letters, digits, '-', '_' or '.'.");
+        var key = v.IsValid ? PriceEntry.KeyOf(list, sku, code, min) : null;
+        if (key is null || !await prices.DeleteAsync(supplierId, key, cancellationToken).ConfigureAwait(false))
+        {
+            throw DomainException.NotFound("Price", $"{listId}/{sku}/{unit}/{minQuantity}");
+        }
+    }
+
+    /// <summary>The list id (lower case), unit (upper case) and minimum quantity of a price's address.</summary>
+    private static (string List, string Unit, int Min) KeyParts(Validation v, string listId, string unit, string minQuantity)
+    {
+        var list = listId.ToLowerInvariant();
+        v.Check(Ids.IsWellFormed(list), "listId", "must be 1 to 64 letters, digits, '-', '_' or '.'.");
+        var code = unit.ToUpperInvariant();
+        v.Check(ProductRules.IsUnitCode(code), "unit", "must be a sale unit such as UN or CX.");
+        var parsed = int.TryParse(minQuantity, NumberStyles.None, CultureInfo.InvariantCulture, out var min);
+        PriceRules.CheckMinQuantity(v, parsed ? min : 0);
+        return (list, code, min);
+    }
+}
+
+/// <summary>A price as pricing managers set it: the amount, in <see cref="Currency"/> (BRL when absent).</summary>
+public sealed record PriceInput(decimal? Price, string? Currency);
