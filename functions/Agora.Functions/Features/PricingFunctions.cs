@@ -73,7 +73,8 @@ public sealed class PricingFunctions(PricingService pricing, PriceEntryService p
         Api.Ok(await pricing.PutQuantityRuleAsync(req.Caller(), supplierId, ruleId, await req.ReadJsonAsync<QuantityRuleInput>(cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false));
 
     [Function(nameof(DeletePricingRule))]
-    [ApiOperation("Pricing", "Delete a pricing rule", Description = "kind: lists, discounts, volume-discounts, promotions or quantity-rules. " + Managers, Status = 204)]
+    [ApiOperation("Pricing", "Delete a pricing rule", Description = "kind: lists, discounts, volume-discounts, promotions or quantity-rules. A deleted list stops pricing at once; " +
+        "its prices stay stored (GET .../lists/{listId}/prices) and price again if a list with the same id is created: remove them with DELETE .../prices/... or a file whose action is delete. " + Managers, Status = 204)]
     public async Task<IActionResult> DeletePricingRule(
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "orgs/{supplierId}/pricing/{kind}/{ruleId}")] HttpRequest req, string supplierId, string kind, string ruleId, CancellationToken cancellationToken)
     {
