@@ -125,7 +125,7 @@ module storage 'modules/storage.bicep' = {
     deploymentContainerName: 'app-package-${take(functionAppName, 32)}'
     // StorageNames.BlobContainers and StorageNames.Queues.
     blobContainers: ['imports', 'imports-results', 'reports']
-    queues: ['notifications']
+    queues: ['notifications', 'price-list-purges']
     systemTopicName: 'evgt-st${resourceToken}'
     principalId: identity.outputs.principalId
   }

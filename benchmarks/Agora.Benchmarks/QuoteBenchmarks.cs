@@ -22,7 +22,7 @@ public class QuoteBenchmarks
         data = new QuoteData(QuoteData.Seed);
         var stores = new QuoteStores(data);
         book = QuoteBench.BookAsync(stores, data.Customer, data.Cart).GetAwaiter().GetResult();
-        service = new PricingService(stores, stores, stores, stores, new AccessControl(stores), new FixedClock());
+        service = new PricingService(stores, stores, stores, stores, stores, new AccessControl(stores), new FixedClock());
         caller = new Caller(QuoteStores.PurchaserId, "compras@example.com", "Compras");
     }
 

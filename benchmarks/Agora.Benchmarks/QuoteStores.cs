@@ -9,8 +9,12 @@ namespace Agora.Benchmarks;
 /// the Cosmos adapters return: the rules whose audiences include one asked for (with the settings), ordered by id; the
 /// price entries of the lists asked for and the SKUs asked for; the products that exist among the SKUs. Every call
 /// completes synchronously: database latency is not in the figures.</summary>
-internal sealed class QuoteStores : IPricingStore, IProductStore, ICustomerAccountStore, IAssortmentStore, IOrganizationStore
+internal sealed class QuoteStores : IPricingStore, IProductStore, ICustomerAccountStore, IAssortmentStore, IOrganizationStore, IPriceListPurgeQueue
 {
+    /// <summary>Not on a quote's path: only deleting a price list queues a purge.</summary>
+    public Task SendAsync(PriceListPurge purge, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("The quote benchmark deletes no price list.");
+
     public const string PurchaserId = "bench-purchaser";
 
     private readonly QuoteData data;

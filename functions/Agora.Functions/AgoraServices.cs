@@ -42,6 +42,7 @@ public static class AgoraServices
         services.AddSingleton<StockService>();
         services.AddSingleton<PricingService>();
         services.AddSingleton<PriceEntryService>();
+        services.AddSingleton<PriceListPurger>();
         services.AddSingleton(configuration.GetSection("Notifications").Get<NotificationOptions>() ?? new NotificationOptions());
 
         // The HTTP edge.

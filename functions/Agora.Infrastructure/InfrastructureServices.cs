@@ -53,7 +53,9 @@ public static class InfrastructureServices
         services.AddSingleton<CosmosIdempotencyStore>();
 
         services.AddSingleton<StorageClients>();
-        services.AddSingleton<INotificationQueue, StorageNotificationQueue>();
+        services.AddSingleton<StorageWorkQueues>();
+        services.AddSingleton<INotificationQueue>(sp => sp.GetRequiredService<StorageWorkQueues>());
+        services.AddSingleton<IPriceListPurgeQueue>(sp => sp.GetRequiredService<StorageWorkQueues>());
         services.AddSingleton<IImportReportStore, BlobImportReportStore>();
         services.AddSingleton<IImportFiles, BlobImportFiles>();
         services.AddSingleton<IReportFiles, BlobReportFiles>();

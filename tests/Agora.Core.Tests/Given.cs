@@ -47,7 +47,8 @@ internal sealed class Given
         return Imports.RunAsync(supplierId, kind.ToString().ToLowerInvariant(), file, version, Clock.GetUtcNow(), default);
     }
 
-    private sealed class NoAssortments : IAssortmentStore
+    /// <summary>Every product for every customer.</summary>
+    internal sealed class NoAssortments : IAssortmentStore
     {
         public Task<Assortment> FindAsync(string supplierId, string category, string buyerId, CancellationToken cancellationToken) => Task.FromResult(Assortment.Everything);
 

@@ -12,7 +12,7 @@ namespace Agora.Core.Tests;
 /// <summary>In-memory ports with the stores' contract (ETags, conflicts), so use cases are tested without I/O. The Cosmos
 /// adapters are held to the same contract by the integration tests.</summary>
 internal sealed class InMemoryStores : IOrganizationStore, IUserProfileStore, ICustomerAccountStore, IDueIndex, INotificationQueue, IImportReportStore,
-    IImportJobStore, IImportFiles, IProductStore, IWarehouseStore, IPriceStore, IStockSnapshotStore, IReportFiles
+    IImportJobStore, IImportFiles, IProductStore, IWarehouseStore, IPriceStore, IStockSnapshotStore, IReportFiles, IPricingStore, IPriceListPurgeQueue
 {
     private readonly ConcurrentDictionary<string, Versioned<Organization>> _orgs = new();
     private readonly ConcurrentDictionary<string, UserProfile> _profiles = new();
@@ -301,12 +301,53 @@ internal sealed class InMemoryStores : IOrganizationStore, IUserProfileStore, IC
 
     public IReadOnlyCollection<PriceEntry> Prices => _prices.Values.ToArray();
 
-    Task<bool> IPriceStore.DeleteAsync(string supplierId, string key, CancellationToken cancellationToken)
+    Task<bool> IPriceStore.DeleteAsync(string supplierId, string key, CancellationToken cancellationToken) =>
+        Task.FromResult(_prices.TryRemove((supplierId, key), out _));
+
+    private readonly ConcurrentDictionary<(string Supplier, PricingRuleKind Kind, string Id), PricingRule> _rules = new();
+    private readonly ConcurrentDictionary<string, PricingSettings> _pricingSettings = new();
+
+    public List<PriceListPurge> Purges { get; } = [];
+
+    public Task SendAsync(PriceListPurge purge, CancellationToken cancellationToken)
     {
-        var removed = _prices.TryRemove((supplierId, key), out _);
-        PriceWrites += removed ? 1 : 0;
-        return Task.FromResult(removed);
+        Purges.Add(purge);
+        return Task.CompletedTask;
     }
+
+    public Task<PricingRules> LoadAsync(string supplierId, IReadOnlyList<Audience> audiences, CancellationToken cancellationToken) =>
+        Task.FromResult(new PricingRules(_pricingSettings.GetValueOrDefault(supplierId, PricingSettings.Default),
+            _rules.Where(r => r.Key.Supplier == supplierId && r.Value.Audiences.Any(audiences.Contains)).Select(r => r.Value).ToArray()));
+
+    Task<IReadOnlyList<PricingRule>> IPricingStore.ListAsync(string supplierId, PricingRuleKind kind, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<PricingRule>>(_rules.Where(r => r.Key.Supplier == supplierId && r.Key.Kind == kind).OrderBy(r => r.Key.Id, StringComparer.Ordinal).Select(r => r.Value).ToArray());
+
+    Task<PricingRule?> IPricingStore.FindAsync(string supplierId, PricingRuleKind kind, string id, CancellationToken cancellationToken) =>
+        Task.FromResult(_rules.GetValueOrDefault((supplierId, kind, id)));
+
+    Task IPricingStore.SaveAsync(string supplierId, PricingRule rule, CancellationToken cancellationToken)
+    {
+        _rules[(supplierId, rule.Kind, rule.Id)] = rule;
+        return Task.CompletedTask;
+    }
+
+    Task<bool> IPricingStore.DeleteAsync(string supplierId, PricingRuleKind kind, string id, CancellationToken cancellationToken) =>
+        Task.FromResult(_rules.TryRemove((supplierId, kind, id), out _));
+
+    public Task<PricingSettings> SettingsAsync(string supplierId, CancellationToken cancellationToken) =>
+        Task.FromResult(_pricingSettings.GetValueOrDefault(supplierId, PricingSettings.Default));
+
+    public Task SaveSettingsAsync(string supplierId, PricingSettings settings, CancellationToken cancellationToken)
+    {
+        _pricingSettings[supplierId] = settings;
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyDictionary<string, int>> PromotionUsesAsync(string supplierId, string buyerId, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyDictionary<string, int>>(new Dictionary<string, int>());
+
+    public Task<IReadOnlyList<PriceEntry>> EntriesAsync(string supplierId, IReadOnlyCollection<string> listIds, IReadOnlyCollection<string> skus, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<PriceEntry>>(_prices.Values.Where(e => e.SupplierId == supplierId && listIds.Contains(e.PriceListId) && skus.Contains(e.Sku)).ToArray());
 
     Task<Page<PriceEntry>> IPriceStore.ListAsync(string supplierId, string listId, string? sku, string? after, int limit, CancellationToken cancellationToken)
     {

@@ -177,6 +177,26 @@ public sealed class PricingTests(BackendFixture backend, ITestOutputHelper outpu
     }
 
     [Fact]
+    public async Task A_deleted_list_stops_pricing_at_once_and_its_prices_are_removed_in_the_background()
+    {
+        var (supplier, buyer, pricing, purchaser) = await MarketAsync();
+        await BackendFixture.Ensure(await pricing.PutAsJsonAsync($"/api/orgs/{supplier}/pricing/lists/Construcao", new { name = "Construção", audience = "category:construction", currency = "BRL" }));
+        async Task<string?> ListOfFurAsync() => (string?)(await BackendFixture.Json(await purchaser.PostAsJsonAsync($"/api/orgs/{buyer}/suppliers/{supplier}/quote",
+            new { lines = new[] { new { sku = "FUR-1", unit = "UN", quantity = 1 } } })))["lines"]![0]!["source"]!["listId"];
+        var before = await ListOfFurAsync();
+
+        var deleted = await pricing.DeleteAsync($"/api/orgs/{supplier}/pricing/lists/construcao");
+        var after = await ListOfFurAsync();
+        await BackendFixture.EventuallyAsync(
+            async () => (await BackendFixture.Json(await pricing.GetAsync($"/api/orgs/{supplier}/pricing/lists/construcao/prices")))["items"]!.AsArray().Count == 0,
+            "the deleted list's prices to be removed");
+        var basePrices = await BackendFixture.Json(await pricing.GetAsync($"/api/orgs/{supplier}/pricing/lists/base/prices"));
+
+        Assert.Equal(("construcao", HttpStatusCode.NoContent, "base"), (before, deleted.StatusCode, after));
+        Assert.Equal(3, basePrices["items"]!.AsArray().Count);
+    }
+
+    [Fact]
     public async Task A_malformed_price_is_refused_field_by_field_and_a_price_for_a_sku_not_in_the_catalog_is_named()
     {
         var (supplier, _, pricing, _) = await MarketAsync();

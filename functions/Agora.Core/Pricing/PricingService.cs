@@ -12,6 +12,7 @@ public sealed class PricingService(
     IProductStore products,
     ICustomerAccountStore accounts,
     IAssortmentStore assortments,
+    IPriceListPurgeQueue purges,
     AccessControl access,
     TimeProvider clock)
 {
@@ -57,7 +58,16 @@ public sealed class PricingService(
     public async Task DeleteAsync(Caller caller, string supplierId, PricingRuleKind kind, string id, CancellationToken cancellationToken)
     {
         await RequireAsync(caller, supplierId, "change pricing", Roles.PricingManagers, cancellationToken).ConfigureAwait(false);
-        if (!Ids.IsWellFormed(id) || !await pricing.DeleteAsync(supplierId, kind, id, cancellationToken).ConfigureAwait(false))
+        id = kind == PricingRuleKind.Lists ? id.ToLowerInvariant() : id;
+        var deleted = Ids.IsWellFormed(id) && await pricing.DeleteAsync(supplierId, kind, id, cancellationToken).ConfigureAwait(false);
+        if (kind == PricingRuleKind.Lists && Ids.IsWellFormed(id) && id != PriceEntry.BaseList)
+        {
+            // Queued after the delete, and again when a client retries a delete that failed here (it then gets 404): the
+            // purge removes nothing of a list that exists, and nothing twice.
+            await purges.SendAsync(new PriceListPurge(supplierId, id), cancellationToken).ConfigureAwait(false);
+        }
+
+        if (!deleted)
         {
             throw DomainException.NotFound("Pricing rule", id);
         }
@@ -88,13 +98,15 @@ public sealed class PricingService(
         return settings;
     }
 
+    /// <summary>List ids are lower case, as price files write them (<c>tabela</c> VIP is list <c>vip</c>), so that a list and
+    /// its imported prices always meet.</summary>
     public Task<PricingRule> PutListAsync(Caller caller, string supplierId, string id, PriceListInput input, CancellationToken cancellationToken) =>
-        PutAsync(caller, supplierId, id, v =>
+        PutAsync(caller, supplierId, id.ToLowerInvariant(), v =>
         {
             var currency = v.RequiredText(input.Currency, "currency", 3)?.ToUpperInvariant();
             v.Check(currency is null || Currency.IsKnown(currency), "currency", "must be an ISO 4217 currency.");
             PricingValidation.Window(v, input.ValidFrom, input.ValidTo);
-            return new PricingRule(List: new PriceList(id, PricingValidation.Name(v, input.Name), PricingValidation.Audience(v, input.Audience, "audience"), currency ?? "BRL",
+            return new PricingRule(List: new PriceList(id.ToLowerInvariant(), PricingValidation.Name(v, input.Name), PricingValidation.Audience(v, input.Audience, "audience"), currency ?? "BRL",
                 input.ValidFrom, input.ValidTo, input.Priority ?? 0, input.Active ?? true));
         }, cancellationToken);
 

@@ -1,5 +1,8 @@
+using System.Text.Json;
+using Agora.Core.Common;
 using Agora.Core.Pricing;
 using Agora.Functions.Http;
+using Agora.Infrastructure.Storage;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
@@ -9,7 +12,7 @@ namespace Agora.Functions.Features;
 /// <summary>Quotes for buyers, and the pricing rules pricing managers keep: price lists and their prices (in bulk from
 /// price-list files, one at a time here), discount rates, volume discounts, promotions, quantity rules and the supplier's
 /// pricing settings.</summary>
-public sealed class PricingFunctions(PricingService pricing, PriceEntryService prices)
+public sealed class PricingFunctions(PricingService pricing, PriceEntryService prices, PriceListPurger purger)
 {
     private const string Managers = "Supplier admins and pricing managers change them; all supplier staff read them.";
 
@@ -73,8 +76,8 @@ public sealed class PricingFunctions(PricingService pricing, PriceEntryService p
         Api.Ok(await pricing.PutQuantityRuleAsync(req.Caller(), supplierId, ruleId, await req.ReadJsonAsync<QuantityRuleInput>(cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false));
 
     [Function(nameof(DeletePricingRule))]
-    [ApiOperation("Pricing", "Delete a pricing rule", Description = "kind: lists, discounts, volume-discounts, promotions or quantity-rules. A deleted list stops pricing at once; " +
-        "its prices stay stored (GET .../lists/{listId}/prices) and price again if a list with the same id is created: remove them with DELETE .../prices/... or a file whose action is delete. " + Managers, Status = 204)]
+    [ApiOperation("Pricing", "Delete a pricing rule", Description = "kind: lists, discounts, volume-discounts, promotions or quantity-rules. A deleted list stops pricing at once " +
+        "and its prices are removed in the background (the general list 'base' keeps its prices). " + Managers, Status = 204)]
     public async Task<IActionResult> DeletePricingRule(
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "orgs/{supplierId}/pricing/{kind}/{ruleId}")] HttpRequest req, string supplierId, string kind, string ruleId, CancellationToken cancellationToken)
     {
@@ -105,6 +108,15 @@ public sealed class PricingFunctions(PricingService pricing, PriceEntryService p
     {
         await prices.DeleteAsync(req.Caller(), supplierId, listId, sku, unit, minQuantity, cancellationToken).ConfigureAwait(false);
         return Api.NoContent();
+    }
+
+    /// <summary>Removes the prices of a deleted list (<see cref="PriceListPurger"/>); the message is read as text and parsed
+    /// with the API's JSON shape, as every queue message is.</summary>
+    [Function(nameof(PurgePriceList))]
+    public async Task PurgePriceList([QueueTrigger(StorageNames.PriceListPurgesQueue)] string message, CancellationToken cancellationToken)
+    {
+        var purge = JsonSerializer.Deserialize<PriceListPurge>(message, Json.Options) ?? throw new JsonException("The purge message is 'null'.");
+        _ = await purger.PurgeAsync(purge, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The page shape, for the OpenAPI document.</summary>

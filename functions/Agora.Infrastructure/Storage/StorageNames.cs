@@ -6,6 +6,9 @@ public static class StorageNames
     /// <summary>Notifications (emails) waiting to be sent.</summary>
     public const string NotificationsQueue = "notifications";
 
+    /// <summary>Deleted price lists whose prices are still to be removed.</summary>
+    public const string PriceListPurgesQueue = "price-list-purges";
+
     /// <summary>Files suppliers drop: <c>imports/{supplierId}/{kind}/{file}</c>.</summary>
     public const string ImportsContainer = "imports";
 
@@ -23,7 +26,7 @@ public static class StorageNames
     public const string IntegrationEventsQueue = "integration-events";
 
     /// <summary>The queues of every environment: infra/main.bicep provisions them, <see cref="AgoraResources"/> creates them locally.</summary>
-    public static readonly IReadOnlyList<string> Queues = [NotificationsQueue];
+    public static readonly IReadOnlyList<string> Queues = [NotificationsQueue, PriceListPurgesQueue];
 
     /// <summary>The queues only the local environment has.</summary>
     public static readonly IReadOnlyList<string> LocalQueues = [IntegrationEventsQueue];

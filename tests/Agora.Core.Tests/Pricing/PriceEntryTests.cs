@@ -2,6 +2,7 @@ using System.Text;
 using Agora.Core.Common;
 using Agora.Core.Imports;
 using Agora.Core.Pricing;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Agora.Core.Tests.Pricing;
 
@@ -101,5 +102,59 @@ public sealed class PriceEntryTests
         Assert.Equal(FailureKind.NotFound, stranger.Kind);
         Assert.Equal(FailureKind.NotFound, again.Kind);
         Assert.Empty(given.Stores.Prices);
+    }
+
+    [Fact]
+    public async Task Deleting_a_list_removes_its_prices_in_the_background_message_by_message_and_leaves_other_lists_alone()
+    {
+        var (given, _) = await SupplierAsync();
+        var pricing = new PricingService(given.Stores, given.Stores, given.Stores, new Given.NoAssortments(), given.Stores, given.Access, given.Clock);
+        var purger = new PriceListPurger(given.Stores, given.Stores, given.Stores, NullLogger<PriceListPurger>.Instance);
+        await pricing.PutListAsync(Given.Pricing, "supplier", "VIP", new PriceListInput("VIP", "category:retail", "BRL", null, null, 1, true), default);
+        await pricing.PutListAsync(Given.Pricing, "supplier", "atacado", new PriceListInput("Atacado", "all", "BRL", null, null, 0, true), default);
+        var count = PriceListPurger.PerMessage + 500;
+        for (var i = 1; i <= count; i++)
+        {
+            await ((IPriceStore)given.Stores).UpsertAsync(new PriceEntry("supplier", "vip", "P0001", "UN", i, 10, "BRL", default), default);
+        }
+
+        await ((IPriceStore)given.Stores).UpsertAsync(new PriceEntry("supplier", "atacado", "P0001", "UN", 1, 9, "BRL", default), default);
+        await ((IPriceStore)given.Stores).UpsertAsync(new PriceEntry("supplier", PriceEntry.BaseList, "P0001", "UN", 1, 11, "BRL", default), default);
+
+        await pricing.DeleteAsync(Given.Pricing, "supplier", PricingRuleKind.Lists, "Vip", default);
+        var queued = Assert.Single(given.Stores.Purges);
+        var first = await purger.PurgeAsync(queued, default);
+        var second = await purger.PurgeAsync(given.Stores.Purges[^1], default);
+        var third = await purger.PurgeAsync(given.Stores.Purges[^1], default);
+
+        Assert.Equal(new PriceListPurge("supplier", "vip"), queued);
+        Assert.Equal((PriceListPurger.PerMessage, 500, 0), (first, second, third));
+        Assert.Equal(2, given.Stores.Purges.Count); // the first message queued the rest; the second finished
+        Assert.Equal(["atacado", "base"], given.Stores.Prices.Select(p => p.PriceListId).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_list_created_again_before_its_purge_keeps_its_prices_and_the_base_list_is_never_purged()
+    {
+        var (given, _) = await SupplierAsync();
+        var pricing = new PricingService(given.Stores, given.Stores, given.Stores, new Given.NoAssortments(), given.Stores, given.Access, given.Clock);
+        var purger = new PriceListPurger(given.Stores, given.Stores, given.Stores, NullLogger<PriceListPurger>.Instance);
+        var vip = new PriceListInput("VIP", "category:retail", "BRL", null, null, 1, true);
+        await pricing.PutListAsync(Given.Pricing, "supplier", "vip", vip, default);
+        await pricing.PutListAsync(Given.Pricing, "supplier", "base", new PriceListInput("Geral", "all", "BRL", null, null, 0, true), default);
+        await ((IPriceStore)given.Stores).UpsertAsync(new PriceEntry("supplier", "vip", "P0001", "UN", 1, 10, "BRL", default), default);
+        await ((IPriceStore)given.Stores).UpsertAsync(new PriceEntry("supplier", PriceEntry.BaseList, "P0001", "UN", 1, 11, "BRL", default), default);
+
+        await pricing.DeleteAsync(Given.Pricing, "supplier", PricingRuleKind.Lists, "vip", default);
+        await pricing.PutListAsync(Given.Pricing, "supplier", "vip", vip, default);
+        await pricing.DeleteAsync(Given.Pricing, "supplier", PricingRuleKind.Lists, "base", default);
+        var removed = await purger.PurgeAsync(Assert.Single(given.Stores.Purges), default);
+        var baseRemoved = await purger.PurgeAsync(new PriceListPurge("supplier", PriceEntry.BaseList), default);
+        var missing = await Assert.ThrowsAsync<DomainException>(() => pricing.DeleteAsync(Given.Pricing, "supplier", PricingRuleKind.Lists, "gone", default));
+
+        Assert.Equal((0, 0), (removed, baseRemoved));
+        Assert.Equal(2, given.Stores.Prices.Count);
+        Assert.Equal(FailureKind.NotFound, missing.Kind);
+        Assert.Equal("gone", given.Stores.Purges[^1].ListId); // a retried delete queues the purge again, then says 404
     }
 }
