@@ -58,6 +58,11 @@ public static class RequestReader
         {
             var field = string.IsNullOrEmpty(e.Path) || e.Path == "$" ? "$" : e.Path.TrimStart('$', '.');
             var reason = e.Message.Split(" Path:", 2)[0].Split(". LineNumber", 2)[0];
+            if (field != "$" && reason.StartsWith("The JSON value could not be converted", StringComparison.Ordinal) && JsonExpectation.Describe(typeof(T), field) is { } expected)
+            {
+                reason = $"{expected}";
+            }
+
             throw new RequestRejectedException(
                 StatusCodes.Status400BadRequest,
                 "The body is not valid JSON for this operation.",
