@@ -58,9 +58,9 @@ public static class RequestReader
         {
             var field = string.IsNullOrEmpty(e.Path) || e.Path == "$" ? "$" : e.Path.TrimStart('$', '.');
             var reason = e.Message.Split(" Path:", 2)[0].Split(". LineNumber", 2)[0];
-            if (field != "$" && reason.StartsWith("The JSON value could not be converted", StringComparison.Ordinal) && JsonExpectation.Describe(typeof(T), field) is { } expected)
+            if (reason.StartsWith("The JSON value could not be converted", StringComparison.Ordinal) && JsonExpectation.Describe(typeof(T), field) is { } expected)
             {
-                reason = $"{expected}";
+                reason = expected;
             }
 
             throw new RequestRejectedException(
