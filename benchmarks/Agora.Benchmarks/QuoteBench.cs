@@ -10,9 +10,9 @@ using Agora.Core.Pricing;
 namespace Agora.Benchmarks;
 
 /// <summary>The <c>quote</c> mode: a 500-line cart priced for one customer against <see cref="QuoteData"/> (100,000
-/// products, 5,000 lists, 200 active promotions...). The book is the one <see cref="PricingService.QuoteAsync"/> builds
-/// (<see cref="BookAsync"/> makes the same calls and the same selections, and the run checks that both price the cart
-/// to the same JSON); <see cref="PricingEngine.Price"/> is timed on it, one quote at a time, with the bytes each quote
+/// products, 5,000 lists, 200 active promotions...). The book is the one <see cref="PricingService.QuoteAsync"/> reads
+/// (<see cref="PricingService.BookAsync"/>, and the run checks that the engine on it and the service price the cart to
+/// the same JSON); <see cref="PricingEngine.Price"/> is timed on it, one quote at a time, with the bytes each quote
 /// allocates. Also timed: the engine given every one of the 5,000 lists and their entries for the cart's SKUs, the
 /// engine with lowest-price resolution, and <see cref="PricingService.QuoteAsync"/> itself over the in-memory stores.</summary>
 internal static class QuoteBench
@@ -30,7 +30,7 @@ internal static class QuoteBench
         var service = new PricingService(stores, stores, stores, stores, stores, new AccessControl(stores), new FixedClock());
         var caller = new Caller(QuoteStores.PurchaserId, "compras@example.com", "Compras");
         var request = data.Cart;
-        var book = await BookAsync(stores, data.Customer, request);
+        var book = await service.BookAsync(QuoteData.SupplierId, data.Customer, request, CancellationToken.None);
         var everyList = book with { Lists = data.Lists, Entries = stores.AllEntriesOf(book.Products.Keys) };
         var lowest = book with { Settings = book.Settings with { Resolution = ListResolution.LowestPrice } };
         Describe(data, book, request);
@@ -129,33 +129,6 @@ internal static class QuoteBench
         }
 
         Console.WriteLine(Invariant($"GCs during the rounds: gen0 {gcAfter.Item1 - gcBefore.Item1}, gen1 {gcAfter.Item2 - gcBefore.Item2}, gen2 {gcAfter.Item3 - gcBefore.Item3}, pauses {(gcAfter.Item4 - gcBefore.Item4).TotalMilliseconds:F0} ms"));
-    }
-
-    /// <summary>The book as <see cref="PricingService.QuoteAsync"/> assembles it: the same store calls with the same
-    /// arguments and the same selections (keep in step with it; the run checks both give the same quote).</summary>
-    public static async Task<PricingBook> BookAsync(QuoteStores stores, PricingCustomer customer, QuoteRequest request)
-    {
-        var supplierId = QuoteData.SupplierId;
-        var buyerId = customer.BuyerId;
-        var ct = CancellationToken.None;
-        var skus = (request.Lines ?? []).Select(l => l.Sku).Where(Ids.IsWellFormed).Distinct(StringComparer.Ordinal).Take(PricingEngine.MaxLines).ToArray()!;
-        Audience[] audiences = [Audience.All, new(AudienceKind.Category, customer.Category), new(AudienceKind.Customer, buyerId)];
-        var assortment = await ((Agora.Core.Catalog.IAssortmentStore)stores).FindAsync(supplierId, customer.Category, buyerId, ct);
-        var visible = (await stores.FindManyAsync(supplierId, skus!, ct)).Select(p => p.Value).Where(assortment.Allows).ToDictionary(p => p.Sku, StringComparer.Ordinal);
-        var rules = await stores.LoadAsync(supplierId, audiences, ct);
-        var lists = rules.Rules.Select(r => r.List).OfType<PriceList>().ToList();
-        var listIds = lists.Select(l => l.Id).Append(PriceEntry.BaseList).Distinct(StringComparer.Ordinal).ToArray();
-        var entries = visible.Count == 0 ? [] : await stores.EntriesAsync(supplierId, listIds, visible.Keys.ToArray(), ct);
-        return new PricingBook(
-            rules.Settings,
-            lists,
-            entries,
-            rules.Rules.Select(r => r.Discount).OfType<DiscountRule>().ToArray(),
-            rules.Rules.Select(r => r.Volume).OfType<VolumeDiscount>().ToArray(),
-            rules.Rules.Select(r => r.Promotion).OfType<Promotion>().ToArray(),
-            rules.Rules.Select(r => r.Quantity).OfType<QuantityRule>().ToArray(),
-            visible,
-            await stores.PromotionUsesAsync(supplierId, buyerId, ct));
     }
 
     private static void Describe(QuoteData data, PricingBook book, QuoteRequest request)

@@ -21,8 +21,8 @@ public class QuoteBenchmarks
     {
         data = new QuoteData(QuoteData.Seed);
         var stores = new QuoteStores(data);
-        book = QuoteBench.BookAsync(stores, data.Customer, data.Cart).GetAwaiter().GetResult();
         service = new PricingService(stores, stores, stores, stores, stores, new AccessControl(stores), new FixedClock());
+        book = service.BookAsync(QuoteData.SupplierId, data.Customer, data.Cart, CancellationToken.None).GetAwaiter().GetResult();
         caller = new Caller(QuoteStores.PurchaserId, "compras@example.com", "Compras");
     }
 

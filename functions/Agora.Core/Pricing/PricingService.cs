@@ -22,6 +22,16 @@ public sealed class PricingService(
         var account = (Ids.IsWellFormed(supplierId) ? await accounts.FindAsync(supplierId, buyerId, cancellationToken).ConfigureAwait(false) : null)
             ?? throw DomainException.NotFound("Supplier account", supplierId);
         var customer = new PricingCustomer(buyerId, account.Value.Category, account.Value.Currency);
+        var book = await BookAsync(supplierId, customer, request, cancellationToken).ConfigureAwait(false);
+        return PricingEngine.Price(supplierId, customer, book, request, clock.GetUtcNow());
+    }
+
+    /// <summary>What a quote of <paramref name="request"/> for <paramref name="customer"/> reads: the customer's assortment,
+    /// the cart's products, the rules for its audiences, its promotion uses, then the entries of those products in the
+    /// candidate lists. Internal for the quote benchmark, which times the engine on the same book.</summary>
+    internal async Task<PricingBook> BookAsync(string supplierId, PricingCustomer customer, QuoteRequest request, CancellationToken cancellationToken)
+    {
+        var buyerId = customer.BuyerId;
         var skus = (request.Lines ?? []).Select(l => l.Sku).Where(Ids.IsWellFormed).Distinct(StringComparer.Ordinal).Take(PricingEngine.MaxLines).ToArray()!;
         Audience[] audiences = [Audience.All, new(AudienceKind.Category, customer.Category), new(AudienceKind.Customer, buyerId)];
 
@@ -36,7 +46,7 @@ public sealed class PricingService(
         var lists = rules.Rules.Select(r => r.List).OfType<PriceList>().ToList();
         var listIds = lists.Select(l => l.Id).Append(PriceEntry.BaseList).Distinct(StringComparer.Ordinal).ToArray();
         var entries = visible.Count == 0 ? [] : await pricing.EntriesAsync(supplierId, listIds, visible.Keys.ToArray(), cancellationToken).ConfigureAwait(false);
-        var book = new PricingBook(
+        return new PricingBook(
             rules.Settings,
             lists,
             entries,
@@ -46,7 +56,6 @@ public sealed class PricingService(
             rules.Rules.Select(r => r.Quantity).OfType<QuantityRule>().ToArray(),
             visible,
             await usesTask.ConfigureAwait(false));
-        return PricingEngine.Price(supplierId, customer, book, request, clock.GetUtcNow());
     }
 
     public async Task<IReadOnlyList<PricingRule>> ListAsync(Caller caller, string supplierId, PricingRuleKind kind, CancellationToken cancellationToken)
