@@ -21,12 +21,11 @@ public sealed record PriceEntry(string SupplierId, string PriceListId, string Sk
 /// <summary>The rules every price obeys, whether it comes from a file row or from the API.</summary>
 public static class PriceRules
 {
-    /// <summary>Checks the parts of a price that need no stored data: SKU, unit, currency, price (more than zero, in the
-    /// currency's decimals), minimum quantity (a whole number, 1 or more) and list id.</summary>
+    /// <summary>Checks the parts of a price that need no stored data: its key (<see cref="CheckKey"/>), currency and price
+    /// (more than zero, in the currency's decimals).</summary>
     public static void Check(Validation v, string? sku, string? unit, string currency, decimal? price, decimal minQuantity, string? listId)
     {
-        v.Check(Ids.IsWellFormed(sku), "sku", "is required: letters, digits, '-', '_' or '.'.");
-        v.Check(ProductRules.IsUnitCode(unit), "unit", "is required: a sale unit such as UN or CX.");
+        CheckKey(v, sku, unit, minQuantity, listId);
         v.Check(Currency.IsKnown(currency), "currency", $"'{currency}' is not an ISO 4217 currency.");
         if (price is not { } p || p <= 0)
         {
@@ -36,13 +35,16 @@ public static class PriceRules
         {
             v.Add("price", $"has more decimals than {currency} allows ({Currency.MinorUnitsOf(currency)}).");
         }
-
-        CheckMinQuantity(v, minQuantity);
-        v.Check(Ids.IsWellFormed(listId), "priceList", "must be 1 to 64 letters, digits, '-', '_' or '.'.");
     }
 
-    public static void CheckMinQuantity(Validation v, decimal minQuantity) =>
+    /// <summary>Checks what names a price entry: SKU, unit, minimum quantity (a whole number, 1 or more) and list id.</summary>
+    public static void CheckKey(Validation v, string? sku, string? unit, decimal minQuantity, string? listId)
+    {
+        v.Check(Ids.IsWellFormed(sku), "sku", "is required: letters, digits, '-', '_' or '.'.");
+        v.Check(ProductRules.IsUnitCode(unit), "unit", "is required: a sale unit such as UN or CX.");
         v.Check(minQuantity >= 1 && minQuantity == decimal.Truncate(minQuantity) && minQuantity <= int.MaxValue, "minQuantity", "must be a whole number of units, 1 or more.");
+        v.Check(Ids.IsWellFormed(listId), "priceList", "must be 1 to 64 letters, digits, '-', '_' or '.'.");
+    }
 
     /// <summary>Why the catalog refuses a price for <paramref name="sku"/> in <paramref name="unit"/>, or null when the
     /// product exists and is sold in that unit.</summary>

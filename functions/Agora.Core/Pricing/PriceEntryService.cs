@@ -28,9 +28,9 @@ public sealed class PriceEntryService(IPriceStore prices, IProductStore products
     public async Task<PriceEntry> PutAsync(Caller caller, string supplierId, string listId, string sku, string unit, string minQuantity, PriceInput input, CancellationToken cancellationToken)
     {
         _ = await access.SupplierMemberAsync(caller, supplierId, "change pricing", Roles.PricingManagers, cancellationToken).ConfigureAwait(false);
-        var v = new Validation();
-        var (list, code, min) = KeyParts(v, listId, unit, minQuantity);
+        var (list, code, min) = KeyOf(listId, unit, minQuantity);
         var currency = (input.Currency ?? "BRL").ToUpperInvariant();
+        var v = new Validation();
         PriceRules.Check(v, sku, code, currency, input.Price, min, list);
         v.ThrowIfInvalid();
         var product = (await products.FindAsync(supplierId, sku, cancellationToken).ConfigureAwait(false))?.Value;
@@ -47,27 +47,19 @@ public sealed class PriceEntryService(IPriceStore prices, IProductStore products
     public async Task DeleteAsync(Caller caller, string supplierId, string listId, string sku, string unit, string minQuantity, CancellationToken cancellationToken)
     {
         _ = await access.SupplierMemberAsync(caller, supplierId, "change pricing", Roles.PricingManagers, cancellationToken).ConfigureAwait(false);
+        var (list, code, min) = KeyOf(listId, unit, minQuantity);
         var v = new Validation();
-        var (list, code, min) = KeyParts(v, listId, unit, minQuantity);
-        v.Check(Ids.IsWellFormed(sku), "sku", "must be letters, digits, '-', '_' or '.'.");
-        var key = v.IsValid ? PriceEntry.KeyOf(list, sku, code, min) : null;
-        if (key is null || !await prices.DeleteAsync(supplierId, key, cancellationToken).ConfigureAwait(false))
+        PriceRules.CheckKey(v, sku, code, min, list);
+        if (!v.IsValid || !await prices.DeleteAsync(supplierId, PriceEntry.KeyOf(list, sku, code, min), cancellationToken).ConfigureAwait(false))
         {
             throw DomainException.NotFound("Price", $"{listId}/{sku}/{unit}/{minQuantity}");
         }
     }
 
-    /// <summary>The list id (lower case), unit (upper case) and minimum quantity of a price's address.</summary>
-    private static (string List, string Unit, int Min) KeyParts(Validation v, string listId, string unit, string minQuantity)
-    {
-        var list = listId.ToLowerInvariant();
-        v.Check(Ids.IsWellFormed(list), "listId", "must be 1 to 64 letters, digits, '-', '_' or '.'.");
-        var code = unit.ToUpperInvariant();
-        v.Check(ProductRules.IsUnitCode(code), "unit", "must be a sale unit such as UN or CX.");
-        var parsed = int.TryParse(minQuantity, NumberStyles.None, CultureInfo.InvariantCulture, out var min);
-        PriceRules.CheckMinQuantity(v, parsed ? min : 0);
-        return (list, code, min);
-    }
+    /// <summary>A price's address from its route: list id in lower case and unit in upper case as files write them, the
+    /// minimum quantity as a number (0, which <see cref="PriceRules.CheckKey"/> refuses, when it is not a whole one).</summary>
+    private static (string List, string Unit, int Min) KeyOf(string listId, string unit, string minQuantity) =>
+        (listId.ToLowerInvariant(), unit.ToUpperInvariant(), int.TryParse(minQuantity, NumberStyles.None, CultureInfo.InvariantCulture, out var min) ? min : 0);
 }
 
 /// <summary>A price as pricing managers set it: the amount, in <see cref="Currency"/> (BRL when absent).</summary>

@@ -39,10 +39,7 @@ public sealed class PriceImport(IProductStore products, IPriceStore prices, Time
         if (remove)
         {
             // A removal names the entry (list, SKU, unit, tier); its price and currency, if any, are not read.
-            v.Check(Ids.IsWellFormed(sku), "sku", "is required: letters, digits, '-', '_' or '.'.");
-            v.Check(ProductRules.IsUnitCode(unit), "unit", "is required: a sale unit such as UN or CX.");
-            PriceRules.CheckMinQuantity(v, min);
-            v.Check(Ids.IsWellFormed(list), "priceList", "must be 1 to 64 letters, digits, '-', '_' or '.'.");
+            PriceRules.CheckKey(v, sku, unit, min, list);
             v.ThrowIfInvalid();
             return new PriceRemoval(new PriceEntry(string.Empty, list, sku!, unit!, (int)min, 0, currency, default));
         }
