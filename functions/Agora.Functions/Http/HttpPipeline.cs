@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Reflection;
 using System.Security.Cryptography;
@@ -19,6 +20,9 @@ public sealed partial class HttpPipeline(JwtAuthenticator authenticator, Idempot
 {
     public const string CorrelationHeader = "x-correlation-id";
     internal const string CorrelationItem = "agora.correlationId";
+
+    /// <summary>Each function's markers, read by reflection once rather than on every request.</summary>
+    private static readonly ConcurrentDictionary<MethodInfo, (bool Anonymous, bool Idempotent)> Markers = new();
 
     private static readonly Func<ILogger, string, IDisposable?> CorrelationScope = LoggerMessage.DefineScope<string>("CorrelationId:{CorrelationId}");
 
@@ -63,7 +67,8 @@ public sealed partial class HttpPipeline(JwtAuthenticator authenticator, Idempot
 
     private async Task<IActionResult> AuthenticatedAsync(HttpContext http, MethodInfo function, Func<Task<IActionResult?>> invoke)
     {
-        if (function.GetCustomAttribute<AllowAnonymousAttribute>() is null)
+        var markers = Markers.GetOrAdd(function, static f => (f.GetCustomAttribute<AllowAnonymousAttribute>() is not null, f.GetCustomAttribute<IdempotentAttribute>() is not null));
+        if (!markers.Anonymous)
         {
             var outcome = await authenticator.AuthenticateAsync(http.Request.Headers.Authorization.ToString()).ConfigureAwait(false);
             if (!outcome.Succeeded)
@@ -75,7 +80,7 @@ public sealed partial class HttpPipeline(JwtAuthenticator authenticator, Idempot
             http.Features.Set(outcome.Caller);
         }
 
-        if (function.GetCustomAttribute<IdempotentAttribute>() is not null && http.Request.Headers["Idempotency-Key"].ToString() is { Length: > 0 } key)
+        if (markers.Idempotent && http.Request.Headers["Idempotency-Key"].ToString() is { Length: > 0 } key)
         {
             return await idempotency.RunAsync(http, key, invoke).ConfigureAwait(false);
         }
