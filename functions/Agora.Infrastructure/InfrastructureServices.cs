@@ -94,7 +94,7 @@ public static class InfrastructureServices
         var clientOptions = new CosmosClientOptions
         {
             ApplicationName = "agora",
-            UseSystemTextJsonSerializerWithOptions = new System.Text.Json.JsonSerializerOptions(Core.Common.Json.Options),
+            UseSystemTextJsonSerializerWithOptions = new System.Text.Json.JsonSerializerOptions(Core.Common.Json.Options) { Converters = { new StoredDecimalConverter() } },
             CustomHandlers = { services.GetRequiredService<CosmosRequestMeter>().CreateHandler() },
         };
         if (options.Emulator)

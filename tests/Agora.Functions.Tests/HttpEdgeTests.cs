@@ -48,13 +48,14 @@ public sealed class HttpEdgeTests(BackendFixture backend)
     [InlineData("POST", "/api/orgs", "{\"name\": \"x\", \"capabilities\": \"buyer\"}", "capabilities", "must be a list")]
     [InlineData("POST", "/api/orgs", "{\"name\": \"x\"", "$", "")]
     [InlineData("POST", "/api/orgs", "[1,2]", "$", "must be an object")]
-    [InlineData("PUT", "/api/orgs/edge-any/pricing/lists/base/prices/P-1/UN/1", "{\"price\": \"abc\"}", "price", "must be a number (line 1")]
+    [InlineData("PUT", "/api/orgs/edge-any/pricing/lists/base/prices/P-1/UN/1", "{\"price\": \"abc\"}", "price", "must be a number from -1,000,000,000,000 to 1,000,000,000,000 with at most 15 significant digits (line 1")]
     [InlineData("PUT", "/api/orgs/edge-any/pricing/lists/base/prices/P-1/UN/1", "{\"price\": 10, \"currency\": 986}", "currency", "must be text (a JSON string) (line 1")]
     public async Task Malformed_json_answers_400_naming_where_it_broke_and_what_the_field_must_be(string method, string route, string body, string field, string reason)
     {
-        using var client = backend.As("edge-3");
+        using var client = backend.As("edge-3", "edge-3@test.example");
+        var org = await backend.OrganizationAsync("edge-3", ["supplier"]);
 
-        var response = await client.SendAsync(new HttpRequestMessage(new HttpMethod(method), route) { Content = new StringContent(body, Encoding.UTF8, "application/json") });
+        var response = await client.SendAsync(new HttpRequestMessage(new HttpMethod(method), route.Replace("edge-any", org, StringComparison.Ordinal)) { Content = new StringContent(body, Encoding.UTF8, "application/json") });
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var errors = (await BackendFixture.Json(response))["errors"]!.AsObject();

@@ -7,9 +7,14 @@ namespace Agora.Core.Common;
 /// messages, Cosmos documents and blob reports alike.</summary>
 public static class Json
 {
-    public static readonly JsonSerializerOptions Options = Create();
+    public static readonly JsonSerializerOptions Options = Create(JsonUnmappedMemberHandling.Skip);
 
-    private static JsonSerializerOptions Create()
+    /// <summary>How request bodies are read: as <see cref="Options"/>, but a property the operation does not know is refused,
+    /// so that a misspelled field is a 400 naming it rather than a silent reset of what it meant to set. Stored documents and
+    /// messages keep <see cref="Options"/>, whose readers must tolerate fields that newer writers add.</summary>
+    public static readonly JsonSerializerOptions Requests = Create(JsonUnmappedMemberHandling.Disallow);
+
+    private static JsonSerializerOptions Create(JsonUnmappedMemberHandling unmapped)
     {
         var options = new JsonSerializerOptions(JsonSerializerDefaults.Web)
         {
@@ -17,7 +22,7 @@ public static class Json
             NumberHandling = JsonNumberHandling.Strict,
             AllowTrailingCommas = false,
             ReadCommentHandling = JsonCommentHandling.Disallow,
-            UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip,
+            UnmappedMemberHandling = unmapped,
 
             // Readable accents and quotes ("Açúcar", not "A\u00E7\u00FAcar"): responses are JSON, never inlined in HTML.
             Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,

@@ -28,12 +28,7 @@ public sealed class ImportFunctions(ImportService imports)
     public async Task<IActionResult> UploadImport(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "orgs/{supplierId}/imports")] HttpRequest req, string supplierId, CancellationToken cancellationToken)
     {
-        if (req.ContentLength > ImportService.MaxUploadBytes)
-        {
-            throw new RequestRejectedException(StatusCodes.Status413PayloadTooLarge, $"Files up to {ImportService.MaxUploadBytes / 1024 / 1024} MB can be uploaded; put larger ones in blob storage directly.", null);
-        }
-
-        await using var body = new LimitedStream(req.Body, ImportService.MaxUploadBytes);
+        await using var body = req.BodyUpTo(ImportService.MaxUploadBytes, $"Files up to {ImportService.MaxUploadBytes / 1024 / 1024} MB can be uploaded; put larger ones in blob storage directly.");
         var job = await imports.UploadAsync(req.Caller(), supplierId, req.Query("kind"), req.Query("file"), body, cancellationToken).ConfigureAwait(false);
         req.HttpContext.Response.Headers.Location = $"{req.PathBase}/api/orgs/{Uri.EscapeDataString(supplierId)}/imports/{job.Id}";
         return new JsonResult(job, Core.Common.Json.Options) { StatusCode = StatusCodes.Status202Accepted };

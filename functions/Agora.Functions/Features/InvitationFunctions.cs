@@ -37,6 +37,7 @@ public sealed class InvitationFunctions(OrganizationService organizations)
     }
 
     [Function(nameof(AcceptInvitation))]
+    [ForNonMembers]
     [ApiOperation("Invitations", "Accept an invitation", Description = "Any signed-in person holding the invitation id; when their token carries an email it must be the invited one.",
         Response = typeof(Member), RoleRestricted = false)]
     public async Task<IActionResult> AcceptInvitation(

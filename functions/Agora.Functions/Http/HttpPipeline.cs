@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Reflection;
 using System.Security.Cryptography;
+using Agora.Core.Accounts;
 using Agora.Core.Common;
 using Agora.Infrastructure.Cosmos;
 using Agora.Infrastructure.Identity;
@@ -16,13 +17,18 @@ namespace Agora.Functions.Http;
 /// <summary>What runs around every HTTP function, under the Functions host (<see cref="Worker.AgoraWorkerMiddleware"/>) and
 /// the local runtime alike: correlation id, authentication, idempotency, errors as problem+json, and one log line per
 /// request with its Cosmos cost.</summary>
-public sealed partial class HttpPipeline(JwtAuthenticator authenticator, IdempotentRequests idempotency, ILogger<HttpPipeline> logger)
+public sealed partial class HttpPipeline(JwtAuthenticator authenticator, IdempotentRequests idempotency, AccessControl access, ILogger<HttpPipeline> logger)
 {
     public const string CorrelationHeader = "x-correlation-id";
     internal const string CorrelationItem = "agora.correlationId";
 
     /// <summary>Each function's markers, read by reflection once rather than on every request.</summary>
-    private static readonly ConcurrentDictionary<MethodInfo, (bool Anonymous, bool Idempotent)> Markers = new();
+    private static readonly ConcurrentDictionary<MethodInfo, FunctionMarkers> Markers = new();
+
+    /// <summary>Statuses that answer what the request says rather than who sent it; a stranger must never see them.</summary>
+    private static readonly HashSet<int> InputStatuses = [StatusCodes.Status400BadRequest, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status415UnsupportedMediaType, StatusCodes.Status422UnprocessableEntity];
+
+    private sealed record FunctionMarkers(bool Anonymous, bool Idempotent, bool OrgScoped);
 
     private static readonly Func<ILogger, string, IDisposable?> CorrelationScope = LoggerMessage.DefineScope<string>("CorrelationId:{CorrelationId}");
 
@@ -47,6 +53,11 @@ public sealed partial class HttpPipeline(JwtAuthenticator authenticator, Idempot
         {
             result = Problems.Create(http, e.Status, e.Message, e.Errors);
         }
+        catch (BadHttpRequestException e)
+        {
+            // The server refused the body (its size limit, a broken chunked encoding): the client's fault, said as such.
+            result = Problems.Create(http, e.StatusCode, e.Message);
+        }
         catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
         {
             result = new StatusCodeResult(499); // the client went away; nobody reads this
@@ -60,6 +71,12 @@ public sealed partial class HttpPipeline(JwtAuthenticator authenticator, Idempot
         }
 
         var status = StatusOf(result);
+        if (InputStatuses.Contains(status) && await IsStrangerAsync(http, function).ConfigureAwait(false))
+        {
+            result = Problems.Create(http, StatusCodes.Status404NotFound, DomainException.NotFound("Organization", OrgIdOf(http) ?? string.Empty).Message);
+            status = StatusCodes.Status404NotFound;
+        }
+
         var path = http.Request.Path.Value ?? string.Empty;
         LogRequest(logger, http.Request.Method, path, status, watch.ElapsedMilliseconds, cosmos.Requests, cosmos.RequestUnits);
         return result;
@@ -67,7 +84,7 @@ public sealed partial class HttpPipeline(JwtAuthenticator authenticator, Idempot
 
     private async Task<IActionResult> AuthenticatedAsync(HttpContext http, MethodInfo function, Func<Task<IActionResult?>> invoke)
     {
-        var markers = Markers.GetOrAdd(function, static f => (f.GetCustomAttribute<AllowAnonymousAttribute>() is not null, f.GetCustomAttribute<IdempotentAttribute>() is not null));
+        var markers = MarkersOf(function);
         if (!markers.Anonymous)
         {
             var outcome = await authenticator.AuthenticateAsync(http.Request.Headers.Authorization.ToString()).ConfigureAwait(false);
@@ -86,6 +103,43 @@ public sealed partial class HttpPipeline(JwtAuthenticator authenticator, Idempot
         }
 
         return await invoke().ConfigureAwait(false) ?? new NoContentResult();
+    }
+
+    private static FunctionMarkers MarkersOf(MethodInfo function) => Markers.GetOrAdd(function, static f => new FunctionMarkers(
+        f.GetCustomAttribute<AllowAnonymousAttribute>() is not null,
+        f.GetCustomAttribute<IdempotentAttribute>() is not null,
+        f.GetCustomAttribute<ForNonMembersAttribute>() is null
+            && f.GetParameters().Select(p => p.GetCustomAttribute<Microsoft.Azure.Functions.Worker.HttpTriggerAttribute>()).FirstOrDefault(t => t is not null)?.Route is { } route
+            && route.StartsWith("orgs/{", StringComparison.Ordinal)));
+
+    /// <summary>Authorization before validation: a request about an organization that the caller is not a member of answers
+    /// 404 (as the use case would), even when its body, query or size was wrong, so that no answer tells a stranger more.
+    /// Asked only on those failures, so it costs nothing on the paths that succeed; decided by Core's
+    /// <see cref="AccessControl"/>.</summary>
+    private async Task<bool> IsStrangerAsync(HttpContext http, MethodInfo function)
+    {
+        if (!MarkersOf(function).OrgScoped || http.Features.Get<Caller>() is not { } caller || OrgIdOf(http) is not { } orgId)
+        {
+            return false;
+        }
+
+        try
+        {
+            _ = await access.MemberAsync(caller, orgId, CancellationToken.None).ConfigureAwait(false);
+            return false;
+        }
+        catch (DomainException e) when (e.Kind == FailureKind.NotFound)
+        {
+            return true;
+        }
+    }
+
+    /// <summary>The organization an org-scoped route is about: the path segment after <c>orgs</c>.</summary>
+    private static string? OrgIdOf(HttpContext http)
+    {
+        var segments = (http.Request.Path.Value ?? string.Empty).Split('/', StringSplitOptions.RemoveEmptyEntries);
+        var at = Array.IndexOf(segments, "orgs");
+        return at >= 0 && at + 1 < segments.Length ? Uri.UnescapeDataString(segments[at + 1]) : null;
     }
 
     /// <summary>The client's correlation id when it sent a usable one, else a new one.</summary>

@@ -45,8 +45,10 @@ internal static partial class JsonExpectation
 
         return Type.GetTypeCode(type) switch
         {
-            TypeCode.Decimal or TypeCode.Double or TypeCode.Single => "a number",
-            TypeCode.Int16 or TypeCode.Int32 or TypeCode.Int64 or TypeCode.Byte => "a whole number",
+            TypeCode.Decimal => Core.Common.Limits.NumberRange,
+            TypeCode.Double or TypeCode.Single => "a number",
+            TypeCode.Int32 => "a whole number from -2,147,483,648 to 2,147,483,647",
+            TypeCode.Int16 or TypeCode.Int64 or TypeCode.Byte => "a whole number",
             TypeCode.Boolean => "true or false",
             TypeCode.String => "text (a JSON string)",
             _ when type == typeof(DateTimeOffset) || type == typeof(DateTime) => "a date and time such as 2026-11-27T12:00:00Z",

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Http;
 namespace Agora.Functions.Http;
 
 /// <summary>Reads a request body and refuses (413) past <c>limit</c> bytes, for bodies sent without a Content-Length.</summary>
-public sealed class LimitedStream(Stream inner, long limit) : Stream
+public sealed class LimitedStream(Stream inner, long limit, string? tooLarge = null) : Stream
 {
     private long _read;
 
@@ -39,7 +39,7 @@ public sealed class LimitedStream(Stream inner, long limit) : Stream
     {
         _read += read;
         return _read > limit
-            ? throw new RequestRejectedException(StatusCodes.Status413PayloadTooLarge, $"The body is larger than {limit} bytes.", null)
+            ? throw new RequestRejectedException(StatusCodes.Status413PayloadTooLarge, tooLarge ?? $"The body is larger than {limit} bytes.", null)
             : read;
     }
 }

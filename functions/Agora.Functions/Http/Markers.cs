@@ -5,6 +5,11 @@ namespace Agora.Functions.Http;
 [AttributeUsage(AttributeTargets.Method)]
 public sealed class IdempotentAttribute : Attribute;
 
+/// <summary>An organization route that people who are not members may call (accepting an invitation): its failures are not
+/// turned into the 404 a stranger gets elsewhere.</summary>
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class ForNonMembersAttribute : Attribute;
+
 /// <summary>Describes an HTTP function in the OpenAPI document.</summary>
 [AttributeUsage(AttributeTargets.Method)]
 public sealed class ApiOperationAttribute(string tag, string summary) : Attribute

@@ -9,7 +9,7 @@ using Microsoft.Extensions.Options;
 namespace Agora.Functions.Http;
 
 /// <summary>What function methods read from a request: the caller, a JSON body, query values and preconditions.</summary>
-public static class RequestReader
+public static partial class RequestReader
 {
     /// <summary>The caller authenticated by <see cref="HttpPipeline"/>; every function not marked anonymous has one.</summary>
     public static Caller Caller(this HttpRequest request) =>
@@ -49,16 +49,24 @@ public static class RequestReader
             throw new RequestRejectedException(StatusCodes.Status400BadRequest, "The request has no body; a JSON object is expected.", null);
         }
 
+        T body;
         try
         {
-            return JsonSerializer.Deserialize<T>(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), Json.Options)
+            body = JsonSerializer.Deserialize<T>(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), Json.Requests)
                 ?? throw new RequestRejectedException(StatusCodes.Status400BadRequest, "The body is 'null'; a JSON object is expected.", null);
         }
         catch (JsonException e)
         {
             var field = string.IsNullOrEmpty(e.Path) || e.Path == "$" ? "$" : e.Path.TrimStart('$', '.');
             var reason = e.Message.Split(" Path:", 2)[0].Split(". LineNumber", 2)[0];
-            if (reason.StartsWith("The JSON value could not be converted", StringComparison.Ordinal) && JsonExpectation.Describe(typeof(T), field) is { } expected)
+            if (UnknownProperty().Match(reason) is { Success: true } unknown)
+            {
+                // A typo must not silently reset what the client meant to set: name the field the operation does not have.
+                var name = unknown.Groups["name"].Value;
+                field = field == "$" ? name : field.EndsWith(name, StringComparison.Ordinal) ? field : $"{field}.{name}";
+                reason = "is not a field of this operation; check its spelling against the API reference";
+            }
+            else if (reason.StartsWith("The JSON value could not be converted", StringComparison.Ordinal) && JsonExpectation.Describe(typeof(T), field) is { } expected)
             {
                 reason = expected;
             }
@@ -68,6 +76,29 @@ public static class RequestReader
                 "The body is not valid JSON for this operation.",
                 new Dictionary<string, string[]> { [field] = [$"{reason} (line {e.LineNumber + 1}, position {e.BytePositionInLine + 1})."] });
         }
+
+        BodyRules.Check(body);
+        return body;
+    }
+
+    /// <summary>The raw body, up to <paramref name="limit"/> bytes: 413 with <paramref name="tooLarge"/> when the declared or the
+    /// read length passes it. Raises the server's own body limit for this request to match (Kestrel's default, 30,000,000
+    /// bytes, holds under the worker's ASP.NET Core integration and in the local runtime alike, and would otherwise fail
+    /// larger uploads with a 500).</summary>
+    public static Stream BodyUpTo(this HttpRequest request, long limit, string tooLarge)
+    {
+        if (request.ContentLength > limit)
+        {
+            throw new RequestRejectedException(StatusCodes.Status413PayloadTooLarge, tooLarge, null);
+        }
+
+        if (request.HttpContext.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
+        {
+            // One byte more than allowed, so that LimitedStream (a 413 problem) rather than the server (an exception) refuses.
+            size.MaxRequestBodySize = limit + 1;
+        }
+
+        return new LimitedStream(request.Body, limit, tooLarge);
     }
 
     /// <summary>The version named by If-Match (an entity tag this API returned), or null when the header is absent. A tag this
@@ -117,6 +148,9 @@ public static class RequestReader
         return mediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)
             || (mediaType.StartsWith("application/", StringComparison.OrdinalIgnoreCase) && mediaType.EndsWith("+json", StringComparison.OrdinalIgnoreCase));
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex("^The JSON property '(?<name>.*)' could not be mapped to any .NET member")]
+    private static partial System.Text.RegularExpressions.Regex UnknownProperty();
 
     private static RequestRejectedException TooLarge(long limit) =>
         new(StatusCodes.Status413PayloadTooLarge, $"The body is larger than {limit} bytes.", null);

@@ -153,7 +153,7 @@ public sealed partial class OpenApiDocument
 
         if (api.Request is not null)
         {
-            operation["requestBody"] = new JsonObject { ["required"] = true, ["content"] = Content("application/json", Reference(api.Request, schemas)) };
+            operation["requestBody"] = new JsonObject { ["required"] = true, ["content"] = Content("application/json", Reference(api.Request, schemas, request: true)) };
         }
 
         operation["responses"] = responses;
@@ -170,19 +170,51 @@ public sealed partial class OpenApiDocument
 
     private static JsonObject Content(string mediaType, JsonObject schema) => new() { [mediaType] = new JsonObject { ["schema"] = schema } };
 
-    private static JsonObject Reference(Type type, JsonObject schemas)
+    private static JsonObject Reference(Type type, JsonObject schemas, bool request = false)
     {
         var name = SchemaName(type);
         if (!schemas.ContainsKey(name))
         {
-            schemas[name] = JsonSerializerOptionsSchema(type);
+            schemas[name] = request ? RequestSchema(type) : Core.Common.Json.Options.GetJsonSchemaAsNode(type, new JsonSchemaExporterOptions { TreatNullObliviousAsNonNullable = true });
         }
 
         return new JsonObject { ["$ref"] = $"#/components/schemas/{name}" };
     }
 
-    private static JsonNode JsonSerializerOptionsSchema(Type type) =>
-        Core.Common.Json.Options.GetJsonSchemaAsNode(type, new JsonSchemaExporterOptions { TreatNullObliviousAsNonNullable = true });
+    /// <summary>A request body's schema as <see cref="Http.RequestReader"/> enforces it: no unknown properties
+    /// (additionalProperties false), no null list items, lists up to their maxItems, decimals within <see cref="Limits"/>.</summary>
+    private static JsonNode RequestSchema(Type type) =>
+        Core.Common.Json.Requests.GetJsonSchemaAsNode(type, new JsonSchemaExporterOptions
+        {
+            TreatNullObliviousAsNonNullable = true,
+            TransformSchemaNode = (context, node) =>
+            {
+                if (node is not JsonObject schema)
+                {
+                    return node;
+                }
+
+                var target = Nullable.GetUnderlyingType(context.TypeInfo.Type) ?? context.TypeInfo.Type;
+                if (target == typeof(decimal))
+                {
+                    schema["minimum"] = -Limits.MaxMagnitude;
+                    schema["maximum"] = Limits.MaxMagnitude;
+                }
+                else if (target != typeof(string) && typeof(System.Collections.IEnumerable).IsAssignableFrom(target) && !typeof(System.Collections.IDictionary).IsAssignableFrom(target))
+                {
+                    var max = context.PropertyInfo?.AttributeProvider?.GetCustomAttributes(typeof(MaxItemsAttribute), inherit: true).OfType<MaxItemsAttribute>().FirstOrDefault()?.Max;
+                    schema["maxItems"] = max ?? Limits.DefaultMaxItems;
+                    if (schema["items"] is JsonObject items && items["type"] is JsonArray types)
+                    {
+                        // Null items are refused whatever the element type says.
+                        var nonNull = types.Where(t => (string?)t != "null").Select(t => JsonValue.Create((string?)t)).ToArray();
+                        items["type"] = nonNull.Length == 1 ? nonNull[0] : new JsonArray(nonNull);
+                    }
+                }
+
+                return schema;
+            },
+        });
 
     private static string SchemaName(Type type)
     {
