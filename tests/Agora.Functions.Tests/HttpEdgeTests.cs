@@ -170,3 +170,132 @@ public sealed class HttpEdgeTests(BackendFixture backend)
         Assert.True(large.Requests <= 2, $"{large.Requests} requests");
     }
 }
+
+/// <summary>Issue 9's defects at the HTTP edge, each as a user met it.</summary>
+[Collection(BackendCollection.Name)]
+public sealed class HardenedEdgeTests(BackendFixture backend)
+{
+    [Fact]
+    public async Task A_price_no_store_round_trips_is_refused_before_it_is_stored_and_quotes_keep_working()
+    {
+        var supplier = await backend.OrganizationAsync("he-admin", ["supplier"]);
+        var buyer = await backend.OrganizationAsync("he-buyer", ["buyer"]);
+        using var admin = backend.As("he-admin", "he-admin@test.example");
+        using var purchaser = backend.As("he-buyer", "he-buyer@test.example");
+        await BackendFixture.Ensure(await admin.PostAsJsonAsync($"/api/orgs/{supplier}/customers", new { buyerId = buyer, category = "retail", paymentTermsDays = new[] { 30 }, incoterm = "FOB", creditLimit = 10 }));
+        await BackendFixture.Ensure(await admin.PutAsJsonAsync($"/api/orgs/{supplier}/products/FER-001", new { name = "Furadeira", category = "Ferramentas", baseUnit = "UN" }));
+        await BackendFixture.Ensure(await admin.PutAsJsonAsync($"/api/orgs/{supplier}/pricing/lists/base/prices/FER-001/UN/1", new { price = 10 }));
+
+        var huge = await admin.PutAsync($"/api/orgs/{supplier}/pricing/lists/base/prices/FER-001/UN/1", new StringContent("{\"price\": 79228162514264337593543950335}", Encoding.UTF8, "application/json"));
+        var quote = await purchaser.PostAsJsonAsync($"/api/orgs/{buyer}/suppliers/{supplier}/quote", new { lines = new[] { new { sku = "FER-001", unit = "UN", quantity = 2 } } });
+
+        Assert.Equal(HttpStatusCode.BadRequest, huge.StatusCode);
+        Assert.Contains("price", (await BackendFixture.Json(huge))["errors"]!.AsObject().Select(e => e.Key));
+        Assert.Equal(HttpStatusCode.OK, quote.StatusCode);
+        Assert.Equal(20m, (decimal)(await BackendFixture.Json(quote))["total"]!);
+    }
+
+    [Theory]
+    [InlineData("{\"lines\": [null]}", "lines[0]")]
+    [InlineData("{\"lines\": [{\"sku\": \"FER-001\", \"unit\": \"UN\", \"quantity\": 1}], \"couponCodes\": [null]}", "couponCodes[0]")]
+    [InlineData("{\"lines\": [{\"sku\": \"FER-001\", \"unit\": \"UN\", \"quantity\": 1, \"qty\": 2}]}", "lines[0].qty")]
+    [InlineData("{\"lines\": [{\"sku\": \"FER-001\", \"unit\": \"UN\", \"quantity\": 1e30}]}", "lines[0].quantity")]
+    public async Task A_quote_with_a_broken_body_answers_400_naming_the_field(string body, string field)
+    {
+        var buyer = await backend.OrganizationAsync("he-b2", ["buyer"]);
+        using var purchaser = backend.As("he-b2", "he-b2@test.example");
+
+        var response = await purchaser.PostAsync($"/api/orgs/{buyer}/suppliers/any-supplier/quote", new StringContent(body, Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains(field, (await BackendFixture.Json(response))["errors"]!.AsObject().Select(e => e.Key));
+    }
+
+    [Fact]
+    public async Task A_quote_past_a_thousand_lines_answers_400_saying_the_limit()
+    {
+        var buyer = await backend.OrganizationAsync("he-b3", ["buyer"]);
+        using var purchaser = backend.As("he-b3", "he-b3@test.example");
+        var lines = Enumerable.Range(0, 1001).Select(_ => new { sku = "A", unit = "UN", quantity = 1 });
+
+        var response = await purchaser.PostAsJsonAsync($"/api/orgs/{buyer}/suppliers/any-supplier/quote", new { lines });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("must have at most 1000 items.", (string?)(await BackendFixture.Json(response))["errors"]!["lines"]![0]);
+    }
+
+    [Fact]
+    public async Task A_stranger_gets_404_even_for_a_request_it_got_wrong()
+    {
+        var supplier = await backend.OrganizationAsync("he-owner", ["supplier"]);
+        await backend.OrganizationAsync("he-stranger", ["supplier"]);
+        using var stranger = backend.As("he-stranger", "he-stranger@test.example");
+
+        var upload = await stranger.PostAsync($"/api/orgs/{supplier}/imports", new StringContent("sku;preco\n", Encoding.UTF8, "text/csv"));
+        var badJson = await stranger.PutAsync($"/api/orgs/{supplier}/pricing/settings", new StringContent("{\"resolution\": 3}", Encoding.UTF8, "application/json"));
+        var notJson = await stranger.PutAsync($"/api/orgs/{supplier}/pricing/settings", new StringContent("resolution=3", Encoding.UTF8, "text/plain"));
+
+        Assert.Equal([HttpStatusCode.NotFound, HttpStatusCode.NotFound, HttpStatusCode.NotFound], new[] { upload.StatusCode, badJson.StatusCode, notJson.StatusCode });
+    }
+
+    [Fact]
+    public async Task An_upload_past_thirty_million_bytes_is_accepted_and_one_past_the_documented_limit_is_a_413_problem()
+    {
+        var supplier = await backend.OrganizationAsync("he-up", ["supplier"]);
+        using var admin = backend.As("he-up", "he-up@test.example");
+        admin.Timeout = TimeSpan.FromMinutes(3);
+
+        // 40 MB without the columns a price file needs: accepted, then rejected by the import on its header, cheaply.
+        using var large = new StreamContent(new PatternStream(40L * 1024 * 1024));
+        var accepted = await admin.PostAsync($"/api/orgs/{supplier}/imports?kind=prices&file=large.csv", large);
+        var job = await BackendFixture.ImportFinishedAsync(admin, supplier, (string)(await BackendFixture.Json(accepted))["id"]!);
+
+        // Past 100 MB, sent without a Content-Length (chunked), so the limit is found while reading.
+        using var tooLarge = new StreamContent(new PatternStream((100L * 1024 * 1024) + 1));
+        var refused = await admin.PostAsync($"/api/orgs/{supplier}/imports?kind=prices&file=huge.csv", tooLarge);
+
+        Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+        Assert.Equal("failed", (string?)job["status"]);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, refused.StatusCode);
+        Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+    }
+
+    /// <summary>A readable stream of <c>length</c> bytes of CSV-looking text, of unknown length (so it is sent chunked).</summary>
+    private sealed class PatternStream(long length) : Stream
+    {
+        private static readonly byte[] Line = Encoding.ASCII.GetBytes("nothing;a price file needs;here\n");
+        private long _position;
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => _position; set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            var n = (int)Math.Min(count, length - _position);
+            for (var i = 0; i < n; i++)
+            {
+                buffer[offset + i] = Line[(_position + i) % Line.Length];
+            }
+
+            _position += n;
+            return n;
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+}

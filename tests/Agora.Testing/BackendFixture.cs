@@ -85,6 +85,24 @@ public sealed class BackendFixture : IAsyncLifetime
         return client;
     }
 
+    /// <summary>Runs the non-HTTP function <paramref name="name"/> through the admin endpoint, as an operator would, and
+    /// waits until that run has finished (the endpoint answers 202 at once): a test then sees its effects, or their absence,
+    /// for certain rather than after a guessed delay.</summary>
+    public async Task RunFunctionAsync(string name, string input = "")
+    {
+        var runtime = Backend.Runtime;
+        var before = runtime.CompletedInvocations(name);
+        using var host = Admin();
+        var response = await host.PostAsJsonAsync($"/admin/functions/{name}", new { input });
+        if (response.StatusCode != System.Net.HttpStatusCode.Accepted)
+        {
+            throw new InvalidOperationException($"{name} was not started: {(int)response.StatusCode}");
+        }
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await runtime.WaitForCompletedAsync(name, before + 1, timeout.Token);
+    }
+
     /// <summary>Creates an organization owned by <paramref name="adminId"/> and adds <paramref name="members"/> (id, roles).</summary>
     public async Task<string> OrganizationAsync(string adminId, string[] capabilities, params (string Id, string[] Roles)[] members)
     {

@@ -95,6 +95,8 @@ internal sealed partial class FunctionExecutor(IServiceProvider services, ILogge
             {
                 request.RequestServices = requestServices!;
             }
+
+            tracker.Completed(descriptor.Name);
         }
     }
 
@@ -183,6 +185,8 @@ internal sealed partial class FunctionExecutor(IServiceProvider services, ILogge
 internal sealed partial class InvocationTracker
 {
     private readonly Lock _lock = new();
+    private readonly Dictionary<string, int> _completed = new(StringComparer.OrdinalIgnoreCase);
+    private readonly List<(string Function, int Count, TaskCompletionSource Source)> _waiters = [];
     private int _count;
     private TaskCompletionSource _idle = CompletedSource();
 
@@ -217,6 +221,49 @@ internal sealed partial class InvocationTracker
                 }
             }
         });
+    }
+
+    /// <summary>Counts a finished invocation of <paramref name="function"/> (succeeded or failed) and wakes who waits for it.</summary>
+    public void Completed(string function)
+    {
+        lock (_lock)
+        {
+            var count = _completed[function] = _completed.GetValueOrDefault(function) + 1;
+            _waiters.RemoveAll(w =>
+            {
+                var reached = w.Function == function && count >= w.Count;
+                if (reached)
+                {
+                    w.Source.TrySetResult();
+                }
+
+                return reached;
+            });
+        }
+    }
+
+    public int CompletedCount(string function)
+    {
+        lock (_lock)
+        {
+            return _completed.GetValueOrDefault(function);
+        }
+    }
+
+    /// <summary>Completes once <paramref name="function"/> has finished <paramref name="count"/> invocations in all.</summary>
+    public Task WaitForCompletedAsync(string function, int count, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            if (_completed.GetValueOrDefault(function) >= count)
+            {
+                return Task.CompletedTask;
+            }
+
+            var source = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _waiters.Add((function, count, source));
+            return source.Task.WaitAsync(cancellationToken);
+        }
     }
 
     public Task WaitForIdleAsync(CancellationToken cancellationToken)

@@ -41,6 +41,14 @@ public sealed partial class FunctionsRuntime : IAsyncDisposable
 
     public IReadOnlyList<FunctionDescriptor> Functions { get; }
 
+    /// <summary>How many invocations of <paramref name="functionName"/> have finished, succeeded or failed: with
+    /// <see cref="WaitForCompletedAsync"/>, what lets a caller (a test) await a run it started through the admin endpoint,
+    /// which answers 202 at once as the host's does.</summary>
+    public int CompletedInvocations(string functionName) => _tracker.CompletedCount(functionName);
+
+    public Task WaitForCompletedAsync(string functionName, int count, CancellationToken cancellationToken = default) =>
+        _tracker.WaitForCompletedAsync(functionName, count, cancellationToken);
+
     public static async Task<FunctionsRuntime> StartAsync(FunctionsRuntimeOptions options, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(options);
