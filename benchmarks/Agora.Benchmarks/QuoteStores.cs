@@ -182,9 +182,9 @@ internal sealed class QuoteStores : IPricingStore, IProductStore, ICustomerAccou
         return Task.FromResult(Assortment);
     }
 
-    public Task<AssortmentRule?> FindRuleAsync(string supplierId, AssortmentScope scope, string key, CancellationToken cancellationToken) => throw new NotSupportedException();
+    public Task<Versioned<AssortmentRule>?> FindRuleAsync(string supplierId, AssortmentScope scope, string key, CancellationToken cancellationToken) => throw new NotSupportedException();
 
-    public Task SaveRuleAsync(string supplierId, AssortmentScope scope, string key, AssortmentRule rule, CancellationToken cancellationToken) => throw new NotSupportedException();
+    public Task<Versioned<AssortmentRule>> SaveRuleAsync(string supplierId, AssortmentScope scope, string key, AssortmentRule rule, string? ifMatch, CancellationToken cancellationToken) => throw new NotSupportedException();
 
     // IOrganizationStore: the buyer, with the purchaser who asks for the quote.
     public Task<Versioned<Organization>?> FindAsync(string orgId, CancellationToken cancellationToken)

@@ -52,9 +52,9 @@ internal sealed class Given
     {
         public Task<Assortment> FindAsync(string supplierId, string category, string buyerId, CancellationToken cancellationToken) => Task.FromResult(Assortment.Everything);
 
-        public Task<AssortmentRule?> FindRuleAsync(string supplierId, AssortmentScope scope, string key, CancellationToken cancellationToken) => Task.FromResult<AssortmentRule?>(null);
+        public Task<Versioned<AssortmentRule>?> FindRuleAsync(string supplierId, AssortmentScope scope, string key, CancellationToken cancellationToken) => Task.FromResult<Versioned<AssortmentRule>?>(null);
 
-        public Task SaveRuleAsync(string supplierId, AssortmentScope scope, string key, AssortmentRule rule, CancellationToken cancellationToken) => Task.CompletedTask;
+        public Task<Versioned<AssortmentRule>> SaveRuleAsync(string supplierId, AssortmentScope scope, string key, AssortmentRule rule, string? ifMatch, CancellationToken cancellationToken) => Task.FromResult(new Versioned<AssortmentRule>(rule, "1"));
     }
 
     public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 27, 9, 0, 0, TimeSpan.Zero));

@@ -260,6 +260,42 @@ public sealed class HardenedEdgeTests(BackendFixture backend)
         Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
     }
 
+    [Theory]
+    [InlineData("assortments/categories/retail", "{\"exclude\": {\"brands\": [\"acme\"]}}", "{\"exclude\": {\"brands\": [\"other\"]}}", "{\"exclued\": {\"brands\": []}}")]
+    [InlineData("assortments/customers/some-buyer", "{\"include\": {\"skus\": [\"A\"]}}", "{\"include\": {\"skus\": [\"B\"]}}", "{\"include\": {\"skus\": [\"B\"]}, \"exclude\": {\"brnds\": []}}")]
+    public async Task Two_editors_of_a_whole_document_cannot_lose_each_others_change_and_a_typo_erases_nothing(string resource, string first, string second, string typo)
+    {
+        var supplier = await backend.OrganizationAsync("he-editor", ["supplier"]);
+        using var editor = backend.As("he-editor", "he-editor@test.example");
+        var path = $"/api/orgs/{supplier}/{resource}";
+        HttpRequestMessage Put(string body, System.Net.Http.Headers.EntityTagHeaderValue? etag)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Put, path) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+            if (etag is not null)
+            {
+                request.Headers.IfMatch.Add(etag);
+            }
+
+            return request;
+        }
+
+        var created = await editor.SendAsync(Put(first, null));
+        var withoutVersion = await editor.SendAsync(Put(second, null));
+        var changed = await editor.SendAsync(Put(second, created.Headers.ETag));
+        var stale = await editor.SendAsync(Put(first, created.Headers.ETag));
+        var misspelled = await editor.SendAsync(Put(typo, changed.Headers.ETag));
+        var read = await editor.GetAsync(path);
+
+        Assert.Equal(HttpStatusCode.OK, created.StatusCode);
+        Assert.NotNull(created.Headers.ETag);
+        Assert.Equal((HttpStatusCode)428, withoutVersion.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
+        Assert.Equal(HttpStatusCode.PreconditionFailed, stale.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, misspelled.StatusCode);
+        Assert.Equal(changed.Headers.ETag, read.Headers.ETag);
+        Assert.Equal(await changed.Content.ReadAsStringAsync(), await read.Content.ReadAsStringAsync());
+    }
+
     /// <summary>A readable stream of <c>length</c> bytes of CSV-looking text, of unknown length (so it is sent chunked).</summary>
     private sealed class PatternStream(long length) : Stream
     {

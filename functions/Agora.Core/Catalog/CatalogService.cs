@@ -82,18 +82,20 @@ public sealed class CatalogService(IProductStore products, IWarehouseStore wareh
         }
     }
 
-    public async Task<AssortmentRule> GetAssortmentAsync(Caller caller, string supplierId, AssortmentScope scope, string key, CancellationToken cancellationToken)
+    /// <summary>The rule with its version; an open rule without one when none was set.</summary>
+    public async Task<Versioned<AssortmentRule>> GetAssortmentAsync(Caller caller, string supplierId, AssortmentScope scope, string key, CancellationToken cancellationToken)
     {
         await RequireSupplierAsync(caller, supplierId, "read assortments", Roles.SupplierStaff, cancellationToken).ConfigureAwait(false);
-        return await assortments.FindRuleAsync(supplierId, scope, Key(scope, key), cancellationToken).ConfigureAwait(false) ?? AssortmentRule.Open;
+        return await assortments.FindRuleAsync(supplierId, scope, Key(scope, key), cancellationToken).ConfigureAwait(false) ?? Versions.NotStored(AssortmentRule.Open);
     }
 
-    public async Task<AssortmentRule> PutAssortmentAsync(Caller caller, string supplierId, AssortmentScope scope, string key, AssortmentRuleInput input, CancellationToken cancellationToken)
+    /// <summary>Sets the rule: the first time without a version, then with If-Match naming the one read.</summary>
+    public async Task<Versioned<AssortmentRule>> PutAssortmentAsync(Caller caller, string supplierId, AssortmentScope scope, string key, AssortmentRuleInput input, string? ifMatch, CancellationToken cancellationToken)
     {
         await RequireSupplierAsync(caller, supplierId, "change assortments", CatalogManagers, cancellationToken).ConfigureAwait(false);
         var rule = AssortmentRules.Validate(input);
-        await assortments.SaveRuleAsync(supplierId, scope, Key(scope, key), rule, cancellationToken).ConfigureAwait(false);
-        return rule;
+        var current = await assortments.FindRuleAsync(supplierId, scope, Key(scope, key), cancellationToken).ConfigureAwait(false);
+        return await assortments.SaveRuleAsync(supplierId, scope, Key(scope, key), rule, Versions.ForReplace(current, ifMatch), cancellationToken).ConfigureAwait(false);
     }
 
     private static string Key(AssortmentScope scope, string key) =>

@@ -41,7 +41,9 @@ public interface IAssortmentStore
     /// <summary>The rules of a customer category and of a customer account, in one read; missing ones are open.</summary>
     Task<Assortment> FindAsync(string supplierId, string category, string buyerId, CancellationToken cancellationToken);
 
-    Task<AssortmentRule?> FindRuleAsync(string supplierId, AssortmentScope scope, string key, CancellationToken cancellationToken);
+    Task<Versioned<AssortmentRule>?> FindRuleAsync(string supplierId, AssortmentScope scope, string key, CancellationToken cancellationToken);
 
-    Task SaveRuleAsync(string supplierId, AssortmentScope scope, string key, AssortmentRule rule, CancellationToken cancellationToken);
+    /// <summary>Creates the rule when <paramref name="ifMatch"/> is null (Conflict if one exists by then), else replaces the
+    /// version it names (PreconditionFailed when stale).</summary>
+    Task<Versioned<AssortmentRule>> SaveRuleAsync(string supplierId, AssortmentScope scope, string key, AssortmentRule rule, string? ifMatch, CancellationToken cancellationToken);
 }

@@ -54,32 +54,32 @@ public sealed class CatalogFunctions(CatalogService catalog)
     [ApiOperation("Assortments", "Read the assortment rule of a customer category", Response = typeof(AssortmentRule))]
     public async Task<IActionResult> GetCategoryAssortment(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "orgs/{supplierId}/assortments/categories/{category}")] HttpRequest req, string supplierId, string category, CancellationToken cancellationToken) =>
-        Api.Ok(await catalog.GetAssortmentAsync(req.Caller(), supplierId, AssortmentScope.Category, category, cancellationToken).ConfigureAwait(false));
+        Api.Ok(req, await catalog.GetAssortmentAsync(req.Caller(), supplierId, AssortmentScope.Category, category, cancellationToken).ConfigureAwait(false));
 
     [Function(nameof(PutCategoryAssortment))]
-    [ApiOperation("Assortments", "Set the assortment rule of a customer category", Description = "Include and exclude products by SKU, brand or category. Supplier admins and pricing managers.",
+    [ApiOperation("Assortments", "Set the assortment rule of a customer category", Description = "Include and exclude products by SKU, brand or category. The first time without If-Match; then with If-Match naming the ETag read (428 without, 412 when stale). Supplier admins and pricing managers.",
         Request = typeof(AssortmentRuleInput), Response = typeof(AssortmentRule))]
     public async Task<IActionResult> PutCategoryAssortment(
         [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "orgs/{supplierId}/assortments/categories/{category}")] HttpRequest req, string supplierId, string category, CancellationToken cancellationToken)
     {
         var input = await req.ReadJsonAsync<AssortmentRuleInput>(cancellationToken).ConfigureAwait(false);
-        return Api.Ok(await catalog.PutAssortmentAsync(req.Caller(), supplierId, AssortmentScope.Category, category, input, cancellationToken).ConfigureAwait(false));
+        return Api.Ok(req, await catalog.PutAssortmentAsync(req.Caller(), supplierId, AssortmentScope.Category, category, input, req.IfMatch(), cancellationToken).ConfigureAwait(false));
     }
 
     [Function(nameof(GetCustomerAssortment))]
     [ApiOperation("Assortments", "Read the assortment rule of one customer account", Response = typeof(AssortmentRule))]
     public async Task<IActionResult> GetCustomerAssortment(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "orgs/{supplierId}/assortments/customers/{buyerId}")] HttpRequest req, string supplierId, string buyerId, CancellationToken cancellationToken) =>
-        Api.Ok(await catalog.GetAssortmentAsync(req.Caller(), supplierId, AssortmentScope.Customer, buyerId, cancellationToken).ConfigureAwait(false));
+        Api.Ok(req, await catalog.GetAssortmentAsync(req.Caller(), supplierId, AssortmentScope.Customer, buyerId, cancellationToken).ConfigureAwait(false));
 
     [Function(nameof(PutCustomerAssortment))]
-    [ApiOperation("Assortments", "Set the assortment rule of one customer account", Description = "It takes precedence over the customer's category rule.",
+    [ApiOperation("Assortments", "Set the assortment rule of one customer account", Description = "It takes precedence over the customer's category rule. The first time without If-Match; then with If-Match naming the ETag read (428 without, 412 when stale).",
         Request = typeof(AssortmentRuleInput), Response = typeof(AssortmentRule))]
     public async Task<IActionResult> PutCustomerAssortment(
         [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "orgs/{supplierId}/assortments/customers/{buyerId}")] HttpRequest req, string supplierId, string buyerId, CancellationToken cancellationToken)
     {
         var input = await req.ReadJsonAsync<AssortmentRuleInput>(cancellationToken).ConfigureAwait(false);
-        return Api.Ok(await catalog.PutAssortmentAsync(req.Caller(), supplierId, AssortmentScope.Customer, buyerId, input, cancellationToken).ConfigureAwait(false));
+        return Api.Ok(req, await catalog.PutAssortmentAsync(req.Caller(), supplierId, AssortmentScope.Customer, buyerId, input, req.IfMatch(), cancellationToken).ConfigureAwait(false));
     }
 
     /// <summary>The page shape, for the OpenAPI document.</summary>

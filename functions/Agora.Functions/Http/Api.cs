@@ -14,7 +14,11 @@ public static class Api
     /// <summary>200 with the ETag a later update must send in If-Match.</summary>
     public static IActionResult Ok<T>(HttpRequest request, Versioned<T> value)
     {
-        request.HttpContext.Response.Headers.ETag = EntityTag(value.ETag);
+        if (value.IsStored)
+        {
+            request.HttpContext.Response.Headers.ETag = EntityTag(value.ETag);
+        }
+
         return new JsonResult(value.Value, Json.Options);
     }
 

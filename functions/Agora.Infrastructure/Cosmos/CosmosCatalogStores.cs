@@ -44,11 +44,20 @@ public sealed class CosmosAssortmentStore(CosmosContainers cosmos) : IAssortment
             found.FirstOrDefault(d => d.Id == categoryId)?.Data ?? AssortmentRule.Open);
     }
 
-    public async Task<AssortmentRule?> FindRuleAsync(string supplierId, AssortmentScope scope, string key, CancellationToken cancellationToken) =>
-        (await CosmosContainers.ReadAsync<AssortmentRule>(cosmos.Get(Containers.Catalog), IdOf(scope, key), supplierId, cancellationToken).ConfigureAwait(false))?.Data;
+    public async Task<Versioned<AssortmentRule>?> FindRuleAsync(string supplierId, AssortmentScope scope, string key, CancellationToken cancellationToken) =>
+        await CosmosContainers.ReadAsync<AssortmentRule>(cosmos.Get(Containers.Catalog), IdOf(scope, key), supplierId, cancellationToken).ConfigureAwait(false) is { } found
+            ? new Versioned<AssortmentRule>(found.Data, found.ETag!)
+            : null;
 
-    public async Task SaveRuleAsync(string supplierId, AssortmentScope scope, string key, AssortmentRule rule, CancellationToken cancellationToken) =>
-        await CosmosContainers.UpsertAsync(cosmos.Get(Containers.Catalog), new Document<AssortmentRule> { Id = IdOf(scope, key), Pk = supplierId, Type = Type, Data = rule }, cancellationToken).ConfigureAwait(false);
+    public async Task<Versioned<AssortmentRule>> SaveRuleAsync(string supplierId, AssortmentScope scope, string key, AssortmentRule rule, string? ifMatch, CancellationToken cancellationToken)
+    {
+        var document = new Document<AssortmentRule> { Id = IdOf(scope, key), Pk = supplierId, Type = Type, Data = rule };
+        var container = cosmos.Get(Containers.Catalog);
+        var etag = ifMatch is null
+            ? await CosmosContainers.CreateAsync(container, document, "The assortment rule was set meanwhile; read it and retry with its ETag.", cancellationToken).ConfigureAwait(false)
+            : await CosmosContainers.ReplaceAsync(container, document, ifMatch, "The assortment rule", cancellationToken).ConfigureAwait(false);
+        return new Versioned<AssortmentRule>(rule, etag);
+    }
 
     private static string IdOf(AssortmentScope scope, string key) => $"assortment:{(scope == AssortmentScope.Category ? "category" : "customer")}:{key}";
 }

@@ -132,11 +132,11 @@ public static class DemoMarketplace
 
         await stock.PushAsync(CallerOf(Users[3]), SupplierId, new StockPush(counts), cancellationToken).ConfigureAwait(false);
         await catalog.PutAssortmentAsync(admin, SupplierId, AssortmentScope.Category, "construction",
-            new AssortmentRuleInput(new ProductSetInput(null, null, ["Ferramentas", "Fixação", "Segurança"]), null), cancellationToken).ConfigureAwait(false);
+            new AssortmentRuleInput(new ProductSetInput(null, null, ["Ferramentas", "Fixação", "Segurança"]), null), ifMatch: null, cancellationToken).ConfigureAwait(false);
         await catalog.PutAssortmentAsync(admin, SupplierId, AssortmentScope.Category, "healthcare",
-            new AssortmentRuleInput(new ProductSetInput(null, null, ["Hospitalar", "Segurança"]), null), cancellationToken).ConfigureAwait(false);
+            new AssortmentRuleInput(new ProductSetInput(null, null, ["Hospitalar", "Segurança"]), null), ifMatch: null, cancellationToken).ConfigureAwait(false);
         await catalog.PutAssortmentAsync(admin, SupplierId, AssortmentScope.Category, "export",
-            new AssortmentRuleInput(null, new ProductSetInput(null, ["Bosch"], null)), cancellationToken).ConfigureAwait(false);
+            new AssortmentRuleInput(null, new ProductSetInput(null, ["Bosch"], null)), ifMatch: null, cancellationToken).ConfigureAwait(false);
         await SeedPricingAsync(services, admin, cancellationToken).ConfigureAwait(false);
     }
 
