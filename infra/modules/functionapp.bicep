@@ -130,6 +130,9 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
       StockReconciliationSchedule: stockReconciliationSchedule
       StockReconciliation__AlertThreshold: string(stockReconciliationAlertThreshold)
       Http__MaxRequestBodyBytes: string(httpMaxRequestBodyBytes)
+      // The host's own body limit (default 100 MB) sits above the app's upload limit (100 MB), so that the app answers a
+      // larger upload with its own 413 problem rather than the host with a bare one.
+      FUNCTIONS_REQUEST_BODY_SIZE_LIMIT: '115343360'
     }
   }
 }

@@ -13,6 +13,7 @@ internal static class SettingsContract
         ["AZURE_CLIENT_ID"] = "DefaultAzureCredential's choice of the user-assigned identity (Cosmos DB, Service Bus)",
         ["APPLICATIONINSIGHTS_CONNECTION_STRING"] = "the Application Insights component the host sends telemetry to",
         ["APPLICATIONINSIGHTS_AUTHENTICATION_STRING"] = "telemetry sent with the identity (local auth is off on the component)",
+        ["FUNCTIONS_REQUEST_BODY_SIZE_LIMIT"] = "the host's body limit, above the app's 100 MB upload limit so the app's 413 problem answers",
     };
 
     /// <summary>Emulators, the dev token endpoint, the mail sink and the local runtime: never set in Azure.</summary>
@@ -38,6 +39,7 @@ internal static class SettingsContract
         "AZURE_CLIENT_ID",
         "APPLICATIONINSIGHTS_CONNECTION_STRING",
         "APPLICATIONINSIGHTS_AUTHENTICATION_STRING",
+        "FUNCTIONS_REQUEST_BODY_SIZE_LIMIT", // the local runtime applies the app's limits only
         "Auth__MetadataAddress", // locally tokens are signed with Auth__SigningKey
         "ServiceBus__FullyQualifiedNamespace", // locally integration events go to a storage queue
         "ServiceBus__Topic",
