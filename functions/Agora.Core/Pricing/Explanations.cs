@@ -29,17 +29,25 @@ internal static class Explanations
 
     public static string PercentOff(string label, decimal percent) => $"{label}: {Num(percent)}% off";
 
-    public static string AmountOff(string label, decimal amount, string unit) => $"{label}: {Num(amount)} off per {unit}";
+    public static string AmountOff(string label, decimal amount, string currency, string unit, string? note) => $"{label}: {Num(amount)} {currency} off per {unit}{note}";
 
-    public static string FixedPrice(string label, decimal price, string baseUnit) => $"{label}: {Num(price)} per {baseUnit}";
+    public static string FixedPrice(string label, decimal price, string currency, string baseUnit, string? note) => $"{label}: {Num(price)} {currency} per {baseUnit}{note}";
 
-    public static string Bundle(Promotion p, decimal price, string currency, decimal bundles) =>
-        $"{p.Name}: {string.Join(" + ", p.Reward.BundleSkus!)} for {Num(price)} {currency} ({Num(bundles)}×)";
+    public static string Bundle(Promotion p, decimal price, string currency, string? note, decimal bundles) =>
+        $"{p.Name}: {string.Join(" + ", p.Reward.BundleSkus!)} for {Num(price)} {currency}{note} ({Num(bundles)}×)";
 
     public static string Volume(VolumeDiscount v, string threshold) => $"{v.Name}: {Num(v.Percent)}% on orders {threshold}";
 
-    public static string Threshold(VolumeDiscount v, string currency) =>
-        v.MinOrderValue is { } value ? $"from {Num(value)} {currency}" : $"from {Num(v.MinOrderQuantity ?? 0)} units";
+    public static string Threshold(VolumeDiscount v, string currency, string? note) =>
+        v.MinOrderValue is { } value ? $"from {Num(value)} {currency}{note}" : $"from {Num(v.MinOrderQuantity ?? 0)} units";
+
+    /// <summary>How a rule's amount was converted: " (20 BRL at 0.1841)".</summary>
+    public static string Converted(decimal amount, string from, decimal rate) => $" ({Num(amount)} {from} at {Num(rate)})";
+
+    /// <summary>Why a rule in another currency does not apply to the quote.</summary>
+    public static string NotConverted(string rule, string? from, string quote) => from is null
+        ? $"{rule} does not apply: it names no currency and the supplier's default currency is unknown."
+        : $"{rule} does not apply: it is in {from}, and the supplier has no exchange rate from {from} to {quote}.";
 
     public static string NextVolume(decimal missing, string currency, VolumeDiscount next) =>
         $"Add {Num(missing)} {currency} to your order to get {Num(next.Percent)}% off ({next.Name}).";

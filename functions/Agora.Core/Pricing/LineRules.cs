@@ -23,7 +23,22 @@ internal static class LineRules
         foreach (var i in rules.PromotionsFor(keys))
         {
             var p = rules.Promotions[i];
-            if ((p.MinQuantity is { } minQ && quantityBase < minQ) || (p.MinValue is { } minV && lineValue < minV))
+            if (p.MinQuantity is { } minQ && quantityBase < minQ)
+            {
+                continue;
+            }
+
+            if (rules.NotConverted(i) is { } reason)
+            {
+                if (p.Reward.Kind is RewardKind.PercentOff or RewardKind.AmountOff or RewardKind.FixedPrice)
+                {
+                    w.Hints.Add(reason); // bundles say so in the quote's hints
+                }
+
+                continue;
+            }
+
+            if (p.MinValue is { } minV && lineValue < minV)
             {
                 continue;
             }
@@ -90,10 +105,11 @@ internal static class LineRules
                 w.Percent("promotion", p.Id, rules.PercentOffText(rule.Index), p.Reward.Percent!.Value);
                 break;
             case LineRuleKind.AmountOff:
-                w.AmountOff("promotion", p.Id, Explanations.AmountOff(rules.Label(rule.Index), p.Reward.Amount!.Value, unit.Code), p.Reward.Amount.Value);
+                w.AmountOff("promotion", p.Id, Explanations.AmountOff(rules.Label(rule.Index), p.Reward.Amount!.Value, rules.Currency, unit.Code, rules.Note(rule.Index)), p.Reward.Amount.Value);
                 break;
             default:
-                w.FixTo(p.Id, Explanations.FixedPrice(rules.Label(rule.Index), p.Reward.FixedPrice!.Value, product.BaseUnit), p.Reward.FixedPrice.Value * unit.Factor);
+                w.FixTo(p.Id, Explanations.FixedPrice(rules.Label(rule.Index), p.Reward.FixedPrice!.Value, rules.Currency, product.BaseUnit, rules.Note(rule.Index)),
+                    p.Reward.FixedPrice.Value * unit.Factor);
                 break;
         }
     }

@@ -3,11 +3,12 @@ using Agora.Core.Common;
 
 namespace Agora.Core.Pricing;
 
-/// <summary>A line while it is being priced.</summary>
-internal sealed class LineWork(int line, string sku, string unit, decimal quantity)
+/// <summary>A line while it is being priced. Every adjustment amount is rounded to the quote currency's minor unit (half
+/// away from zero), and the net price is the list price less the adjustments, so a line's explanation adds up.</summary>
+internal sealed class LineWork(int line, string sku, string unit, decimal quantity, string currency)
 {
     private decimal _percentFactor = 1;
-    private decimal _amountOff;
+    private decimal _lineRulesOff;
 
     public int Line { get; } = line;
 
@@ -46,30 +47,31 @@ internal sealed class LineWork(int line, string sku, string unit, decimal quanti
         return this;
     }
 
+    /// <summary>Percentages multiply: each one's amount is what it takes off the running price, rounded as the difference
+    /// of the rounded prices before and after it, so the amounts add up to the list price less the rounded result.</summary>
     public void Percent(string kind, string id, string description, decimal percent)
     {
-        var before = List * _percentFactor;
+        var before = Round(List * _percentFactor);
         _percentFactor *= 1 - (Math.Clamp(percent, 0, 100) / 100);
-        Adjustments.Add(new Adjustment(kind, id, description, before - (List * _percentFactor)));
+        AddLineRule(kind, id, description, before - Round(List * _percentFactor));
     }
 
-    public void AmountOff(string kind, string id, string description, decimal amount)
-    {
-        _amountOff += Math.Max(0, amount);
-        Adjustments.Add(new Adjustment(kind, id, description, Math.Max(0, amount)));
-    }
+    public void AmountOff(string kind, string id, string description, decimal amount) =>
+        AddLineRule(kind, id, description, Round(Math.Max(0, amount)));
 
     public void FixTo(string id, string description, decimal price)
     {
         Fixed = true;
-        Adjustments.Add(new Adjustment("promotion", id, description, List - price));
-        Net = price;
+        var amount = Round(List - price);
+        Adjustments.Add(new Adjustment("promotion", id, description, amount));
+        Net = List - amount;
     }
 
-    /// <summary>Net = list × the product of (1 - percent) - amounts, never below zero.</summary>
+    /// <summary>Net = list - the line rules' amounts (percentages first, then amounts off), never below zero: the last
+    /// amount is cut to what is left.</summary>
     public void SettleAmounts()
     {
-        var net = (List * _percentFactor) - _amountOff;
+        var net = List - _lineRulesOff;
         if (net < 0 && Adjustments.Count > 0)
         {
             var last = Adjustments[^1];
@@ -79,11 +81,27 @@ internal sealed class LineWork(int line, string sku, string unit, decimal quanti
         Net = Math.Max(0, net);
     }
 
-    public QuoteLine ToLine(string currency)
+    /// <summary>An order rule's change to the net unit price (bundle, volume discount, cap), rounded; negative raises it.</summary>
+    public void Take(string kind, string id, string description, decimal amount)
+    {
+        var rounded = Round(amount);
+        Adjustments.Add(new Adjustment(kind, id, description, rounded));
+        Net -= rounded;
+    }
+
+    public QuoteLine ToLine()
     {
         var priced = Status == LineStatus.Priced;
-        var lineTotal = priced ? Currency.Round(Net * Quantity, currency) : 0;
+        var lineTotal = priced ? Currency.Round(Net * Quantity, currency, MidpointRounding.AwayFromZero) : 0;
         return new QuoteLine(Line, Sku, Unit, Quantity, Status, Source, priced ? List : null, Adjustments, priced ? decimal.Round(Net, 6) : null,
-            priced ? Currency.Round(List * Quantity, currency) : 0, lineTotal, Issues, Hints);
+            priced ? Currency.Round(List * Quantity, currency, MidpointRounding.AwayFromZero) : 0, lineTotal, Issues, Hints);
     }
+
+    private void AddLineRule(string kind, string id, string description, decimal amount)
+    {
+        _lineRulesOff += amount;
+        Adjustments.Add(new Adjustment(kind, id, description, amount));
+    }
+
+    private decimal Round(decimal amount) => Currency.Round(amount, currency, MidpointRounding.AwayFromZero);
 }

@@ -7,15 +7,29 @@ namespace Agora.Core.Pricing;
 /// buy-X-get-Y promotions.</summary>
 internal static class OrderRules
 {
-    public static void ApplyBundles(List<LineWork> work, Promotion[] promotions, string currency)
+    /// <summary>Bundles whose parts are all in the cart; a bundle priced in a currency no rate converts does not apply,
+    /// and <paramref name="hints"/> says so.</summary>
+    public static void ApplyBundles(List<LineWork> work, QuoteRules rules, List<string> hints)
     {
         Dictionary<string, LineWork>? firstPriced = null; // bundles change net prices only, so this holds throughout
-        foreach (var p in promotions.Where(p => p.Reward is { Kind: RewardKind.BundlePrice, BundleSkus.Count: > 1, BundlePrice: not null }))
+        for (var i = 0; i < rules.Promotions.Length; i++)
         {
+            var p = rules.Promotions[i];
+            if (p.Reward is not { Kind: RewardKind.BundlePrice, BundleSkus.Count: > 1, BundlePrice: not null })
+            {
+                continue;
+            }
+
             firstPriced ??= FirstPricedBySku(work);
             var members = p.Reward.BundleSkus!.Select(sku => firstPriced.GetValueOrDefault(sku)).ToArray();
             if (members.Any(m => m is null))
             {
+                continue;
+            }
+
+            if (rules.NotConverted(i) is { } reason)
+            {
+                hints.Add(reason);
                 continue;
             }
 
@@ -28,12 +42,11 @@ internal static class OrderRules
                 continue;
             }
 
+            var text = Explanations.Bundle(p, p.Reward.BundlePrice.Value, rules.Currency, rules.Note(i), bundles);
             foreach (var m in members)
             {
                 var share = m!.Net / m.SaleUnit!.Factor / perBundle;
-                var perUnit = saving * share * bundles / m.Quantity;
-                m.Adjustments.Add(new Adjustment("bundle", p.Id, Explanations.Bundle(p, p.Reward.BundlePrice.Value, currency, bundles), perUnit));
-                m.Net -= perUnit;
+                m.Take("bundle", p.Id, text, saving * share * bundles / m.Quantity);
             }
         }
     }
@@ -53,33 +66,51 @@ internal static class OrderRules
         return first;
     }
 
-    /// <summary>The best volume discount the order reaches applies to every priced line; returns a hint for the next one.</summary>
-    public static string? ApplyVolume(List<LineWork> work, PricingBook book, PricingCustomer customer, DateTimeOffset now, string currency)
+    /// <summary>The best volume discount the order reaches applies to every priced line; <paramref name="hints"/> gets the
+    /// discounts whose minimum order value no rate converts, and how far the next one is.</summary>
+    public static void ApplyVolume(List<LineWork> work, PricingBook book, PricingCustomer customer, DateTimeOffset now, RuleCurrency money, List<string> hints)
     {
+        var currency = money.Quote;
         var priced = work.Where(w => w.Status == LineStatus.Priced).ToArray();
         var value = priced.Sum(w => w.Net * w.Quantity);
         var quantity = priced.Sum(w => w.Quantity * w.SaleUnit!.Factor);
-        var offers = book.VolumeDiscounts.Where(v => v.Audience.Includes(customer) && v.IsValidAt(now)).ToArray();
-        bool Reached(VolumeDiscount v) => (v.MinOrderValue is null || value >= v.MinOrderValue) && (v.MinOrderQuantity is null || quantity >= v.MinOrderQuantity);
-        var best = offers.Where(Reached).OrderByDescending(v => v.Percent).ThenBy(v => v.Id, StringComparer.Ordinal).FirstOrDefault();
-        if (best is not null)
+        var offers = new List<(VolumeDiscount Offer, string? Note)>();
+        foreach (var v in book.VolumeDiscounts)
         {
-            var text = Explanations.Volume(best, Explanations.Threshold(best, currency));
-            foreach (var w in priced.Where(w => !w.Fixed))
+            if (v.Audience.Includes(customer) && v.IsValidAt(now))
             {
-                var amount = w.Net * best.Percent / 100;
-                w.Adjustments.Add(new Adjustment("volume", best.Id, text, amount));
-                w.Net -= amount;
+                if (money.ToQuote(v, out var note, out var reason) is { } offer)
+                {
+                    offers.Add((offer, note));
+                }
+                else
+                {
+                    hints.Add(reason!);
+                }
             }
         }
 
-        var next = offers.Where(v => !Reached(v) && v.Percent > (best?.Percent ?? 0) && v.MinOrderValue is not null && v.MinOrderQuantity is null)
+        bool Reached(VolumeDiscount v) => (v.MinOrderValue is null || value >= v.MinOrderValue) && (v.MinOrderQuantity is null || quantity >= v.MinOrderQuantity);
+        var best = offers.Where(o => Reached(o.Offer)).OrderByDescending(o => o.Offer.Percent).ThenBy(o => o.Offer.Id, StringComparer.Ordinal).FirstOrDefault();
+        if (best.Offer is { } chosen)
+        {
+            var text = Explanations.Volume(chosen, Explanations.Threshold(chosen, currency, best.Note));
+            foreach (var w in priced.Where(w => !w.Fixed))
+            {
+                w.Take("volume", chosen.Id, text, w.Net * chosen.Percent / 100);
+            }
+        }
+
+        var next = offers.Select(o => o.Offer).Where(v => !Reached(v) && v.Percent > (best.Offer?.Percent ?? 0) && v.MinOrderValue is not null && v.MinOrderQuantity is null)
             .OrderBy(v => v.MinOrderValue).FirstOrDefault();
-        return next is null ? null : Explanations.NextVolume(Currency.Round(next.MinOrderValue!.Value - value, currency), currency, next);
+        if (next is not null)
+        {
+            hints.Add(Explanations.NextVolume(Currency.Round(next.MinOrderValue!.Value - value, currency, MidpointRounding.AwayFromZero), currency, next));
+        }
     }
 
     /// <summary>The supplier's cap on the total discount (not on fixed prices), then each line as the quote shows it.</summary>
-    public static List<QuoteLine> ApplyCap(List<LineWork> work, decimal cap, string currency)
+    public static List<QuoteLine> ApplyCap(List<LineWork> work, decimal cap)
     {
         string? capText = null;
         var lines = new List<QuoteLine>(work.Count);
@@ -91,12 +122,11 @@ internal static class OrderRules
                 if (w.Net < floor)
                 {
                     capText ??= Explanations.Cap(cap);
-                    w.Adjustments.Add(new Adjustment("cap", "maxTotalDiscount", capText, -(floor - w.Net)));
-                    w.Net = floor;
+                    w.Take("cap", "maxTotalDiscount", capText, -(floor - w.Net)); // rounded away from zero: not below the floor
                 }
             }
 
-            lines.Add(w.ToLine(currency));
+            lines.Add(w.ToLine());
         }
 
         return lines;

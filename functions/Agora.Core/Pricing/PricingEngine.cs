@@ -25,7 +25,8 @@ public static class PricingEngine
                 && (p.CouponCode is null || coupons.Contains(p.CouponCode))
                 && (p.UsageLimitPerCustomer is not { } limit || book.PromotionUses.GetValueOrDefault(p.Id) < limit))
             .OrderByDescending(p => p.Priority).ThenBy(p => p.Id, StringComparer.Ordinal).ToArray();
-        var rules = new QuoteRules(discounts, promotions, book.QuantityRules.Where(r => r.Audience.Includes(customer)).ToArray());
+        var money = new RuleCurrency(book.Settings.ExchangeRates, currency, book.SupplierCurrency);
+        var rules = new QuoteRules(discounts, promotions, book.QuantityRules.Where(r => r.Audience.Includes(customer)).ToArray(), money);
 
         var work = new List<LineWork>(cart.Count);
         for (var i = 0; i < cart.Count; i++)
@@ -33,13 +34,13 @@ public static class PricingEngine
             work.Add(PriceLine(i + 1, cart[i], customer, book, lists, entries, rules));
         }
 
-        OrderRules.ApplyBundles(work, promotions, currency);
-        var volumeHint = OrderRules.ApplyVolume(work, book, customer, now, currency);
-        var lines = OrderRules.ApplyCap(work, book.Settings.MaxTotalDiscountPercent, currency);
+        var hints = new List<string>();
+        OrderRules.ApplyBundles(work, rules, hints);
+        OrderRules.ApplyVolume(work, book, customer, now, money, hints);
+        var lines = OrderRules.ApplyCap(work, book.Settings.MaxTotalDiscountPercent);
         OrderRules.AddBonusLines(work, rules, book, lines);
         var listTotal = lines.Sum(l => l.ListTotal);
         var total = lines.Sum(l => l.LineTotal);
-        var hints = volumeHint is null ? [] : new[] { volumeHint };
         return new Quote(supplierId, customer.BuyerId, currency, lines, listTotal, listTotal - total, total, hints, now);
     }
 
@@ -82,7 +83,7 @@ public static class PricingEngine
     private static LineWork PriceLine(int number, (string Sku, string Unit, decimal Quantity) line, PricingCustomer customer, PricingBook book, PriceList[] lists,
         ListEntries entries, QuoteRules rules)
     {
-        var w = new LineWork(number, line.Sku, line.Unit, line.Quantity);
+        var w = new LineWork(number, line.Sku, line.Unit, line.Quantity, customer.Currency);
         if (!book.Products.TryGetValue(line.Sku, out var product) || product.Status != ProductStatus.Active)
         {
             return w.Unavailable(Explanations.NotInCatalog(line.Sku));

@@ -15,10 +15,21 @@ internal sealed class QuoteRules
     private readonly string?[] _discountTexts;
     private readonly string?[] _percentOffTexts;
     private readonly string?[] _labels;
+    private readonly string?[] _notes;
+    private readonly string?[] _notConverted;
     private readonly List<int> _matched = [];
 
-    public QuoteRules(DiscountRule[] discounts, Promotion[] promotions, QuantityRule[] quantityRules)
+    /// <summary><paramref name="promotions"/> are replaced in place by their copies in the quote's currency.</summary>
+    public QuoteRules(DiscountRule[] discounts, Promotion[] promotions, QuantityRule[] quantityRules, RuleCurrency money)
     {
+        Currency = money.Quote;
+        _notes = new string?[promotions.Length];
+        _notConverted = new string?[promotions.Length];
+        for (var i = 0; i < promotions.Length; i++)
+        {
+            promotions[i] = money.ToQuote(promotions[i], out _notes[i], out _notConverted[i]) ?? promotions[i];
+        }
+
         Discounts = discounts;
         Promotions = promotions;
         Bonuses = promotions.Where(p => p.Reward is { Kind: RewardKind.BonusProduct, BonusSku: not null, BuyQuantity: > 0, BonusQuantity: > 0 }).ToArray();
@@ -33,6 +44,9 @@ internal sealed class QuoteRules
     }
 
     public ProductKeyCache Keys { get; } = new();
+
+    /// <summary>The quote's currency, which <see cref="Promotions"/>' money values are in (but those <see cref="NotConverted"/>).</summary>
+    public string Currency { get; }
 
     public DiscountRule[] Discounts { get; }
 
@@ -78,6 +92,12 @@ internal sealed class QuoteRules
 
         return best;
     }
+
+    /// <summary>How promotion <paramref name="i"/>'s money was converted, for its explanation; null when it was not.</summary>
+    public string? Note(int i) => _notes[i];
+
+    /// <summary>Why promotion <paramref name="i"/> does not apply (its money is in a currency no rate converts), or null.</summary>
+    public string? NotConverted(int i) => _notConverted[i];
 
     public string DiscountText(int i)
     {
