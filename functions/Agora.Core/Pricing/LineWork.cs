@@ -5,9 +5,10 @@ namespace Agora.Core.Pricing;
 
 /// <summary>A line while it is being priced. Every adjustment amount is rounded to the quote currency's minor unit (half
 /// away from zero), and the net price is the list price less the adjustments, so a line's explanation adds up.</summary>
-internal sealed class LineWork(int line, string sku, string unit, decimal quantity, string currency)
+internal sealed class LineWork(int line, string sku, string unit, decimal quantity, int minorUnits)
 {
     private decimal _percentFactor = 1;
+    private decimal? _percentPrice; // the list price after the percentages so far, rounded
     private decimal _lineRulesOff;
 
     public int Line { get; } = line;
@@ -51,9 +52,10 @@ internal sealed class LineWork(int line, string sku, string unit, decimal quanti
     /// of the rounded prices before and after it, so the amounts add up to the list price less the rounded result.</summary>
     public void Percent(string kind, string id, string description, decimal percent)
     {
-        var before = Round(List * _percentFactor);
+        var before = _percentPrice ?? Round(List);
         _percentFactor *= 1 - (Math.Clamp(percent, 0, 100) / 100);
-        AddLineRule(kind, id, description, before - Round(List * _percentFactor));
+        _percentPrice = Round(List * _percentFactor);
+        AddLineRule(kind, id, description, before - _percentPrice.Value);
     }
 
     public void AmountOff(string kind, string id, string description, decimal amount) =>
@@ -92,9 +94,9 @@ internal sealed class LineWork(int line, string sku, string unit, decimal quanti
     public QuoteLine ToLine()
     {
         var priced = Status == LineStatus.Priced;
-        var lineTotal = priced ? Currency.Round(Net * Quantity, currency, MidpointRounding.AwayFromZero) : 0;
+        var lineTotal = priced ? Round(Net * Quantity) : 0;
         return new QuoteLine(Line, Sku, Unit, Quantity, Status, Source, priced ? List : null, Adjustments, priced ? decimal.Round(Net, 6) : null,
-            priced ? Currency.Round(List * Quantity, currency, MidpointRounding.AwayFromZero) : 0, lineTotal, Issues, Hints);
+            priced ? Round(List * Quantity) : 0, lineTotal, Issues, Hints);
     }
 
     private void AddLineRule(string kind, string id, string description, decimal amount)
@@ -103,5 +105,5 @@ internal sealed class LineWork(int line, string sku, string unit, decimal quanti
         Adjustments.Add(new Adjustment(kind, id, description, amount));
     }
 
-    private decimal Round(decimal amount) => Currency.Round(amount, currency, MidpointRounding.AwayFromZero);
+    private decimal Round(decimal amount) => Currency.Round(amount, minorUnits, MidpointRounding.AwayFromZero);
 }

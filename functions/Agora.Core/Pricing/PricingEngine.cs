@@ -29,9 +29,10 @@ public static class PricingEngine
         var rules = new QuoteRules(discounts, promotions, book.QuantityRules.Where(r => r.Audience.Includes(customer)).ToArray(), money);
 
         var work = new List<LineWork>(cart.Count);
+        var minorUnits = Currency.MinorUnitsOf(currency);
         for (var i = 0; i < cart.Count; i++)
         {
-            work.Add(PriceLine(i + 1, cart[i], customer, book, lists, entries, rules));
+            work.Add(PriceLine(i + 1, cart[i], customer, minorUnits, book, lists, entries, rules));
         }
 
         var hints = new List<string>();
@@ -80,10 +81,10 @@ public static class PricingEngine
     }
 
     /// <summary>One line: the product and unit, its quantity rule, the list price, the line rules and the next tier's hint.</summary>
-    private static LineWork PriceLine(int number, (string Sku, string Unit, decimal Quantity) line, PricingCustomer customer, PricingBook book, PriceList[] lists,
-        ListEntries entries, QuoteRules rules)
+    private static LineWork PriceLine(int number, (string Sku, string Unit, decimal Quantity) line, PricingCustomer customer, int minorUnits, PricingBook book,
+        PriceList[] lists, ListEntries entries, QuoteRules rules)
     {
-        var w = new LineWork(number, line.Sku, line.Unit, line.Quantity, customer.Currency);
+        var w = new LineWork(number, line.Sku, line.Unit, line.Quantity, minorUnits);
         if (!book.Products.TryGetValue(line.Sku, out var product) || product.Status != ProductStatus.Active)
         {
             return w.Unavailable(Explanations.NotInCatalog(line.Sku));
