@@ -27,7 +27,7 @@ internal static class QuoteBench
         Console.WriteLine(Invariant($"quote: seed {seed}, generated in {generate.Elapsed.TotalSeconds:F1} s: {data.Products.Count:N0} products, {data.Lists.Count:N0} price lists, {data.Entries.Count:N0} price entries, {data.Rules.Count - data.Lists.Count:N0} other pricing rules"));
         Console.WriteLine(Invariant($".NET {Environment.Version}, {Environment.ProcessorCount} cores, {(GCSettings.IsServerGC ? "server" : "workstation")} GC, load average {LoadAverage()}"));
 
-        var service = new PricingService(stores, stores, stores, stores, stores, new AccessControl(stores), new FixedClock());
+        var service = new PricingService(stores, stores, stores, stores, stores, new AccessControl(stores), new FixedClock(), stores);
         var caller = new Caller(QuoteStores.PurchaserId, "compras@example.com", "Compras");
         var request = data.Cart;
         var book = await service.BookAsync(QuoteData.SupplierId, data.Customer, request, CancellationToken.None);

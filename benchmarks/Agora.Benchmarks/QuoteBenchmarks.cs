@@ -21,7 +21,7 @@ public class QuoteBenchmarks
     {
         data = new QuoteData(QuoteData.Seed);
         var stores = new QuoteStores(data);
-        service = new PricingService(stores, stores, stores, stores, stores, new AccessControl(stores), new FixedClock());
+        service = new PricingService(stores, stores, stores, stores, stores, new AccessControl(stores), new FixedClock(), stores);
         book = service.BookAsync(QuoteData.SupplierId, data.Customer, data.Cart, CancellationToken.None).GetAwaiter().GetResult();
         caller = new Caller(QuoteStores.PurchaserId, "compras@example.com", "Compras");
     }

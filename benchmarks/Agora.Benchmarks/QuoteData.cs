@@ -376,7 +376,7 @@ internal sealed class QuoteData
 
             Rules.Add(new PricingRule(Promotion: new Promotion(id, $"Promoção {p}", audiences, products,
                 p % 5 == 1 ? random.Next(2, 50) : null, p % 7 == 3 ? random.Next(50, 2000) : null, from, to, limit, coupon, reward,
-                p % 6 == 0 ? Stacking.Exclusive : Stacking.Combinable, random.Next(10), Clearance: kind == 9)));
+                p % 6 == 0 ? Stacking.Exclusive : Stacking.Combinable, random.Next(10), Clearance: kind == 9, Currency: "BRL")));
         }
 
         // 20 volume discounts: by order value, by quantity, or both.
@@ -384,7 +384,7 @@ internal sealed class QuoteData
         {
             var (from, to) = v % 7 == 6 ? InactiveWindow() : ActiveWindow();
             Rules.Add(new PricingRule(Volume: new VolumeDiscount($"volume-{v:D2}", $"Pedido {v}", CustomerAudience(),
-                v % 4 != 1 ? 10_000m * random.Next(1, 200) : null, v % 4 >= 1 ? 1_000m * random.Next(1, 100) : null, random.Next(1, 7), from, to)));
+                v % 4 != 1 ? 10_000m * random.Next(1, 200) : null, v % 4 >= 1 ? 1_000m * random.Next(1, 100) : null, random.Next(1, 7), from, to, "BRL")));
         }
 
         // 50 quantity rules in UN or CX on SKUs, brands, categories or everything.
@@ -402,7 +402,7 @@ internal sealed class QuoteData
             Rules.Add(o % 3 == 0
                 ? new PricingRule(Discount: new DiscountRule($"outro-desc-{o}", "Outro", audience, RuleProducts(0.2, 0.4, 0.2), random.Next(1, 16), null, null, 0, Stacking.Combinable))
                 : new PricingRule(Promotion: new Promotion($"outra-promo-{o}", "Outra", [audience], RuleProducts(0.1, 0.5, 0.2), null, null, null, null, null, null,
-                    new Reward(RewardKind.PercentOff, Percent: 10), Stacking.Combinable, 0)));
+                    new Reward(RewardKind.PercentOff, Percent: 10), Stacking.Combinable, 0, Currency: "BRL")));
         }
 
         foreach (var list in Lists)

@@ -52,6 +52,34 @@ public sealed class PricingTests(BackendFixture backend, ITestOutputHelper outpu
         Assert.Equal("BRL", (string?)quote["currency"]);
     }
 
+    /// <summary>Issue 9: a promotion and a minimum order value without a currency are in the supplier's (BRL), and a buyer
+    /// quoted in USD gets them converted at the supplier's rate — not the same number of dollars.</summary>
+    [Fact]
+    public async Task Rules_in_the_suppliers_currency_are_converted_for_a_buyer_quoted_in_another()
+    {
+        var supplier = await backend.OrganizationAsync("pc-admin", ["supplier"], ("pc-pricing", ["pricingManager"]));
+        var buyer = await backend.OrganizationAsync("pc-buyer", ["buyer"], ("pc-purchaser", ["purchaser"]));
+        using var admin = backend.As("pc-admin", "pc-admin@test.example");
+        using var pricing = backend.As("pc-pricing", "pc-pricing@test.example");
+        using var purchaser = backend.As("pc-purchaser", "pc-purchaser@test.example");
+        await BackendFixture.Ensure(await admin.PostAsJsonAsync($"/api/orgs/{supplier}/customers", new { buyerId = buyer, category = "export", currency = "USD", paymentTermsDays = new[] { 30 }, incoterm = "FOB", creditLimit = 10000 }));
+        await BackendFixture.Ensure(await admin.PutAsJsonAsync($"/api/orgs/{supplier}/products/FUR-1", new { name = "Furadeira", category = "Ferramentas", brand = "Bosch", baseUnit = "UN", saleUnits = Array.Empty<object>() }));
+        await BackendFixture.Ensure(await pricing.PutAsJsonAsync($"/api/orgs/{supplier}/pricing/settings", new { exchangeRates = new[] { new { from = "BRL", to = "USD", rate = 0.2m } } }));
+        await ImportAsync(pricing, supplier, "prices", "precos.csv", "sku;unidade;preco;moeda\nFUR-1;UN;100,00;USD\n");
+
+        var promotion = await BackendFixture.Json(await pricing.PutAsJsonAsync($"/api/orgs/{supplier}/pricing/promotions/reais", new { name = "Vinte reais", reward = new { kind = "amountOff", amount = 20 } }));
+        await BackendFixture.Ensure(await pricing.PutAsJsonAsync($"/api/orgs/{supplier}/pricing/volume-discounts/grande", new { name = "Pedido grande", minOrderValue = 1000, percent = 5 }));
+        async Task<JsonNode> QuoteAsync(int quantity) => await BackendFixture.Json(await purchaser.PostAsJsonAsync($"/api/orgs/{buyer}/suppliers/{supplier}/quote",
+            new { lines = new[] { new { sku = "FUR-1", unit = "UN", quantity } } }));
+        var one = await QuoteAsync(1);
+        var three = await QuoteAsync(3);
+
+        Assert.Equal("BRL", (string?)promotion["promotion"]!["currency"]);
+        Assert.Equal((4m, 96m), ((decimal)one["lines"]![0]!["adjustments"]![0]!["amountPerUnit"]!, (decimal)one["total"]!)); // 20 BRL = 4 USD, not 20 USD
+        Assert.Equal("Add 104 USD to your order to get 5% off (Pedido grande).", (string?)one["hints"]![0]);                 // 1,000 BRL = 200 USD
+        Assert.Equal(("grande", 273.60m), ((string?)three["lines"]![0]!["adjustments"]![1]!["ruleId"], (decimal)three["total"]!));
+    }
+
     [Fact]
     public async Task A_quote_costs_the_same_cosmos_requests_for_two_lines_or_forty()
     {

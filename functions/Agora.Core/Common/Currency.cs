@@ -25,6 +25,10 @@ public static class Currency
     /// <summary>Rounds to the currency's minor unit, half away from zero (commercial rounding) unless told otherwise.</summary>
     public static decimal Round(decimal amount, string code, MidpointRounding mode = MidpointRounding.AwayFromZero) =>
         Math.Round(amount, MinorUnitsOf(code), mode);
+
+    /// <summary>As <see cref="Round(decimal, string, MidpointRounding)"/>, with the currency's <see cref="MinorUnitsOf"/>
+    /// looked up once by a caller that rounds many amounts in it (a quote's adjustments).</summary>
+    public static decimal Round(decimal amount, int minorUnits, MidpointRounding mode) => Math.Round(amount, minorUnits, mode);
 }
 
 /// <summary>An amount in one currency. Amounts are decimals, rounded to the currency's minor unit on creation.</summary>

@@ -15,27 +15,35 @@ public sealed record PriceEntry(string SupplierId, string PriceListId, string Sk
     public static string KeyOf(string listId, string sku, string unit, int minQuantity) =>
         $"{listId}:{sku}:{unit}:{minQuantity.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
 
-    public bool SameAs(PriceEntry other) => Price == other.Price && Currency == other.Currency;
+    public bool SameAs(decimal price, string currency) => Price == price && Currency == currency;
 }
 
 /// <summary>The rules every price obeys, whether it comes from a file row or from the API.</summary>
 public static class PriceRules
 {
     /// <summary>Checks the parts of a price that need no stored data: its key (<see cref="CheckKey"/>), currency and price
-    /// (more than zero, in the currency's decimals).</summary>
-    public static void Check(Validation v, string? sku, string? unit, string currency, decimal? price, decimal minQuantity, string? listId)
+    /// (more than zero, in the currency's decimals). A null <paramref name="currency"/> is the supplier's default, not known
+    /// here: <see cref="DecimalsProblem"/> checks the decimals once it is.</summary>
+    public static void Check(Validation v, string? sku, string? unit, string? currency, decimal? price, decimal minQuantity, string? listId)
     {
         CheckKey(v, sku, unit, minQuantity, listId);
-        v.Check(Currency.IsKnown(currency), "currency", $"'{currency}' is not an ISO 4217 currency.");
+        v.Check(currency is null || Currency.IsKnown(currency), "currency", $"'{currency}' is not an ISO 4217 currency.");
         if (price is not { } p || p <= 0)
         {
             v.Add("price", "is required and must be more than zero.");
         }
-        else if (Currency.IsKnown(currency) && Currency.Round(p, currency) != p)
+        else if (currency is not null && DecimalsProblem(p, currency) is { } problem)
         {
-            v.Add("price", $"has more decimals than {currency} allows ({Currency.MinorUnitsOf(currency)}).");
+            v.Add("price", problem);
         }
     }
+
+    /// <summary>Why <paramref name="price"/> cannot be in <paramref name="currency"/> (more decimals than its minor unit),
+    /// or null when it can or the currency is unknown (which <see cref="Check"/> reports).</summary>
+    public static string? DecimalsProblem(decimal price, string currency) =>
+        Currency.IsKnown(currency) && Currency.Round(price, currency, MidpointRounding.AwayFromZero) != price
+            ? $"has more decimals than {currency} allows ({Currency.MinorUnitsOf(currency)})."
+            : null;
 
     /// <summary>Checks what names a price entry: SKU, unit, minimum quantity (a whole number, 1 or more) and list id.</summary>
     public static void CheckKey(Validation v, string? sku, string? unit, decimal minQuantity, string? listId)

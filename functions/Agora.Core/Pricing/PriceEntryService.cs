@@ -24,12 +24,12 @@ public sealed class PriceEntryService(IPriceStore prices, IProductStore products
     }
 
     /// <summary>Sets the price of <paramref name="sku"/> in <paramref name="unit"/> from <paramref name="minQuantity"/> in the
-    /// list; currency BRL when not given, as in files.</summary>
+    /// list; in the supplier's default currency when not given, as in files.</summary>
     public async Task<PriceEntry> PutAsync(Caller caller, string supplierId, string listId, string sku, string unit, string minQuantity, PriceInput input, CancellationToken cancellationToken)
     {
-        _ = await access.SupplierMemberAsync(caller, supplierId, "change pricing", Roles.PricingManagers, cancellationToken).ConfigureAwait(false);
+        var supplier = await access.SupplierMemberAsync(caller, supplierId, "change pricing", Roles.PricingManagers, cancellationToken).ConfigureAwait(false);
         var (list, code, min) = KeyOf(listId, unit, minQuantity);
-        var currency = (input.Currency ?? "BRL").ToUpperInvariant();
+        var currency = (input.Currency ?? supplier.Organization.Value.DefaultCurrency).ToUpperInvariant();
         var v = new Validation();
         PriceRules.Check(v, sku, code, currency, input.Price, min, list);
         v.ThrowIfInvalid();
@@ -62,5 +62,6 @@ public sealed class PriceEntryService(IPriceStore prices, IProductStore products
         (listId.ToLowerInvariant(), unit.ToUpperInvariant(), int.TryParse(minQuantity, NumberStyles.None, CultureInfo.InvariantCulture, out var min) ? min : 0);
 }
 
-/// <summary>A price as pricing managers set it: the amount, in <see cref="Currency"/> (BRL when absent).</summary>
+/// <summary>A price as pricing managers set it: the amount, in <see cref="Currency"/> (the supplier's default currency when
+/// absent).</summary>
 public sealed record PriceInput(decimal? Price, string? Currency);

@@ -8,7 +8,8 @@ namespace Agora.Core.Pricing;
 /// <summary>Price-list files (<c>imports/{supplierId}/prices/</c>): one price per row (SKU, unit, price, currency,
 /// optional minimum quantity for a volume tier and price-list id, "base" by default). The SKU and unit must exist in the
 /// catalog; a row equal to the stored price causes no write. Prices are added or changed, never deleted by omission: a row
-/// whose <c>action</c> column says <c>delete</c> (or <c>excluir</c>, <c>remover</c>) removes its entry.</summary>
+/// whose <c>action</c> column says <c>delete</c> (or <c>excluir</c>, <c>remover</c>) removes its entry. A row without a
+/// currency is in the supplier's default currency.</summary>
 public sealed class PriceImport(IProductStore products, IPriceStore prices, TimeProvider clock) : ImportHandler
 {
     public override ImportKind Kind => ImportKind.Prices;
@@ -33,7 +34,9 @@ public sealed class PriceImport(IProductStore products, IPriceStore prices, Time
         var remove = Action(v, row.Text("action"));
         var sku = row.Text("sku");
         var unit = row.Text("unit")?.ToUpperInvariant();
-        var currency = (row.Text("currency") ?? "BRL").ToUpperInvariant();
+        // Parse does not know the supplier: a row without a currency is parsed with an empty one, which ApplyAsync reads as
+        // the supplier's default currency (and checks the price's decimals in it).
+        var currency = row.Text("currency")?.ToUpperInvariant();
         var min = row.Number("minQuantity") ?? 1;
         var list = row.Text("priceList")?.ToLowerInvariant() ?? PriceEntry.BaseList;
         if (remove)
@@ -41,13 +44,13 @@ public sealed class PriceImport(IProductStore products, IPriceStore prices, Time
             // A removal names the entry (list, SKU, unit, tier); its price and currency, if any, are not read.
             PriceRules.CheckKey(v, sku, unit, min, list);
             v.ThrowIfInvalid();
-            return new PriceRemoval(new PriceEntry(string.Empty, list, sku!, unit!, (int)min, 0, currency, default));
+            return new PriceRemoval(new PriceEntry(string.Empty, list, sku!, unit!, (int)min, 0, currency ?? string.Empty, default));
         }
 
         var price = row.Number("price");
         PriceRules.Check(v, sku, unit, currency, price, min, list);
         v.ThrowIfInvalid();
-        return new PriceEntry(string.Empty, list, sku!, unit!, (int)min, price!.Value, currency, default);
+        return new PriceEntry(string.Empty, list, sku!, unit!, (int)min, price!.Value, currency ?? string.Empty, default);
     }
 
     /// <summary>True when the row's action removes its price; empty, <c>set</c> and its synonyms keep it.</summary>
@@ -114,9 +117,11 @@ public sealed class PriceImport(IProductStore products, IPriceStore prices, Time
         }
 
         var outcomes = new RowOutcome[entries.Length];
+        var supplierCurrency = supplier.DefaultCurrency;
         for (var i = 0; i < entries.Length; i++)
         {
             var entry = entries[i];
+            var currency = entry.Currency.Length == 0 ? supplierCurrency : entry.Currency;
             if (removals?[i] == true)
             {
                 // A removal needs no catalog check: a discontinued product's prices are removed this way too.
@@ -135,14 +140,18 @@ public sealed class PriceImport(IProductStore products, IPriceStore prices, Time
             {
                 outcomes[i] = RowOutcome.Rejected(problem);
             }
-            else if (stored.TryGetValue(PartsOf(entry), out var existing) && existing is not null && existing.SameAs(entry))
+            else if (entry.Currency.Length == 0 && PriceRules.DecimalsProblem(entry.Price, currency) is { } decimals)
+            {
+                outcomes[i] = RowOutcome.Rejected(DomainException.Invalid("price", decimals));
+            }
+            else if (stored.TryGetValue(PartsOf(entry), out var existing) && existing is not null && existing.SameAs(entry.Price, currency))
             {
                 outcomes[i] = RowOutcome.Unchanged;
             }
             else
             {
-                // Only a written entry needs the supplier and the time; an unchanged one is not copied.
-                var written = entry with { SupplierId = supplier.Id, UpdatedAt = now };
+                // Only a written entry needs the supplier, the time and the resolved currency; an unchanged one is not copied.
+                var written = entry with { SupplierId = supplier.Id, UpdatedAt = now, Currency = currency };
                 await prices.UpsertAsync(written, cancellationToken).ConfigureAwait(false);
                 stored[PartsOf(written)] = written;
                 outcomes[i] = RowOutcome.Applied;

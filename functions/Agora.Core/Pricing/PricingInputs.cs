@@ -9,8 +9,12 @@ public sealed record PriceListInput(string? Name, string? Audience, string? Curr
 
 public sealed record DiscountRuleInput(string? Name, string? Audience, ProductSetInput? Products, decimal? Percent, DateTimeOffset? ValidFrom, DateTimeOffset? ValidTo, int? Priority, Stacking? Stacking);
 
-public sealed record VolumeDiscountInput(string? Name, string? Audience, decimal? MinOrderValue, decimal? MinOrderQuantity, decimal? Percent, DateTimeOffset? ValidFrom, DateTimeOffset? ValidTo);
+/// <summary><see cref="Currency"/> is the currency of <see cref="MinOrderValue"/>: the supplier's default currency when absent.</summary>
+public sealed record VolumeDiscountInput(string? Name, string? Audience, decimal? MinOrderValue, decimal? MinOrderQuantity, decimal? Percent, DateTimeOffset? ValidFrom, DateTimeOffset? ValidTo,
+    string? Currency = null);
 
+/// <summary><see cref="Currency"/> is the currency of <see cref="MinValue"/> and of the reward's amounts: the supplier's
+/// default currency when absent.</summary>
 public sealed record PromotionInput(
     string? Name,
     IReadOnlyList<string>? Audiences,
@@ -24,7 +28,8 @@ public sealed record PromotionInput(
     Reward? Reward,
     Stacking? Stacking,
     int? Priority,
-    bool? Clearance);
+    bool? Clearance,
+    string? Currency = null);
 
 public sealed record QuantityRuleInput(string? Audience, ProductSetInput? Products, string? Unit, decimal? Min, decimal? Multiple, decimal? Max);
 
@@ -77,4 +82,13 @@ internal static class PricingValidation
         v.Check(from is null || to is null || from < to, "validTo", "must be after validFrom.");
 
     public static string Name(Validation v, string? name) => v.RequiredText(name, "name", 200) ?? string.Empty;
+
+    /// <summary>An ISO 4217 code in upper case; <paramref name="supplierDefault"/> (the supplier organization's default
+    /// currency) when <paramref name="text"/> is absent.</summary>
+    public static string Currency(Validation v, string? text, string supplierDefault, string field)
+    {
+        var code = string.IsNullOrWhiteSpace(text) ? supplierDefault : text.Trim().ToUpperInvariant();
+        v.Check(Common.Currency.IsKnown(code), field, "must be an ISO 4217 currency such as BRL or USD.");
+        return code;
+    }
 }

@@ -101,14 +101,18 @@ public enum Stacking
 /// <summary>A standing discount rate for an audience on some products (all when <see cref="Products"/> is empty).</summary>
 public sealed record DiscountRule(string Id, string Name, Audience Audience, ProductSet Products, decimal Percent, DateTimeOffset? ValidFrom, DateTimeOffset? ValidTo, int Priority, Stacking Stacking) : IDated;
 
-/// <summary>An order-level discount from an order value or quantity (in base units) on; the best one reached applies.</summary>
-public sealed record VolumeDiscount(string Id, string Name, Audience Audience, decimal? MinOrderValue, decimal? MinOrderQuantity, decimal Percent, DateTimeOffset? ValidFrom, DateTimeOffset? ValidTo) : IDated;
+/// <summary>An order-level discount from an order value or quantity (in base units) on; the best one reached applies.
+/// <see cref="MinOrderValue"/> is in <see cref="Currency"/>, converted to the quote's currency by the supplier's rates (no
+/// rate: the discount does not apply, and the quote says why). A null currency (documents written before rules had one)
+/// is the supplier's default currency.</summary>
+public sealed record VolumeDiscount(string Id, string Name, Audience Audience, decimal? MinOrderValue, decimal? MinOrderQuantity, decimal Percent, DateTimeOffset? ValidFrom, DateTimeOffset? ValidTo,
+    string? Currency = null) : IDated;
 
 public enum RewardKind
 {
     PercentOff,
 
-    /// <summary>An amount off each sale unit, in the quote's currency.</summary>
+    /// <summary>An amount off each sale unit, in the promotion's currency.</summary>
     AmountOff,
 
     /// <summary>A price per base unit, whatever the list says (always exclusive).</summary>
@@ -133,7 +137,10 @@ public sealed record Reward(
     decimal? BundlePrice = null);
 
 /// <summary>A promotion: for whom, on which products, on what condition, with what reward and how it stacks.
-/// <see cref="Clearance"/> marks promotions that clear slow-moving stock (reported as such).</summary>
+/// <see cref="Clearance"/> marks promotions that clear slow-moving stock (reported as such). Its money values
+/// (<see cref="MinValue"/>, the reward's amount, fixed price and bundle price) are in <see cref="Currency"/>, converted to
+/// the quote's currency by the supplier's rates (no rate: the promotion does not apply, and the quote says why). A null
+/// currency (documents written before promotions had one) is the supplier's default currency.</summary>
 public sealed record Promotion(
     string Id,
     string Name,
@@ -148,14 +155,17 @@ public sealed record Promotion(
     Reward Reward,
     Stacking Stacking,
     int Priority,
-    bool Clearance = false) : IDated;
+    bool Clearance = false,
+    string? Currency = null) : IDated;
 
 /// <summary>How much of a product a customer may order, in <see cref="Unit"/>: at least <see cref="Min"/>, in multiples of
 /// <see cref="Multiple"/>, at most <see cref="Max"/>. The most specific rule for the product applies.</summary>
 public sealed record QuantityRule(string Id, Audience Audience, ProductSet Products, string Unit, decimal? Min, decimal? Multiple, decimal? Max);
 
 /// <summary>Everything that prices one customer's cart at one supplier: the relevant lists and their entries for the
-/// cart's SKUs, the rules, the products, and how many times the customer used each promotion.</summary>
+/// cart's SKUs, the rules, the products, and how many times the customer used each promotion.
+/// <see cref="SupplierCurrency"/> is the supplier's default currency, the currency of the money-valued rules that name
+/// none (stored before rules had one); without it such rules do not apply.</summary>
 public sealed record PricingBook(
     PricingSettings Settings,
     IReadOnlyList<PriceList> Lists,
@@ -165,7 +175,8 @@ public sealed record PricingBook(
     IReadOnlyList<Promotion> Promotions,
     IReadOnlyList<QuantityRule> QuantityRules,
     IReadOnlyDictionary<string, Product> Products,
-    IReadOnlyDictionary<string, int> PromotionUses);
+    IReadOnlyDictionary<string, int> PromotionUses,
+    string? SupplierCurrency = null);
 
 public sealed record CartLine(string? Sku, string? Unit, decimal? Quantity);
 

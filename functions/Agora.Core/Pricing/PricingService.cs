@@ -14,7 +14,8 @@ public sealed class PricingService(
     IAssortmentStore assortments,
     IPriceListPurgeQueue purges,
     AccessControl access,
-    TimeProvider clock)
+    TimeProvider clock,
+    IOrganizationStore organizations)
 {
     public async Task<Quote> QuoteAsync(Caller caller, string buyerId, string supplierId, QuoteRequest request, CancellationToken cancellationToken)
     {
@@ -43,6 +44,11 @@ public sealed class PricingService(
         var assortment = await assortmentTask.ConfigureAwait(false);
         var visible = (await productsTask.ConfigureAwait(false)).Select(p => p.Value).Where(assortment.Allows).ToDictionary(p => p.Sku, StringComparer.Ordinal);
         var rules = await rulesTask.ConfigureAwait(false);
+        // Rules stored before they had a currency are in the supplier's default one, which only the supplier organization
+        // holds: read (one more request) only when such a rule is among the customer's.
+        var supplierCurrency = rules.Rules.Any(RuleCurrency.NamesNone)
+            ? (await organizations.FindAsync(supplierId, cancellationToken).ConfigureAwait(false))?.Value.DefaultCurrency
+            : null;
         var lists = rules.Rules.Select(r => r.List).OfType<PriceList>().ToList();
         var listIds = lists.Select(l => l.Id).Append(PriceEntry.BaseList).Distinct(StringComparer.Ordinal).ToArray();
         var entries = visible.Count == 0 ? [] : await pricing.EntriesAsync(supplierId, listIds, visible.Keys.ToArray(), cancellationToken).ConfigureAwait(false);
@@ -55,7 +61,8 @@ public sealed class PricingService(
             rules.Rules.Select(r => r.Promotion).OfType<Promotion>().ToArray(),
             rules.Rules.Select(r => r.Quantity).OfType<QuantityRule>().ToArray(),
             visible,
-            await usesTask.ConfigureAwait(false));
+            await usesTask.ConfigureAwait(false),
+            supplierCurrency);
     }
 
     public async Task<IReadOnlyList<PricingRule>> ListAsync(Caller caller, string supplierId, PricingRuleKind kind, CancellationToken cancellationToken)
@@ -110,17 +117,16 @@ public sealed class PricingService(
     /// <summary>List ids are lower case, as price files write them (<c>tabela</c> VIP is list <c>vip</c>), so that a list and
     /// its imported prices always meet.</summary>
     public Task<PricingRule> PutListAsync(Caller caller, string supplierId, string id, PriceListInput input, CancellationToken cancellationToken) =>
-        PutAsync(caller, supplierId, id.ToLowerInvariant(), v =>
+        PutAsync(caller, supplierId, id.ToLowerInvariant(), (v, supplierCurrency) =>
         {
-            var currency = v.RequiredText(input.Currency, "currency", 3)?.ToUpperInvariant();
-            v.Check(currency is null || Currency.IsKnown(currency), "currency", "must be an ISO 4217 currency.");
+            var currency = PricingValidation.Currency(v, input.Currency, supplierCurrency, "currency");
             PricingValidation.Window(v, input.ValidFrom, input.ValidTo);
-            return new PricingRule(List: new PriceList(id.ToLowerInvariant(), PricingValidation.Name(v, input.Name), PricingValidation.Audience(v, input.Audience, "audience"), currency ?? "BRL",
+            return new PricingRule(List: new PriceList(id.ToLowerInvariant(), PricingValidation.Name(v, input.Name), PricingValidation.Audience(v, input.Audience, "audience"), currency,
                 input.ValidFrom, input.ValidTo, input.Priority ?? 0, input.Active ?? true));
         }, cancellationToken);
 
     public Task<PricingRule> PutDiscountAsync(Caller caller, string supplierId, string id, DiscountRuleInput input, CancellationToken cancellationToken) =>
-        PutAsync(caller, supplierId, id, v =>
+        PutAsync(caller, supplierId, id, (v, _) =>
         {
             PricingValidation.Window(v, input.ValidFrom, input.ValidTo);
             return new PricingRule(Discount: new DiscountRule(id, PricingValidation.Name(v, input.Name), PricingValidation.Audience(v, input.Audience, "audience"),
@@ -129,17 +135,18 @@ public sealed class PricingService(
         }, cancellationToken);
 
     public Task<PricingRule> PutVolumeDiscountAsync(Caller caller, string supplierId, string id, VolumeDiscountInput input, CancellationToken cancellationToken) =>
-        PutAsync(caller, supplierId, id, v =>
+        PutAsync(caller, supplierId, id, (v, supplierCurrency) =>
         {
             v.Check(input.MinOrderValue is not null || input.MinOrderQuantity is not null, "minOrderValue", "set minOrderValue or minOrderQuantity.");
             PricingValidation.Window(v, input.ValidFrom, input.ValidTo);
             return new PricingRule(Volume: new VolumeDiscount(id, PricingValidation.Name(v, input.Name), PricingValidation.Audience(v, input.Audience, "audience"),
                 PricingValidation.NonNegative(v, input.MinOrderValue, "minOrderValue"), PricingValidation.NonNegative(v, input.MinOrderQuantity, "minOrderQuantity"),
-                PricingValidation.Percent(v, input.Percent, "percent", true) ?? 0, input.ValidFrom, input.ValidTo));
+                PricingValidation.Percent(v, input.Percent, "percent", true) ?? 0, input.ValidFrom, input.ValidTo,
+                PricingValidation.Currency(v, input.Currency, supplierCurrency, "currency")));
         }, cancellationToken);
 
     public Task<PricingRule> PutPromotionAsync(Caller caller, string supplierId, string id, PromotionInput input, CancellationToken cancellationToken) =>
-        PutAsync(caller, supplierId, id, v =>
+        PutAsync(caller, supplierId, id, (v, supplierCurrency) =>
         {
             var audiences = (input.Audiences is { Count: > 0 } a ? a : ["all"]).Select((text, i) => PricingValidation.Audience(v, text, $"audiences[{i}]")).Distinct().ToArray();
             PricingValidation.Window(v, input.ValidFrom, input.ValidTo);
@@ -174,11 +181,12 @@ public sealed class PricingService(
             var coupon = v.OptionalText(input.CouponCode, "couponCode", 40);
             return new PricingRule(Promotion: new Promotion(id, PricingValidation.Name(v, input.Name), audiences, PricingValidation.Products(v, input.Products, "products"),
                 PricingValidation.NonNegative(v, input.MinQuantity, "minQuantity"), PricingValidation.NonNegative(v, input.MinValue, "minValue"), input.ValidFrom, input.ValidTo,
-                input.UsageLimitPerCustomer, coupon, reward ?? new Reward(RewardKind.PercentOff), input.Stacking ?? Stacking.Combinable, input.Priority ?? 0, input.Clearance ?? false));
+                input.UsageLimitPerCustomer, coupon, reward ?? new Reward(RewardKind.PercentOff), input.Stacking ?? Stacking.Combinable, input.Priority ?? 0, input.Clearance ?? false,
+                PricingValidation.Currency(v, input.Currency, supplierCurrency, "currency")));
         }, cancellationToken);
 
     public Task<PricingRule> PutQuantityRuleAsync(Caller caller, string supplierId, string id, QuantityRuleInput input, CancellationToken cancellationToken) =>
-        PutAsync(caller, supplierId, id, v =>
+        PutAsync(caller, supplierId, id, (v, _) =>
         {
             var unit = v.RequiredText(input.Unit, "unit", 10)?.ToUpperInvariant();
             v.Check(unit is null || ProductRules.IsUnitCode(unit), "unit", "must be a sale unit such as UN or CX.");
@@ -189,12 +197,14 @@ public sealed class PricingService(
                 unit ?? "UN", PricingValidation.NonNegative(v, input.Min, "min"), input.Multiple, PricingValidation.NonNegative(v, input.Max, "max")));
         }, cancellationToken);
 
-    private async Task<PricingRule> PutAsync(Caller caller, string supplierId, string id, Func<Validation, PricingRule> build, CancellationToken cancellationToken)
+    /// <summary>Checks and saves a rule; <paramref name="build"/> is given the supplier's default currency, which money
+    /// values that name no currency are in.</summary>
+    private async Task<PricingRule> PutAsync(Caller caller, string supplierId, string id, Func<Validation, string, PricingRule> build, CancellationToken cancellationToken)
     {
-        await RequireAsync(caller, supplierId, "change pricing", Roles.PricingManagers, cancellationToken).ConfigureAwait(false);
+        var supplier = await RequireAsync(caller, supplierId, "change pricing", Roles.PricingManagers, cancellationToken).ConfigureAwait(false);
         var v = new Validation();
         v.Check(Ids.IsWellFormed(id), "id", "must be 1 to 64 letters, digits, '-', '_' or '.'.");
-        var rule = build(v);
+        var rule = build(v, supplier.Organization.Value.DefaultCurrency);
         v.ThrowIfInvalid();
         await pricing.SaveAsync(supplierId, rule, cancellationToken).ConfigureAwait(false);
         return rule;

@@ -52,8 +52,8 @@ public static class QuantityRules
     public static string In(Product product, decimal baseQuantity)
     {
         var whole = product.SaleUnits.Where(u => u.Factor > 1 && baseQuantity % u.Factor == 0).OrderByDescending(u => u.Factor)
-            .Select(u => $"{PricingEngine.Num(baseQuantity / u.Factor)} {u.Code}").ToArray();
-        var text = $"{PricingEngine.Num(baseQuantity)} {product.BaseUnit}";
+            .Select(u => $"{Explanations.Num(baseQuantity / u.Factor)} {u.Code}").ToArray();
+        var text = $"{Explanations.Num(baseQuantity)} {product.BaseUnit}";
         return whole.Length == 0 ? text : $"{text} ({string.Join(", ", whole)})";
     }
 

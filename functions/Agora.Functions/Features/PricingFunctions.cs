@@ -15,6 +15,8 @@ namespace Agora.Functions.Features;
 public sealed class PricingFunctions(PricingService pricing, PriceEntryService prices, PriceListPurger purger)
 {
     private const string Managers = "Supplier admins and pricing managers change them; all supplier staff read them.";
+    private const string RuleCurrency = "currency: ISO 4217 code of its money values (the supplier's default currency when absent); quotes in another " +
+        "currency convert them by the pricing settings' exchange rates, and without a rate the rule does not apply (the quote's hints say why). ";
 
     [Function(nameof(Quote))]
     [ApiOperation("Pricing", "Price a cart", Description = "Per line: the list price with the list and tier it came from, each discount and promotion with its amount, the net unit price and " +
@@ -58,13 +60,13 @@ public sealed class PricingFunctions(PricingService pricing, PriceEntryService p
         Api.Ok(await pricing.PutDiscountAsync(req.Caller(), supplierId, ruleId, await req.ReadJsonAsync<DiscountRuleInput>(cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false));
 
     [Function(nameof(PutVolumeDiscount))]
-    [ApiOperation("Pricing", "Create or change an order volume discount", Description = Managers, Request = typeof(VolumeDiscountInput), Response = typeof(PricingRule))]
+    [ApiOperation("Pricing", "Create or change an order volume discount", Description = RuleCurrency + Managers, Request = typeof(VolumeDiscountInput), Response = typeof(PricingRule))]
     public async Task<IActionResult> PutVolumeDiscount(
         [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "orgs/{supplierId}/pricing/volume-discounts/{ruleId}")] HttpRequest req, string supplierId, string ruleId, CancellationToken cancellationToken) =>
         Api.Ok(await pricing.PutVolumeDiscountAsync(req.Caller(), supplierId, ruleId, await req.ReadJsonAsync<VolumeDiscountInput>(cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false));
 
     [Function(nameof(PutPromotion))]
-    [ApiOperation("Pricing", "Create or change a promotion", Description = "Rewards: percentOff, amountOff, fixedPrice, bonusProduct, bundlePrice. " + Managers, Request = typeof(PromotionInput), Response = typeof(PricingRule))]
+    [ApiOperation("Pricing", "Create or change a promotion", Description = "Rewards: percentOff, amountOff, fixedPrice, bonusProduct, bundlePrice. " + RuleCurrency + Managers, Request = typeof(PromotionInput), Response = typeof(PricingRule))]
     public async Task<IActionResult> PutPromotion(
         [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "orgs/{supplierId}/pricing/promotions/{ruleId}")] HttpRequest req, string supplierId, string ruleId, CancellationToken cancellationToken) =>
         Api.Ok(await pricing.PutPromotionAsync(req.Caller(), supplierId, ruleId, await req.ReadJsonAsync<PromotionInput>(cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false));

@@ -108,7 +108,7 @@ public sealed class PriceEntryTests
     public async Task Deleting_a_list_removes_its_prices_in_the_background_message_by_message_and_leaves_other_lists_alone()
     {
         var (given, _) = await SupplierAsync();
-        var pricing = new PricingService(given.Stores, given.Stores, given.Stores, new Given.NoAssortments(), given.Stores, given.Access, given.Clock);
+        var pricing = new PricingService(given.Stores, given.Stores, given.Stores, new Given.NoAssortments(), given.Stores, given.Access, given.Clock, given.Stores);
         var purger = new PriceListPurger(given.Stores, given.Stores, given.Stores, NullLogger<PriceListPurger>.Instance);
         await pricing.PutListAsync(Given.Pricing, "supplier", "VIP", new PriceListInput("VIP", "category:retail", "BRL", null, null, 1, true), default);
         await pricing.PutListAsync(Given.Pricing, "supplier", "atacado", new PriceListInput("Atacado", "all", "BRL", null, null, 0, true), default);
@@ -137,7 +137,7 @@ public sealed class PriceEntryTests
     public async Task A_list_created_again_before_its_purge_keeps_its_prices_and_the_base_list_is_never_purged()
     {
         var (given, _) = await SupplierAsync();
-        var pricing = new PricingService(given.Stores, given.Stores, given.Stores, new Given.NoAssortments(), given.Stores, given.Access, given.Clock);
+        var pricing = new PricingService(given.Stores, given.Stores, given.Stores, new Given.NoAssortments(), given.Stores, given.Access, given.Clock, given.Stores);
         var purger = new PriceListPurger(given.Stores, given.Stores, given.Stores, NullLogger<PriceListPurger>.Instance);
         var vip = new PriceListInput("VIP", "category:retail", "BRL", null, null, 1, true);
         await pricing.PutListAsync(Given.Pricing, "supplier", "vip", vip, default);

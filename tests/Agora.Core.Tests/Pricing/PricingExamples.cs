@@ -42,7 +42,10 @@ internal sealed class Book
         return this;
     }
 
-    public PricingBook Build() => new(Settings, Lists, Entries, Discounts, Volume, Promotions, QuantityRules, Products.ToDictionary(p => p.Sku), Uses);
+    /// <summary>The supplier's default currency: what rules that name none are in.</summary>
+    public string SupplierCurrency { get; set; } = "BRL";
+
+    public PricingBook Build() => new(Settings, Lists, Entries, Discounts, Volume, Promotions, QuantityRules, Products.ToDictionary(p => p.Sku), Uses, SupplierCurrency);
 
     public Quote Quote(params (string Sku, string Unit, decimal Quantity)[] lines) => Quote(Builder, [], lines);
 

@@ -11,11 +11,18 @@ public sealed class PricingProperties
 {
     private static readonly string[] Skus = ["PAR-1", "FUR-1", "BRO-1", "LUV-1"];
 
-    /// <summary>A random book: base prices with tiers, some discount rates and promotions of every line kind, a cap.</summary>
+    /// <summary>A random book: base prices with tiers, some discount rates and promotions of every line kind, a cap;
+    /// money-valued rules in the quote's currency, in none (the supplier's default), or in USD with or without a rate.</summary>
     private static Book RandomBook(int seed, bool withFixedPrices = true)
     {
         var random = new Random(seed);
         var book = new Book { Settings = PricingSettings.Default with { MaxTotalDiscountPercent = random.Next(2) == 0 ? 100 : random.Next(10, 90) } };
+        if (random.Next(2) == 0)
+        {
+            book.Settings = book.Settings with { ExchangeRates = [new ExchangeRate("USD", "BRL", 5.4312m)] };
+        }
+
+        string? RuleCurrency() => random.Next(3) switch { 0 => "USD", 1 => null, _ => "BRL" };
         foreach (var sku in Skus)
         {
             var price = Math.Round((decimal)(random.NextDouble() * 500) + 0.01m, 2);
@@ -40,12 +47,13 @@ public sealed class PricingProperties
                 _ => new Reward(RewardKind.FixedPrice, FixedPrice: random.Next(1, 100)),
             };
             book.Promotions.Add(new Promotion($"p{i}", $"Promo {i}", [Audience.All], random.Next(2) == 0 ? ProductSet.None : Book.Skus(Skus[random.Next(Skus.Length)]),
-                random.Next(3) == 0 ? random.Next(1, 20) : null, null, null, null, null, null, reward, random.Next(4) == 0 ? Stacking.Exclusive : Stacking.Combinable, random.Next(5)));
+                random.Next(3) == 0 ? random.Next(1, 20) : null, random.Next(4) == 0 ? random.Next(1, 500) : null, null, null, null, null, reward,
+                random.Next(4) == 0 ? Stacking.Exclusive : Stacking.Combinable, random.Next(5), Currency: RuleCurrency()));
         }
 
         if (random.Next(2) == 0)
         {
-            book.Volume.Add(new VolumeDiscount("v", "Volume", Audience.All, random.Next(100, 5000), null, random.Next(1, 10), null, null));
+            book.Volume.Add(new VolumeDiscount("v", "Volume", Audience.All, random.Next(100, 5000), null, random.Next(1, 10), null, null, RuleCurrency()));
         }
 
         return book;
@@ -83,6 +91,14 @@ public sealed class PricingProperties
             && quote.ListTotal == quote.Lines.Sum(l => l.ListTotal)
             && quote.DiscountTotal == quote.ListTotal - quote.Total
             && quote.Lines.All(l => l.LineTotal == decimal.Round(l.LineTotal, 2));
+    }
+
+    [Property(MaxTest = 300)]
+    public bool Every_adjustment_is_in_cents_and_the_net_is_the_list_less_the_adjustments(int seed)
+    {
+        var quote = RandomBook(seed).Quote(RandomCart(seed));
+        return quote.Lines.Where(l => l.Status == LineStatus.Priced).All(l =>
+            l.Adjustments.All(a => a.AmountPerUnit == decimal.Round(a.AmountPerUnit, 2)) && l.NetUnitPrice == l.ListUnitPrice - l.Adjustments.Sum(a => a.AmountPerUnit));
     }
 
     [Property(MaxTest = 200)]
