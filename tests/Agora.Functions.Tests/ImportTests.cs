@@ -119,7 +119,7 @@ public sealed class ImportTests(BackendFixture backend)
         }));
         using var erp = backend.As("imp-wh", "imp-wh@test.example");
         using var snapshot = new StringContent("sku;deposito;saldo\nA;sp;90\nB;sp;5\nB;rj;12\n", Encoding.UTF8, "text/csv");
-        var queued = await BackendFixture.Json(await erp.PostAsync($"/api/orgs/{supplier}/imports?kind=stock&file=estoque.csv", snapshot));
+        var queued = await BackendFixture.Json(await erp.PostAsync($"/api/orgs/{supplier}/imports?kind=stock&file=estoque-{DateTimeOffset.UtcNow:yyyy-MM-dd'T'HHmmss}Z.csv", snapshot));
         Assert.Equal("completed", (string?)(await BackendFixture.ImportFinishedAsync(erp, supplier, (string)queued["id"]!))["status"]);
         using var host = backend.Admin();
 

@@ -17,7 +17,7 @@ public sealed class ImportFunctions(ImportService imports)
         [BlobTrigger(StorageNames.ImportPath, Source = BlobTriggerSource.EventGrid)] BlobClient blob, string supplierId, string kind, string file, CancellationToken cancellationToken)
     {
         var properties = await blob.GetPropertiesAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-        await imports.RunAsync(supplierId, kind, file, properties.Value.ETag.ToString(), properties.Value.LastModified, cancellationToken).ConfigureAwait(false);
+        await imports.RunAsync(supplierId, kind, file, BlobImportFiles.VersionOf(properties.Value), cancellationToken).ConfigureAwait(false);
     }
 
     [Function(nameof(UploadImport))]
