@@ -30,7 +30,7 @@ public sealed class ImportFunctions(ImportService imports)
     {
         if (req.ContentLength > ImportService.MaxUploadBytes)
         {
-            throw new RequestRejectedException(StatusCodes.Status413PayloadTooLarge, $"Files up to {ImportService.MaxUploadBytes / 1024 / 1024} MB can be uploaded; put larger ones in blob storage directly.", null);
+            throw new RequestRejectedException(StatusCodes.Status413PayloadTooLarge, $"Files up to {ImportService.MaxUploadBytes / 1024 / 1024} MB are imported, uploaded or dropped in storage; split a larger one (by category, by price list).", null);
         }
 
         await using var body = new LimitedStream(req.Body, ImportService.MaxUploadBytes);

@@ -10,9 +10,9 @@ public sealed class TabularFileOptions
     /// Numeric XLSX cells are read right whatever this says (see <see cref="TabularFile.TryGetDecimal"/>).</summary>
     public DecimalStyle? DecimalStyle { get; init; }
 
-    /// <summary>The longest CSV record (one row with all its fields), in characters, default 1 Mi. A longer one makes the
-    /// file unreadable: in practice it is a quote left open that swallows the rest of the file, and the limit keeps such
-    /// a file from filling memory.</summary>
+    /// <summary>The longest CSV record or XLSX row (one row with all its fields), in characters, default 1 Mi. A longer one
+    /// makes the file unreadable: in practice it is a quote left open that swallows the rest of the file (or a hostile
+    /// sheet), and the limit keeps such a file from filling memory.</summary>
     public int MaxRecordLength { get; init; } = 1024 * 1024;
 
     /// <summary>What an XLSX workbook may hold before it is refused as unreadable (a zip bomb, or a sheet no supplier
