@@ -162,12 +162,13 @@ public sealed class CatalogImport(IProductStore products, TimeProvider clock) : 
     /// <summary>The row's product cells (all but the SKU and factor), to tell a repeated row from a contradicting one.</summary>
     private int ContentHash(ImportRow row)
     {
+        // From the cells' spans: a catalog row's text is already copied once by Parse, and this runs on every row.
         var hash = new HashCode();
         foreach (var column in Columns)
         {
             if (column.Field is not ("sku" or "factor"))
             {
-                hash.Add(row.Text(column.Field)?.ToUpperInvariant(), StringComparer.Ordinal);
+                hash.Add(string.GetHashCode(row.Span(column.Field), StringComparison.OrdinalIgnoreCase));
             }
         }
 

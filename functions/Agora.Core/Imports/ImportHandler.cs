@@ -102,6 +102,10 @@ public sealed class ImportRow
     /// <summary>The field's text, trimmed; null when the column is absent or the cell empty.</summary>
     public string? Text(string field) => _ordinals.TryGetValue(field, out var i) ? _file[i] : null;
 
+    /// <summary>The field's text, trimmed, without allocating; empty when the column is absent or the cell empty. Valid
+    /// until the next row.</summary>
+    public ReadOnlySpan<char> Span(string field) => _ordinals.TryGetValue(field, out var i) ? _file.GetSpan(i) : [];
+
     /// <summary>The field as a number in the file's style; null when empty; a row error when not a number.</summary>
     public decimal? Number(string field)
     {
