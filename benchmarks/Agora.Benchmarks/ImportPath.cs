@@ -298,16 +298,17 @@ internal static class ImportPath
             }
         }
 
-        public override async Task<IReadOnlyList<RowOutcome>> ApplyAsync(Organization supplier, IReadOnlyList<object> rows, CancellationToken cancellationToken)
+        public override Task StartAsync(ImportContext file, ImportRow row, CancellationToken cancellationToken) => inner.StartAsync(file, row, cancellationToken);
+
+        public override async Task<IReadOnlyList<RowOutcome>> ApplyAsync(ImportContext file, IReadOnlyList<object> rows, CancellationToken cancellationToken)
         {
             var start = Stopwatch.GetTimestamp();
             Batches++;
-            var outcomes = await inner.ApplyAsync(supplier, rows, cancellationToken);
+            var outcomes = await inner.ApplyAsync(file, rows, cancellationToken);
             applyTicks += Stopwatch.GetTimestamp() - start;
             return outcomes;
         }
 
-        public override Task CompleteAsync(Organization supplier, ImportJob job, CancellationToken cancellationToken) =>
-            inner.CompleteAsync(supplier, job, cancellationToken);
+        public override Task CompleteAsync(ImportContext file, CancellationToken cancellationToken) => inner.CompleteAsync(file, cancellationToken);
     }
 }

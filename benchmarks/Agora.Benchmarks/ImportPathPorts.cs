@@ -213,7 +213,7 @@ internal sealed class BenchFiles(string path) : IImportFiles
 
     public string Drop() => $"\"v{++version}\"";
 
-    public Task<(string Version, DateTimeOffset LastModified)> SaveAsync(string supplierId, ImportKind kind, string file, Stream content, CancellationToken cancellationToken) =>
+    public Task<(string Version, DateTimeOffset LastModified)> SaveAsync(string supplierId, ImportKind kind, string file, Stream content, string uploadedBy, CancellationToken cancellationToken) =>
         throw new NotSupportedException();
 
     public Task<Stream?> OpenAsync(string supplierId, ImportKind kind, string file, string version, CancellationToken cancellationToken) =>

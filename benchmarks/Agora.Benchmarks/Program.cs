@@ -70,6 +70,13 @@ if (args is ["quote", ..])
     return;
 }
 
+if (args is ["xlsx-bomb", ..])
+{
+    // A price .xlsx whose shared strings inflate to 300 MB (or the MB given): the reason it is refused, and its memory.
+    await XlsxBombMemory.RunAsync(args.Length > 1 ? long.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 300);
+    return;
+}
+
 if (args is ["xlsx-memory", ..])
 {
     await XlsxMemory.RunAsync();

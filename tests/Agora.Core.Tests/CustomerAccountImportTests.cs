@@ -70,4 +70,47 @@ public sealed class CustomerAccountImportTests
         Assert.Equal(ImportStatus.Failed, job.Status);
         Assert.Equal(0, job.RowsRead);
     }
+
+    [Fact]
+    public async Task A_sales_managers_file_changes_only_their_portfolio_and_each_other_row_is_rejected_with_the_reason()
+    {
+        var given = await new Given().MarketplaceAsync();
+        await given.Organizations.CreateAsync(Given.BuyerAdmin, new Agora.Core.Accounts.CreateOrganization("buyer2", "Buyer Dois SA", null, "BR", "BRL", [Agora.Core.Accounts.Capability.Buyer]), default);
+        await given.Organizations.CreateAsync(Given.BuyerAdmin, new Agora.Core.Accounts.CreateOrganization("buyer3", "Buyer Tres SA", null, "BR", "BRL", [Agora.Core.Accounts.Capability.Buyer]), default);
+        await given.Accounts.CreateAsync(Given.SupplierAdmin, "supplier", Given.Account("buyer", salesManager: Given.OtherSales.UserId), default);
+        await given.Accounts.CreateAsync(Given.SupplierAdmin, "supplier", Given.Account("buyer2", salesManager: Given.SalesManager.UserId), default);
+        const string file = "comprador;categoria;prazo;frete;limite;vendedor\n" +
+                            "buyer;distributor;30;CIF;999999;\n" +              // Olga's account
+                            "buyer2;distributor;30;CIF;70000;\n" +              // Sam's own: applied, stays his
+                            "buyer3;retail;30;FOB;100;sup-sales2\n" +           // a new account handed to Olga
+                            "elsewhere;retail;30;FOB;100;\n";                   // a new account: Sam's
+
+        var job = await given.ImportAsync("supplier", ImportKind.Customers, "carteira.csv", Csv(file), uploadedBy: Given.SalesManager.UserId);
+
+        Assert.Equal(ImportStatus.Completed, job.Status);
+        Assert.Equal((4L, 2L, 2L), (job.RowsRead, job.Applied, job.Rejected));
+        Assert.Contains(job.Errors, e => e.Line == 2 && e.Reason.Contains("assigned to 'sup-sales2'", StringComparison.Ordinal));
+        Assert.Contains(job.Errors, e => e.Line == 4 && e.Reason.Contains("Only a supplier admin", StringComparison.Ordinal));
+        Assert.Equal(50_000m, (await given.Accounts.GetAsync(Given.SupplierAdmin, "supplier", "buyer", default)).Value.CreditLimit);
+        var own = (await given.Accounts.GetAsync(Given.SupplierAdmin, "supplier", "buyer2", default)).Value;
+        Assert.Equal((70_000m, Given.SalesManager.UserId), (own.CreditLimit, own.SalesManagerId));
+        Assert.Equal(Given.SalesManager.UserId, (await given.Accounts.GetAsync(Given.SupplierAdmin, "supplier", "elsewhere", default)).Value.SalesManagerId);
+        Assert.Null(await given.Stores.FindAsync("supplier", "buyer3", default));
+    }
+
+    [Fact]
+    public async Task A_file_uploaded_by_someone_who_lost_the_role_fails_and_an_admins_file_changes_any_account()
+    {
+        var given = await new Given().MarketplaceAsync();
+        await given.Accounts.CreateAsync(Given.SupplierAdmin, "supplier", Given.Account("buyer", salesManager: Given.OtherSales.UserId), default);
+        var file = Csv("buyerId,category,paymentTerms,incoterm,creditLimit,salesManagerId\nbuyer,distributor,30,FOB,1.00,sup-sales\n");
+
+        var pricing = await given.ImportAsync("supplier", ImportKind.Customers, "a.csv", file, uploadedBy: Given.Pricing.UserId);
+        var admin = await given.ImportAsync("supplier", ImportKind.Customers, "a.csv", file, uploadedBy: Given.SupplierAdmin.UserId);
+
+        Assert.Equal(ImportStatus.Failed, pricing.Status);
+        Assert.Contains("'sup-pricing', who may not import customers files", pricing.Failure, StringComparison.Ordinal);
+        Assert.Equal((1L, 0L), (admin.Applied, admin.Rejected));
+        Assert.Equal(Given.SalesManager.UserId, (await given.Accounts.GetAsync(Given.SupplierAdmin, "supplier", "buyer", default)).Value.SalesManagerId);
+    }
 }

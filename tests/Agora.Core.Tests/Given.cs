@@ -40,11 +40,12 @@ internal sealed class Given
 
     public StockReconciliation Reconciliation { get; }
 
-    /// <summary>Drops a file and runs its import, as the blob trigger does.</summary>
-    public Task<ImportJob> ImportAsync(string supplierId, ImportKind kind, string file, byte[] content)
+    /// <summary>Drops a file and runs its import, as the blob trigger does; with <paramref name="uploadedBy"/>, as if that
+    /// member had uploaded it over the API.</summary>
+    public Task<ImportJob> ImportAsync(string supplierId, ImportKind kind, string file, byte[] content, string? uploadedBy = null)
     {
         var version = Stores.Drop(supplierId, kind, file, content);
-        return Imports.RunAsync(supplierId, kind.ToString().ToLowerInvariant(), file, version, Clock.GetUtcNow(), default);
+        return Imports.RunAsync(supplierId, kind.ToString().ToLowerInvariant(), file, new ImportFileVersion(version, Clock.GetUtcNow(), content.Length, uploadedBy), default);
     }
 
     /// <summary>Every product for every customer.</summary>

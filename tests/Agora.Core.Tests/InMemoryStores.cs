@@ -210,7 +210,7 @@ internal sealed class InMemoryStores : IOrganizationStore, IUserProfileStore, IC
     public Task<string?> CurrentVersionAsync(ImportJob job, CancellationToken cancellationToken) =>
         Task.FromResult(_claims.TryGetValue($"{job.SupplierId}/{job.Kind}/{job.File}", out var c) ? c.Version : null);
 
-    public async Task<(string Version, DateTimeOffset LastModified)> SaveAsync(string supplierId, ImportKind kind, string file, Stream content, CancellationToken cancellationToken)
+    public async Task<(string Version, DateTimeOffset LastModified)> SaveAsync(string supplierId, ImportKind kind, string file, Stream content, string uploadedBy, CancellationToken cancellationToken)
     {
         using var buffer = new MemoryStream();
         await content.CopyToAsync(buffer, cancellationToken);

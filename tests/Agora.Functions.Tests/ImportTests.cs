@@ -119,7 +119,7 @@ public sealed class ImportTests(BackendFixture backend)
         }));
         using var erp = backend.As("imp-wh", "imp-wh@test.example");
         using var snapshot = new StringContent("sku;deposito;saldo\nA;sp;90\nB;sp;5\nB;rj;12\n", Encoding.UTF8, "text/csv");
-        var queued = await BackendFixture.Json(await erp.PostAsync($"/api/orgs/{supplier}/imports?kind=stock&file=estoque.csv", snapshot));
+        var queued = await BackendFixture.Json(await erp.PostAsync($"/api/orgs/{supplier}/imports?kind=stock&file=estoque-{DateTimeOffset.UtcNow:yyyy-MM-dd'T'HHmmss}Z.csv", snapshot));
         Assert.Equal("completed", (string?)(await BackendFixture.ImportFinishedAsync(erp, supplier, (string)queued["id"]!))["status"]);
 
         await backend.RunFunctionAsync("ReconcileStock");
@@ -144,4 +144,91 @@ public sealed class ImportTests(BackendFixture backend)
         Assert.Contains("B;rj;12;0;12;0", report, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_windows_1252_catalog_with_one_row_per_unit_makes_one_product_with_both_units_and_a_price_in_the_base_unit_is_accepted()
+    {
+        var (supplier, admin) = await SupplierAsync();
+        var csv = "Código;Descrição;Categoria;Unidade;Fator;EAN\n" +
+                  "PNE-1;Pneu Aro 13 Radial;Pneus > Passeio;UN;1;7891000315507\n" +
+                  "PNE-1;Pneu Aro 13 Radial caixa;Pneus > Passeio;CX;4;\n";
+
+        var catalog = await UploadAsync(admin, supplier, "catalog", "produtos-erp.csv", Windows1252.GetBytes(csv));
+        var prices = await UploadAsync(admin, supplier, "prices", "precos.csv", Windows1252.GetBytes("Código;Unidade;Preço\nPNE-1;UN;399,90\nPNE-1;CX;1.499,00\n"));
+        var tyre = await BackendFixture.Json(await admin.GetAsync($"/api/orgs/{supplier}/products/PNE-1"));
+
+        Assert.Equal(("completed", 2, 0), ((string?)catalog["status"], (int)catalog["applied"]!, (int)catalog["rejected"]!));
+        Assert.Equal(("Pneu Aro 13 Radial", "7891000315507", "UN"), ((string?)tyre["name"], (string?)tyre["gtin"], (string?)tyre["baseUnit"]));
+        Assert.Equal(["UN=1", "CX=4"], tyre["saleUnits"]!.AsArray().Select(u => $"{(string?)u!["code"]}={(decimal)u["factor"]!}"));
+        Assert.Equal(("completed", 2, 0), ((string?)prices["status"], (int)prices["applied"]!, (int)prices["rejected"]!));
+    }
+
+    [Fact]
+    public async Task A_sales_managers_customer_file_changes_only_their_portfolio_and_reports_the_other_rows()
+    {
+        var supplier = await backend.OrganizationAsync("imp-admin", ["supplier"], ("imp-sm", ["salesManager"]), ("imp-sm2", ["salesManager"]));
+        var mine = await backend.OrganizationAsync("imp-buyer", ["buyer"]);
+        var theirs = await backend.OrganizationAsync("imp-buyer", ["buyer"]);
+        using var admin = backend.As("imp-admin", "imp-admin@test.example");
+        foreach (var (buyer, manager) in new[] { (mine, "imp-sm"), (theirs, "imp-sm2") })
+        {
+            await BackendFixture.Ensure(await admin.PostAsJsonAsync($"/api/orgs/{supplier}/customers",
+                new { buyerId = buyer, category = "varejo", paymentTermsDays = new[] { 30 }, incoterm = "FOB", creditLimit = 10, salesManagerId = manager }));
+        }
+
+        using var sales = backend.As("imp-sm", "imp-sm@test.example");
+        var job = await UploadAsync(sales, supplier, "customers", "carteira.csv",
+            Encoding.UTF8.GetBytes($"comprador;categoria;prazo;frete;limite\n{mine};varejo;30;FOB;500\n{theirs};varejo;30;FOB;99999\n"));
+        var other = await BackendFixture.Json(await admin.GetAsync($"/api/orgs/{supplier}/customers/{theirs}"));
+        var own = await BackendFixture.Json(await admin.GetAsync($"/api/orgs/{supplier}/customers/{mine}"));
+
+        Assert.Equal(("completed", 1, 1), ((string?)job["status"], (int)job["applied"]!, (int)job["rejected"]!));
+        Assert.Equal("imp-sm", (string?)job["uploadedBy"]);
+        Assert.Equal(3L, (long)job["errors"]![0]!["line"]!);
+        Assert.Contains("assigned to 'imp-sm2'", (string?)job["errors"]![0]!["reason"], StringComparison.Ordinal);
+        Assert.Equal((500m, 10m), ((decimal)own["creditLimit"]!, (decimal)other["creditLimit"]!));
+    }
+
+    [Fact]
+    public async Task A_stock_push_without_asOf_is_a_400_naming_the_item_and_an_undated_or_old_snapshot_file_fails_with_its_reason()
+    {
+        var (supplier, admin) = await SupplierAsync();
+        await BackendFixture.Ensure(await admin.PutAsJsonAsync($"/api/orgs/{supplier}/products/A", new { name = "A", category = "X", baseUnit = "UN" }));
+        using var erp = backend.As("imp-wh", "imp-wh@test.example");
+
+        var push = await erp.PostAsJsonAsync($"/api/orgs/{supplier}/stock", new { items = new object[] { new { sku = "A", warehouseId = "sp", onHand = 1, asOf = DateTimeOffset.UtcNow }, new { sku = "A", warehouseId = "rj", onHand = 2 } } });
+        var problem = await BackendFixture.Json(push);
+        var rows = Encoding.UTF8.GetBytes("sku;deposito;saldo\nA;sp;5\n");
+        var undated = await UploadAsync(erp, supplier, "stock", "estoque.csv", rows);
+        var today = await UploadAsync(erp, supplier, "stock", $"estoque-{DateTimeOffset.UtcNow.AddMinutes(-1):yyyy-MM-dd'T'HHmm}.csv", rows);
+        var yesterday = await UploadAsync(erp, supplier, "stock", $"estoque-{DateTimeOffset.UtcNow.AddDays(-1):yyyy-MM-dd'T'HHmm}.csv", rows);
+
+        Assert.Equal(HttpStatusCode.BadRequest, push.StatusCode);
+        Assert.Equal(["items[1].asOf"], problem["errors"]!.AsObject().Select(e => e.Key));
+        Assert.Equal("failed", (string?)undated["status"]);
+        Assert.Contains("does not say when the stock was counted", (string?)undated["failure"], StringComparison.Ordinal);
+        Assert.Equal("completed", (string?)today["status"]);
+        Assert.Equal("failed", (string?)yesterday["status"]);
+        Assert.Contains("older than the one already applied", (string?)yesterday["failure"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_uploaded_xlsx_whose_shared_strings_inflate_to_300_MB_fails_with_the_limit_it_broke()
+    {
+        var (supplier, admin) = await SupplierAsync();
+
+        var job = await UploadAsync(admin, supplier, "prices", "precos.xlsx", Agora.Core.Tests.Imports.XlsxBomb.SharedStrings(300L * 1024 * 1024));
+
+        Assert.Equal("failed", (string?)job["status"]);
+        Assert.Contains("shared strings hold more than 32 Mi characters", (string?)job["failure"], StringComparison.Ordinal);
+    }
+
+    /// <summary>Uploads a file over the API and waits for its import to end.</summary>
+    private static async Task<JsonNode> UploadAsync(HttpClient client, string supplier, string kind, string file, byte[] bytes)
+    {
+        using var content = new ByteArrayContent(bytes);
+        content.Headers.ContentType = new MediaTypeHeaderValue(file.EndsWith(".xlsx", StringComparison.Ordinal) ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" : "text/csv");
+        var response = await client.PostAsync($"/api/orgs/{supplier}/imports?kind={kind}&file={Uri.EscapeDataString(file)}", content);
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        return await BackendFixture.ImportFinishedAsync(client, supplier, (string)(await BackendFixture.Json(response))["id"]!);
+    }
 }

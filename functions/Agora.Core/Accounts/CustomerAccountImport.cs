@@ -35,14 +35,14 @@ public sealed class CustomerAccountImport(CustomerAccountService accounts) : Imp
         row.Text("externalCode"),
         row.Text("status") is { } status ? (Enum.TryParse<AccountStatus>(status, ignoreCase: true, out var s) && Enum.IsDefined(s) ? s : throw DomainException.Invalid("status", "must be active or blocked.")) : null);
 
-    public override async Task<IReadOnlyList<RowOutcome>> ApplyAsync(Organization supplier, IReadOnlyList<object> rows, CancellationToken cancellationToken)
+    public override async Task<IReadOnlyList<RowOutcome>> ApplyAsync(ImportContext file, IReadOnlyList<object> rows, CancellationToken cancellationToken)
     {
         var outcomes = new RowOutcome[rows.Count];
         for (var i = 0; i < rows.Count; i++)
         {
             try
             {
-                outcomes[i] = await accounts.ImportAsync(supplier, (CustomerAccountInput)rows[i], cancellationToken).ConfigureAwait(false) ? RowOutcome.Applied : RowOutcome.Unchanged;
+                outcomes[i] = await accounts.ImportAsync(file.Supplier, file.Uploader, (CustomerAccountInput)rows[i], cancellationToken).ConfigureAwait(false) ? RowOutcome.Applied : RowOutcome.Unchanged;
             }
             catch (DomainException e)
             {

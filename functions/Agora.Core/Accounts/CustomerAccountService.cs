@@ -92,9 +92,12 @@ public sealed class CustomerAccountService(IOrganizationStore organizations, ICu
         return await accounts.ListByBuyerAsync(buyerId, Cursor.Decode(cursor, "cursor"), PageSize(limit), cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Creates or replaces an account from a supplier's file, and says whether anything was written; the file's location under the supplier's import
-    /// folder is the authorization (only the supplier's staff or systems can write there).</summary>
-    public async Task<bool> ImportAsync(Organization supplier, CustomerAccountInput input, CancellationToken cancellationToken)
+    /// <summary>Creates or replaces an account from a supplier's file, and says whether anything was written. A file dropped
+    /// in the supplier's import folder (<paramref name="uploader"/> null) is authorized by its location: only the
+    /// supplier's staff or systems can write there. A file uploaded by a member is applied with that member's rights, the
+    /// API's: a sales manager opens accounts in their own portfolio (an empty sales-manager cell means themselves) and
+    /// changes only the accounts assigned to them, without handing them to someone else.</summary>
+    public async Task<bool> ImportAsync(Organization supplier, Member? uploader, CustomerAccountInput input, CancellationToken cancellationToken)
     {
         var v = new Validation();
         var buyerId = v.RequiredText(input.BuyerId, "buyerId", 64)?.ToLowerInvariant();
@@ -105,7 +108,23 @@ public sealed class CustomerAccountService(IOrganizationStore organizations, ICu
         }
 
         var existing = buyerId is null ? null : await accounts.FindAsync(supplier.Id, buyerId, cancellationToken).ConfigureAwait(false);
+        var portfolioOnly = uploader is not null && !uploader.Has(Role.SupplierAdmin);
+        if (portfolioOnly && existing is not null && existing.Value.SalesManagerId != uploader!.UserId)
+        {
+            throw DomainException.Forbidden($"A sales manager changes only the accounts assigned to them; '{buyerId}' is {(existing.Value.SalesManagerId is { } other ? $"assigned to '{other}'" : "not assigned to you")}.");
+        }
+
+        if (portfolioOnly)
+        {
+            input = input with { SalesManagerId = input.SalesManagerId ?? uploader!.UserId };
+        }
+
         var account = Validate(v, supplier, input, buyerId ?? string.Empty, buyer?.Value.Name ?? string.Empty, existing?.Value);
+        if (portfolioOnly && account.SalesManagerId != uploader!.UserId)
+        {
+            throw DomainException.Forbidden($"Only a supplier admin assigns an account to another sales manager ('{account.SalesManagerId}').");
+        }
+
         if (existing is null)
         {
             await accounts.CreateAsync(account, cancellationToken).ConfigureAwait(false);

@@ -18,14 +18,46 @@ public abstract class ImportHandler
 
     public abstract IReadOnlyList<Column> Columns { get; }
 
+    /// <summary>Runs once the header is bound, before any row: a file that must not be applied at all (a stock snapshot
+    /// older than the one already applied) throws <see cref="ImportFileException"/> here, and the job fails with its reason.</summary>
+    public virtual Task StartAsync(ImportContext file, ImportRow row, CancellationToken cancellationToken) => Task.CompletedTask;
+
     /// <summary>Reads one row; a row that breaks a rule throws <see cref="DomainException"/> naming the fields.</summary>
     public abstract object Parse(ImportRow row);
 
     /// <summary>Applies parsed rows; says for each whether it was written, unchanged, or rejected and why.</summary>
-    public abstract Task<IReadOnlyList<RowOutcome>> ApplyAsync(Organization supplier, IReadOnlyList<object> rows, CancellationToken cancellationToken);
+    public abstract Task<IReadOnlyList<RowOutcome>> ApplyAsync(ImportContext file, IReadOnlyList<object> rows, CancellationToken cancellationToken);
 
     /// <summary>Runs once the whole file was read (a stock snapshot records itself for reconciliation here).</summary>
-    public virtual Task CompleteAsync(Organization supplier, ImportJob job, CancellationToken cancellationToken) => Task.CompletedTask;
+    public virtual Task CompleteAsync(ImportContext file, CancellationToken cancellationToken) => Task.CompletedTask;
+}
+
+/// <summary>One version of one file being imported: whose it is, who uploaded it, its job, and what a handler remembers
+/// between its rows (<see cref="StateOf{T}"/>).</summary>
+public sealed class ImportContext(Organization supplier, Member? uploader, ImportJob job)
+{
+    private readonly Dictionary<Type, object> _state = [];
+
+    public Organization Supplier { get; } = supplier;
+
+    /// <summary>The member who uploaded the file over the API, as the organization knows them now; null for a file dropped
+    /// in storage by the supplier's systems, whose rights on the container are its authorization.</summary>
+    public Member? Uploader { get; } = uploader;
+
+    public ImportJob Job { get; internal set; } = job;
+
+    /// <summary>The handler's memory of this file (created on first use, dropped with the run). Rows skipped when a run
+    /// resumes after a crash were not seen by it.</summary>
+    public T StateOf<T>()
+        where T : class, new()
+    {
+        if (!_state.TryGetValue(typeof(T), out var state))
+        {
+            _state[typeof(T)] = state = new T();
+        }
+
+        return (T)state;
+    }
 }
 
 /// <summary>The outcome of one row.</summary>
@@ -55,16 +87,24 @@ public sealed class ImportRow
 
     internal ImportRow(TabularFile file, Dictionary<string, int> ordinals)
     {
+        File = null!;
         _file = file;
         _ordinals = ordinals.ToFrozenDictionary(StringComparer.Ordinal);
     }
 
     public DecimalStyle DecimalStyle => _file.DecimalStyle;
 
+    /// <summary>The import this row belongs to.</summary>
+    public ImportContext File { get; internal set; }
+
     public bool Has(string field) => _ordinals.ContainsKey(field);
 
     /// <summary>The field's text, trimmed; null when the column is absent or the cell empty.</summary>
     public string? Text(string field) => _ordinals.TryGetValue(field, out var i) ? _file[i] : null;
+
+    /// <summary>The field's text, trimmed, without allocating; empty when the column is absent or the cell empty. Valid
+    /// until the next row.</summary>
+    public ReadOnlySpan<char> Span(string field) => _ordinals.TryGetValue(field, out var i) ? _file.GetSpan(i) : [];
 
     /// <summary>The field as a number in the file's style; null when empty; a row error when not a number.</summary>
     public decimal? Number(string field)
@@ -79,18 +119,27 @@ public sealed class ImportRow
             : throw DomainException.Invalid(field, $"'{_file[i]}' is not a number{(DecimalStyle == DecimalStyle.Comma ? " such as 1.234,56" : " such as 1,234.56")}.");
     }
 
-    /// <summary>Columns whose header starts with <paramref name="prefix"/> ("attr.cor" → "cor"), with their non-empty values.</summary>
-    public IEnumerable<KeyValuePair<string, string>> Prefixed(string prefix)
+    /// <summary>The 1-based line where the row starts (see <see cref="TabularFile.Line"/>).</summary>
+    public long Line => _file.Line;
+
+    /// <summary>Columns whose header starts with <paramref name="prefix"/> ("attr.cor" → "cor"), with their non-empty values
+    /// (with <paramref name="includeEmpty"/>, empty ones too, as "").</summary>
+    public IEnumerable<KeyValuePair<string, string>> Prefixed(string prefix, bool includeEmpty = false)
     {
         for (var i = 0; i < _file.Headers.Count; i++)
         {
             var header = _file.Headers[i].Trim();
-            if (header.Length > prefix.Length && header.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) && _file[i] is { } value)
+            if (IsPrefixed(header, prefix) && (_file[i] ?? (includeEmpty ? string.Empty : null)) is { } value)
             {
                 yield return new(header[prefix.Length..].Trim(), value);
             }
         }
     }
+
+    /// <summary>Whether the header has a column starting with <paramref name="prefix"/>.</summary>
+    public bool HasPrefixed(string prefix) => _file.Headers.Any(h => IsPrefixed(h.Trim(), prefix));
+
+    private static bool IsPrefixed(string header, string prefix) => header.Length > prefix.Length && header.StartsWith(prefix, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Binds <paramref name="columns"/> to the file's header; a missing required column fails the whole file.</summary>
     internal static ImportRow Bind(TabularFile file, IReadOnlyList<Column> columns)

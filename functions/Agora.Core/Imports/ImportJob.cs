@@ -54,6 +54,9 @@ public sealed record ImportJob
     /// <summary>When this version of the file was written (blob last-modified): a stock snapshot's "as of".</summary>
     public DateTimeOffset? FileTime { get; init; }
 
+    /// <summary>The member who uploaded it over the API (its rows are applied with their rights); null when dropped in storage.</summary>
+    public string? UploadedBy { get; init; }
+
     public required ImportStatus Status { get; init; }
 
     public string? Format { get; init; }
@@ -115,11 +118,16 @@ public interface IImportReportStore
     Task WriteAsync(ImportJob job, CancellationToken cancellationToken);
 }
 
+/// <summary>One version of a supplier file as its storage describes it before it is read: its version (ETag), when it was
+/// written, its size in bytes and who uploaded it (null when it was dropped by the supplier's systems).</summary>
+public sealed record ImportFileVersion(string Version, DateTimeOffset LastModified, long? Length = null, string? UploadedBy = null);
+
 /// <summary>The supplier files themselves.</summary>
 public interface IImportFiles
 {
-    /// <summary>Stores an uploaded file where a dropped one would be; returns its version (ETag).</summary>
-    Task<(string Version, DateTimeOffset LastModified)> SaveAsync(string supplierId, ImportKind kind, string file, Stream content, CancellationToken cancellationToken);
+    /// <summary>Stores an uploaded file where a dropped one would be, recording who uploaded it with the content (in the
+    /// same write, so the import cannot see the file without it); returns its version (ETag).</summary>
+    Task<(string Version, DateTimeOffset LastModified)> SaveAsync(string supplierId, ImportKind kind, string file, Stream content, string uploadedBy, CancellationToken cancellationToken);
 
     /// <summary>Opens the file at <paramref name="version"/>; null when it is gone or has changed since.</summary>
     Task<Stream?> OpenAsync(string supplierId, ImportKind kind, string file, string version, CancellationToken cancellationToken);

@@ -60,7 +60,7 @@ public sealed partial class ImportService(
             throw DomainException.Invalid("file", "must be a file name of 1 to 200 characters, without '/' or '\\', such as precos-2026-11.csv.");
         }
 
-        var (version, _) = await files.SaveAsync(supplierId, kind, file, content, cancellationToken).ConfigureAwait(false);
+        var (version, _) = await files.SaveAsync(supplierId, kind, file, content, caller.UserId, cancellationToken).ConfigureAwait(false);
         var now = clock.GetUtcNow();
         var job = new ImportJob
         {
@@ -69,6 +69,7 @@ public sealed partial class ImportService(
             Kind = kind,
             File = file,
             Version = version,
+            UploadedBy = caller.UserId,
             Status = ImportStatus.Queued,
             StartedAt = now,
             UpdatedAt = now,
@@ -96,9 +97,17 @@ public sealed partial class ImportService(
         return await jobs.ListAsync(supplierId, Cursor.Decode(cursor, "cursor"), Paging.Size(limit, 20, 100), cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Imports one version of a file (the blob trigger calls this). Returns the job as it ended.</summary>
-    public async Task<ImportJob> RunAsync(string supplierId, string kindName, string file, string version, DateTimeOffset fileTime, CancellationToken cancellationToken)
+    /// <summary>Imports one version of a file dropped by the supplier's systems. Returns the job as it ended.</summary>
+    public Task<ImportJob> RunAsync(string supplierId, string kindName, string file, string version, DateTimeOffset fileTime, CancellationToken cancellationToken) =>
+        RunAsync(supplierId, kindName, file, new ImportFileVersion(version, fileTime), cancellationToken);
+
+    /// <summary>Imports one version of a file (the blob trigger calls this with the blob's properties, read before any of
+    /// its bytes). A file larger than <see cref="MaxUploadBytes"/> fails unread; a file uploaded by a member is applied
+    /// with that member's rights as they are now. Returns the job as it ended.</summary>
+    public async Task<ImportJob> RunAsync(string supplierId, string kindName, string file, ImportFileVersion properties, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(properties);
+        var (version, fileTime, length, uploadedBy) = properties;
         var now = clock.GetUtcNow();
         var known = ImportJob.TryParseKind(kindName, out var kind);
         var id = ImportJob.IdOf(supplierId, kind, file, version);
@@ -119,7 +128,7 @@ public sealed partial class ImportService(
             Status = ImportStatus.Running,
             StartedAt = now,
             UpdatedAt = now,
-        }) with { Status = ImportStatus.Running, FileTime = fileTime, UpdatedAt = now };
+        }) with { Status = ImportStatus.Running, FileTime = fileTime, UploadedBy = uploadedBy, UpdatedAt = now };
         var saved = await jobs.SaveAsync(job, stored?.ETag, cancellationToken).ConfigureAwait(false);
         var run = new Run(this, saved);
 
@@ -132,6 +141,17 @@ public sealed partial class ImportService(
         if (supplier is null || !supplier.Value.IsSupplier)
         {
             return await run.FailAsync($"'{supplierId}' is not a supplier organization on Agora.", cancellationToken).ConfigureAwait(false);
+        }
+
+        if (length > MaxUploadBytes)
+        {
+            return await run.FailAsync($"The file is {length / 1024 / 1024:N0} MB; files up to {MaxUploadBytes / 1024 / 1024} MB are imported (split it, e.g. by category).", cancellationToken).ConfigureAwait(false);
+        }
+
+        Member? uploader = null;
+        if (uploadedBy is not null && ((uploader = supplier.Value.MemberOf(uploadedBy)) is null || !uploader.HasAny(RolesFor(kind))))
+        {
+            return await run.FailAsync($"The file was uploaded by '{uploadedBy}', who may not import {ImportJob.FolderOf(kind)} files at '{supplierId}' (now: {(uploader is null ? "not a member" : string.Join(", ", uploader.Roles))}).", cancellationToken).ConfigureAwait(false);
         }
 
         if (await jobs.ClaimFileAsync(saved.Value, fileTime, cancellationToken).ConfigureAwait(false) != version)
@@ -152,7 +172,10 @@ public sealed partial class ImportService(
                 await using var table = await TabularFile.OpenAsync(content, file, cancellationToken: cancellationToken).ConfigureAwait(false);
                 run.Job = run.Job with { Format = table.ToString() };
                 var row = ImportRow.Bind(table, handler.Columns);
-                return await run.RowsAsync(handler, supplier.Value, table, row, cancellationToken).ConfigureAwait(false);
+                var context = new ImportContext(supplier.Value, uploader, run.Job);
+                row.File = context;
+                await handler.StartAsync(context, row, cancellationToken).ConfigureAwait(false);
+                return await run.RowsAsync(handler, context, table, row, cancellationToken).ConfigureAwait(false);
             }
             catch (ImportFileException e)
             {
@@ -179,7 +202,7 @@ public sealed partial class ImportService(
 
         public ImportJob Job { get; set; } = saved.Value;
 
-        public async Task<ImportJob> RowsAsync(ImportHandler handler, Organization supplier, TabularFile table, ImportRow row, CancellationToken cancellationToken)
+        public async Task<ImportJob> RowsAsync(ImportHandler handler, ImportContext context, TabularFile table, ImportRow row, CancellationToken cancellationToken)
         {
             var resumeAfter = Job.Checkpoint;
             var batch = new List<object>(BatchSize);
@@ -206,7 +229,7 @@ public sealed partial class ImportService(
 
                 if (batch.Count == BatchSize)
                 {
-                    await ApplyAsync(handler, supplier, batch, lines, row, cancellationToken).ConfigureAwait(false);
+                    await ApplyAsync(handler, context, batch, lines, row, cancellationToken).ConfigureAwait(false);
                     if (!await ProgressAsync(table.Row, cancellationToken).ConfigureAwait(false))
                     {
                         return await EndAsync(ImportStatus.Superseded, null, cancellationToken).ConfigureAwait(false);
@@ -214,11 +237,12 @@ public sealed partial class ImportService(
                 }
             }
 
-            await ApplyAsync(handler, supplier, batch, lines, row, cancellationToken).ConfigureAwait(false);
+            await ApplyAsync(handler, context, batch, lines, row, cancellationToken).ConfigureAwait(false);
             Job = Job with { Checkpoint = table.Row };
             // What the handler does at the end (a snapshot queues its reconciliation) is done before the job says completed,
             // so whoever sees "completed" sees its effects; a failure here leaves the job running, to be resumed.
-            await handler.CompleteAsync(supplier, Job, cancellationToken).ConfigureAwait(false);
+            context.Job = Job;
+            await handler.CompleteAsync(context, cancellationToken).ConfigureAwait(false);
             return await EndAsync(ImportStatus.Completed, null, cancellationToken).ConfigureAwait(false);
         }
 
@@ -235,7 +259,7 @@ public sealed partial class ImportService(
             return Job;
         }
 
-        private async Task ApplyAsync(ImportHandler handler, Organization supplier, List<object> batch, List<long> lines, ImportRow row, CancellationToken cancellationToken)
+        private async Task ApplyAsync(ImportHandler handler, ImportContext context, List<object> batch, List<long> lines, ImportRow row, CancellationToken cancellationToken)
         {
             CountRowsRead();
             if (batch.Count == 0)
@@ -243,7 +267,7 @@ public sealed partial class ImportService(
                 return;
             }
 
-            var outcomes = await handler.ApplyAsync(supplier, batch, cancellationToken).ConfigureAwait(false);
+            var outcomes = await handler.ApplyAsync(context, batch, cancellationToken).ConfigureAwait(false);
             long applied = 0, unchanged = 0;
             for (var i = 0; i < outcomes.Count; i++)
             {

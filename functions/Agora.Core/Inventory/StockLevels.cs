@@ -11,6 +11,10 @@ public static class StockLevels
 {
     public const int MaxDecimals = 6;
 
+    /// <summary>How far ahead of the server's clock a count's measured time may be (the supplier's clock may run a little
+    /// fast); later is refused, as it would shadow every real count until then.</summary>
+    public static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(5);
+
     /// <summary>Applies <paramref name="counts"/> of one product: a count older than the record's is stale and ignored,
     /// one equal to it changes nothing; reservations are always kept. Returns the product (unchanged instance when
     /// nothing applied) and how many counts applied.</summary>

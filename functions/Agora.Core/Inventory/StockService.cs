@@ -29,6 +29,15 @@ public sealed class StockService(IProductStore products, IWarehouseStore warehou
             throw DomainException.Invalid("items", $"must hold 1 to {MaxBatch} counts.");
         }
 
+        // A count without the time it was measured cannot be ordered against the others: the server's clock would make a
+        // late retry of an old count beat a newer one. Refused as a whole, naming each item.
+        var missing = new Validation();
+        for (var i = 0; i < items.Count; i++)
+        {
+            missing.Check(items[i]?.AsOf is not null, $"items[{i}].asOf", "is required: when the count was measured, in ISO 8601 with its offset, such as 2026-11-30T22:00:00Z.");
+        }
+
+        missing.ThrowIfInvalid();
         var now = clock.GetUtcNow();
         var known = ((await warehouses.ListAsync(supplierId, cancellationToken).ConfigureAwait(false))?.Value ?? []).Select(w => w.Id).ToHashSet(StringComparer.Ordinal);
         var rejected = new List<StockRejection>();
@@ -43,7 +52,7 @@ public sealed class StockService(IProductStore products, IWarehouseStore warehou
                 { WarehouseId: var wh } when !known.Contains(wh!) => $"warehouse '{item.WarehouseId}' does not exist; create it first.",
                 { OnHand: null } => "onHand is required.",
                 { OnHand: var q } when !StockLevels.IsValidQuantity(q!.Value) => $"onHand must be zero or more, with at most {StockLevels.MaxDecimals} decimals.",
-                { AsOf: var t } when t > now + TimeSpan.FromMinutes(5) => "asOf is in the future.",
+                { AsOf: var t } when t > now + StockLevels.ClockSkew => $"asOf is in the future (more than {StockLevels.ClockSkew.TotalMinutes:N0} minutes ahead of the server's clock).",
                 _ => null,
             };
             if (reason is not null)
@@ -52,7 +61,7 @@ public sealed class StockService(IProductStore products, IWarehouseStore warehou
             }
             else
             {
-                counts.Add((i, new StockCount(item.Sku!, item.WarehouseId!, item.OnHand!.Value, item.AsOf ?? now)));
+                counts.Add((i, new StockCount(item.Sku!, item.WarehouseId!, item.OnHand!.Value, item.AsOf!.Value)));
             }
         }
 

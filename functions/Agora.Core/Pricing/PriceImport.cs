@@ -71,8 +71,9 @@ public sealed class PriceImport(IProductStore products, IPriceStore prices, Time
         return false;
     }
 
-    public override async Task<IReadOnlyList<RowOutcome>> ApplyAsync(Organization supplier, IReadOnlyList<object> rows, CancellationToken cancellationToken)
+    public override async Task<IReadOnlyList<RowOutcome>> ApplyAsync(ImportContext file, IReadOnlyList<object> rows, CancellationToken cancellationToken)
     {
+        var supplier = file.Supplier;
         // Plain loops, each key formatted once, and stored entries matched by their key's parts rather than a formatted
         // key: this runs for every row of every file, and LINQ, repeated key strings and per-row copies were most of
         // its cost (benchmarks: import-path).

@@ -17,7 +17,7 @@ public sealed class ImportFunctions(ImportService imports)
         [BlobTrigger(StorageNames.ImportPath, Source = BlobTriggerSource.EventGrid)] BlobClient blob, string supplierId, string kind, string file, CancellationToken cancellationToken)
     {
         var properties = await blob.GetPropertiesAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-        await imports.RunAsync(supplierId, kind, file, properties.Value.ETag.ToString(), properties.Value.LastModified, cancellationToken).ConfigureAwait(false);
+        await imports.RunAsync(supplierId, kind, file, BlobImportFiles.VersionOf(properties.Value), cancellationToken).ConfigureAwait(false);
     }
 
     [Function(nameof(UploadImport))]
@@ -28,7 +28,7 @@ public sealed class ImportFunctions(ImportService imports)
     public async Task<IActionResult> UploadImport(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "orgs/{supplierId}/imports")] HttpRequest req, string supplierId, CancellationToken cancellationToken)
     {
-        await using var body = req.BodyUpTo(ImportService.MaxUploadBytes, $"Files up to {ImportService.MaxUploadBytes / 1024 / 1024} MB can be uploaded; put larger ones in blob storage directly.");
+        await using var body = req.BodyUpTo(ImportService.MaxUploadBytes, $"Files up to {ImportService.MaxUploadBytes / 1024 / 1024} MB are imported, uploaded or dropped in storage; split a larger one (by category, by price list).");
         var job = await imports.UploadAsync(req.Caller(), supplierId, req.Query("kind"), req.Query("file"), body, cancellationToken).ConfigureAwait(false);
         req.HttpContext.Response.Headers.Location = $"{req.PathBase}/api/orgs/{Uri.EscapeDataString(supplierId)}/imports/{job.Id}";
         return new JsonResult(job, Core.Common.Json.Options) { StatusCode = StatusCodes.Status202Accepted };

@@ -11,12 +11,24 @@ public sealed class BlobImportFiles(StorageClients storage) : IImportFiles
 {
     public static string PathOf(string supplierId, ImportKind kind, string file) => $"{supplierId}/{ImportJob.FolderOf(kind)}/{file}";
 
-    public async Task<(string Version, DateTimeOffset LastModified)> SaveAsync(string supplierId, ImportKind kind, string file, Stream content, CancellationToken cancellationToken)
+    /// <summary>The blob metadata entry naming who uploaded a file over the API (absent on files dropped in storage).</summary>
+    public const string UploadedByMetadata = "uploadedby";
+
+    /// <summary>What the blob trigger hands the import: the blob's properties, read before any of its bytes.</summary>
+    public static ImportFileVersion VersionOf(BlobProperties properties)
+    {
+        ArgumentNullException.ThrowIfNull(properties);
+        return new ImportFileVersion(properties.ETag.ToString(), properties.LastModified, properties.ContentLength,
+            properties.Metadata.TryGetValue(UploadedByMetadata, out var uploadedBy) && uploadedBy.Length > 0 ? uploadedBy : null);
+    }
+
+    public async Task<(string Version, DateTimeOffset LastModified)> SaveAsync(string supplierId, ImportKind kind, string file, Stream content, string uploadedBy, CancellationToken cancellationToken)
     {
         var blob = storage.Blobs.GetBlobContainerClient(StorageNames.ImportsContainer).GetBlobClient(PathOf(supplierId, kind, file));
         var uploaded = await blob.UploadAsync(content, new BlobUploadOptions
         {
             HttpHeaders = new BlobHttpHeaders { ContentType = file.EndsWith(".xlsx", StringComparison.OrdinalIgnoreCase) ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" : "text/csv" },
+            Metadata = new Dictionary<string, string> { [UploadedByMetadata] = uploadedBy },
             TransferOptions = new Azure.Storage.StorageTransferOptions { MaximumConcurrency = 2 },
         }, cancellationToken).ConfigureAwait(false);
         return (uploaded.Value.ETag.ToString(), uploaded.Value.LastModified);

@@ -150,4 +150,17 @@ public sealed class ImportServiceTests
         Assert.Equal(new ImportRowError(4, "Preço", job.Errors[0].Reason), job.Errors[0]);
         Assert.Contains(given.Stores.Prices, p => p is { Sku: "P0001", Unit: "UN", Price: 12.5m });
     }
+
+    [Fact]
+    public async Task A_dropped_blob_larger_than_the_upload_limit_fails_from_its_properties_without_being_read()
+    {
+        var given = await new Given().MarketplaceAsync();
+        var version = given.Stores.Drop("supplier", ImportKind.Catalog, "enorme.csv", Encoding.UTF8.GetBytes("not read"));
+
+        var job = await given.Imports.RunAsync("supplier", "catalog", "enorme.csv", new ImportFileVersion(version, given.Clock.GetUtcNow(), ImportService.MaxUploadBytes + 1), default);
+
+        Assert.Equal(ImportStatus.Failed, job.Status);
+        Assert.Contains("files up to 100 MB are imported", job.Failure, StringComparison.Ordinal);
+        Assert.Null(job.Format); // never opened
+    }
 }

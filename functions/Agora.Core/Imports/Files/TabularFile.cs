@@ -159,7 +159,7 @@ public sealed class TabularFile : IAsyncDisposable
         }
 
         cancellationToken.ThrowIfCancellationRequested();
-        var rows = XlsxRows.Open(package, owned);
+        var rows = XlsxRows.Open(package, owned, options);
         return new TabularFile(rows, "xlsx", null, null, options.DecimalStyle ?? DecimalStyle.Point);
     }
 

@@ -1,5 +1,7 @@
 using System.Globalization;
+using System.IO.Compression;
 using System.Text;
+using System.Xml;
 using DocumentFormat.OpenXml;
 using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Spreadsheet;
@@ -9,8 +11,11 @@ namespace Agora.Core.Imports.Files;
 /// <summary>The first worksheet of an XLSX workbook, row by row.</summary>
 /// <remarks>Library: Microsoft's Open XML SDK (DocumentFormat.OpenXml 3.3.0), the reference implementation of the
 /// format, maintained by Microsoft under the .NET Foundation, MIT-licensed and released several times a year. Its
-/// <see cref="OpenXmlReader"/> reads the worksheet part forward, one <c>&lt;row&gt;</c> at a time, so memory stays flat
-/// however long the sheet (the shared-string table, which cells index at random, is kept as a list of strings). The
+/// package and DOM give the parts, their relationships, the workbook and the styles (each bounded to
+/// <see cref="XlsxLimits.MaxOtherPartBytes"/> characters); the worksheet and the shared-string table are read with a
+/// plain <see cref="XmlReader"/>, forward, one cell at a time and each text in chunks, so memory stays flat however long
+/// the sheet and whatever a hostile file declares: every character inflated is counted against
+/// <see cref="XlsxLimits"/> (the shared-string table, which cells index at random, is kept as a list of strings). The
 /// alternatives served here are weaker fits: MiniExcel 1.46.0 streams too but hands rows out as dynamic dictionaries and
 /// converts values its own way; ExcelDataReader 3.6.0 dates from 2019. The package is read from a seekable stream
 /// (zip central directory at the end), so <see cref="TabularFile"/> spools other streams to a temporary file.</remarks>
@@ -20,8 +25,12 @@ internal sealed class XlsxRows : RowSource
 
     private readonly Stream? owned;
     private readonly SpreadsheetDocument document;
-    private readonly OpenXmlReader reader;
+    private readonly XmlReader reader;
     private readonly List<string> sharedStrings;
+    private readonly XlsxLimits limits;
+    private readonly int maxRowCharacters;
+    private readonly char[] chunk = new char[4096];
+    private readonly StringBuilder text = new();
     private readonly bool[] dateStyles;
     private readonly bool date1904;
     private string[] headers = [];
@@ -30,8 +39,10 @@ internal sealed class XlsxRows : RowSource
     private int cellCount;
     private long lastRowIndex;
 
-    private XlsxRows(Stream? owned, SpreadsheetDocument document, OpenXmlReader reader, List<string> sharedStrings, bool[] dateStyles, bool date1904)
+    private XlsxRows(Stream? owned, SpreadsheetDocument document, XmlReader reader, List<string> sharedStrings, bool[] dateStyles, bool date1904, TabularFileOptions options)
     {
+        limits = options.Xlsx;
+        maxRowCharacters = options.MaxRecordLength;
         this.owned = owned;
         this.document = document;
         this.reader = reader;
@@ -44,21 +55,23 @@ internal sealed class XlsxRows : RowSource
 
     /// <summary>Opens the workbook in <paramref name="package"/> (seekable, positioned at the zip's start) and reads its
     /// header row. Disposes <paramref name="owned"/> with itself. Every failure is an <see cref="ImportFileException"/>.</summary>
-    public static XlsxRows Open(Stream package, Stream? owned)
+    public static XlsxRows Open(Stream package, Stream? owned, TabularFileOptions options)
     {
         SpreadsheetDocument? document = null;
-        OpenXmlReader? reader = null;
+        XmlReader? reader = null;
         try
         {
-            document = SpreadsheetDocument.Open(package, isEditable: false);
+            var limits = options.Xlsx;
+            CheckDeclaredSizes(package, limits);
+            document = SpreadsheetDocument.Open(package, isEditable: false, new OpenSettings { MaxCharactersInPart = limits.MaxOtherPartBytes });
             var workbookPart = document.WorkbookPart ?? throw new ImportFileException("The zip archive is not an Excel workbook (it has no workbook part).");
             var workbook = workbookPart.Workbook;
             var worksheet = FirstWorksheet(workbookPart, workbook) ?? throw new ImportFileException("The workbook has no worksheet.");
-            var sharedStrings = ReadSharedStrings(workbookPart.SharedStringTablePart);
+            var sharedStrings = ReadSharedStrings(workbookPart.SharedStringTablePart, limits);
             var dateStyles = DateStyles(workbookPart.WorkbookStylesPart?.Stylesheet);
             var date1904 = workbook.WorkbookProperties?.Date1904?.InnerText is "1" or "true";
-            reader = OpenXmlReader.Create(worksheet);
-            var rows = new XlsxRows(owned, document, reader, sharedStrings, dateStyles, date1904);
+            reader = XmlOf(worksheet, limits.MaxSheetBytes);
+            var rows = new XlsxRows(owned, document, reader, sharedStrings, dateStyles, date1904, options);
             rows.ReadHeader();
             return rows;
         }
@@ -67,7 +80,9 @@ internal sealed class XlsxRows : RowSource
             reader?.Dispose();
             document?.Dispose();
             owned?.Dispose();
-            throw new ImportFileException($"The workbook cannot be read ({e.Message}).", e);
+            throw new ImportFileException(e.Message.Contains("MaxCharacters", StringComparison.Ordinal)
+                ? $"A part of the workbook is larger than {options.Xlsx.MaxOtherPartBytes / 1024 / 1024} MB once inflated; save the sheet as CSV or as a new workbook."
+                : $"The workbook cannot be read ({e.Message}).", e);
         }
         catch
         {
@@ -92,7 +107,48 @@ internal sealed class XlsxRows : RowSource
         return null;
     }
 
-    private static List<string> ReadSharedStrings(SharedStringTablePart? part)
+    /// <summary>Refuses a zip whose entries say they inflate past the limits, before anything is inflated. The sizes are
+    /// the file's own claim: what is actually inflated is counted again while it is read.</summary>
+    private static void CheckDeclaredSizes(Stream package, XlsxLimits limits)
+    {
+        var start = package.Position;
+        using (var zip = new ZipArchive(package, ZipArchiveMode.Read, leaveOpen: true))
+        {
+            if (zip.Entries.Count > limits.MaxEntries)
+            {
+                throw new ImportFileException($"The workbook holds {zip.Entries.Count:N0} zip entries; at most {limits.MaxEntries:N0} are read.");
+            }
+
+            foreach (var entry in zip.Entries)
+            {
+                var name = entry.FullName.TrimStart('/');
+                var (limit, what) = name.StartsWith("xl/worksheets/", StringComparison.OrdinalIgnoreCase) ? (limits.MaxSheetBytes, "a worksheet")
+                    : name.Equals("xl/sharedStrings.xml", StringComparison.OrdinalIgnoreCase) ? (limits.MaxSharedStringsBytes, "the shared-string table")
+                    : (limits.MaxOtherPartBytes, $"the part '{name}'");
+                if (entry.Length > limit)
+                {
+                    throw new ImportFileException($"In the workbook, {what} inflates to {entry.Length / 1024 / 1024:N0} MB ({entry.Length / Math.Max(1, entry.CompressedLength):N0} times its {entry.CompressedLength / 1024:N0} KB in the file); at most {limit / 1024 / 1024:N0} MB are read. Save it as CSV or as a new workbook.");
+                }
+            }
+        }
+
+        package.Position = start;
+    }
+
+    /// <summary>A forward reader over a part's XML, refusing DTDs and stopping at <paramref name="maxCharacters"/>.</summary>
+    private static XmlReader XmlOf(OpenXmlPart part, long maxCharacters) =>
+        XmlReader.Create(part.GetStream(FileMode.Open, FileAccess.Read), new XmlReaderSettings
+        {
+            DtdProcessing = DtdProcessing.Prohibit,
+            XmlResolver = null,
+            MaxCharactersInDocument = maxCharacters,
+            MaxCharactersFromEntities = 0,
+            IgnoreComments = true,
+            IgnoreProcessingInstructions = true,
+            CloseInput = true,
+        });
+
+    private static List<string> ReadSharedStrings(SharedStringTablePart? part, XlsxLimits limits)
     {
         var strings = new List<string>();
         if (part is null)
@@ -100,52 +156,96 @@ internal sealed class XlsxRows : RowSource
             return strings;
         }
 
-        using var reader = OpenXmlReader.Create(part);
-        while (reader.Read())
+        using var xml = XmlOf(part, limits.MaxSharedStringsBytes);
+        var buffer = new char[4096];
+        var text = new StringBuilder();
+        long total = 0;
+        try
         {
-            if (reader.IsStartElement && reader.ElementType == typeof(SharedStringItem))
+            while (xml.Read())
             {
-                strings.Add(RichText(reader.LoadCurrentElement()));
+                if (xml.NodeType != XmlNodeType.Element || xml.LocalName != "si")
+                {
+                    continue;
+                }
+
+                if (strings.Count == limits.MaxSharedStrings)
+                {
+                    throw new ImportFileException($"The workbook's shared-string table holds more than {limits.MaxSharedStrings:N0} strings; save the sheet as CSV (no such table) or as a new workbook.");
+                }
+
+                text.Clear();
+                ReadRichText(xml, text, buffer, limits.MaxCellCharacters, () => new ImportFileException($"A text of the shared-string table (number {strings.Count + 1:N0}) is longer than {limits.MaxCellCharacters:N0} characters, Excel's limit for a cell."));
+                total += text.Length;
+                if (total > limits.MaxSharedStringCharacters)
+                {
+                    throw new ImportFileException($"The workbook's shared strings hold more than {limits.MaxSharedStringCharacters / 1024 / 1024:N0} Mi characters (after {strings.Count:N0} strings); save the sheet as CSV, which is read as a stream.");
+                }
+
+                strings.Add(Unescape(text.ToString()));
             }
+        }
+        catch (XmlException e) when (e.Message.Contains("MaxCharacters", StringComparison.Ordinal))
+        {
+            throw new ImportFileException($"The workbook's shared-string table is larger than {limits.MaxSharedStringsBytes / 1024 / 1024:N0} MB once inflated; save the sheet as CSV or as a new workbook.", e);
         }
 
         return strings;
     }
 
-    /// <summary>The text of a shared or inline string: its &lt;t&gt;, or its runs, without phonetic guides.</summary>
-    private static string RichText(OpenXmlElement? item)
+    /// <summary>Appends the text of the current <c>&lt;si&gt;</c> or <c>&lt;is&gt;</c> (its &lt;t&gt;, or its runs' &lt;t&gt;,
+    /// without phonetic guides), reading each text in chunks and stopping past <paramref name="max"/> characters. Leaves
+    /// the reader on the element's end.</summary>
+    private static void ReadRichText(XmlReader xml, StringBuilder text, char[] buffer, int max, Func<ImportFileException> tooLong)
     {
-        if (item is null)
+        if (xml.IsEmptyElement)
         {
-            return string.Empty;
+            return;
         }
 
-        string? single = null;
-        StringBuilder? many = null;
-        foreach (var child in item.ChildElements)
+        var depth = xml.Depth;
+        xml.Read();
+        while (!xml.EOF && !(xml.NodeType == XmlNodeType.EndElement && xml.Depth == depth))
         {
-            var text = child switch
+            if (xml.NodeType == XmlNodeType.Element && xml.LocalName == "t")
             {
-                Text t => t.Text,
-                Run r => r.Text?.Text,
-                _ => null,
-            };
-            if (string.IsNullOrEmpty(text))
+                ReadText(xml, text, buffer, max, tooLong);
+            }
+            else if (xml.NodeType == XmlNodeType.Element && xml.LocalName != "r")
             {
+                xml.Skip(); // phonetic guides (rPh), run properties, extensions: read past, not kept; now on what follows
                 continue;
             }
 
-            if (single is null)
-            {
-                single = text;
-            }
-            else
-            {
-                (many ??= new StringBuilder(single)).Append(text);
-            }
+            xml.Read(); // past the text's end tag, or into a run
+        }
+    }
+
+    /// <summary>Appends the text content of the current element (on it, not empty) in chunks; the reader ends on its end tag.</summary>
+    private static void ReadText(XmlReader xml, StringBuilder text, char[] buffer, int max, Func<ImportFileException> tooLong)
+    {
+        if (xml.IsEmptyElement)
+        {
+            return;
         }
 
-        return Unescape(many?.ToString() ?? single ?? string.Empty);
+        var depth = xml.Depth;
+        while (xml.Read() && !(xml.NodeType == XmlNodeType.EndElement && xml.Depth == depth))
+        {
+            if (xml.NodeType is XmlNodeType.Text or XmlNodeType.CDATA or XmlNodeType.Whitespace or XmlNodeType.SignificantWhitespace)
+            {
+                int n;
+                while ((n = xml.ReadValueChunk(buffer, 0, buffer.Length)) > 0)
+                {
+                    if (text.Length + n > max)
+                    {
+                        throw tooLong();
+                    }
+
+                    text.Append(buffer, 0, n);
+                }
+            }
+        }
     }
 
     /// <summary>Excel writes characters XML cannot hold as <c>_xHHHH_</c> (a carriage return is <c>_x000D_</c>).</summary>
@@ -280,35 +380,51 @@ internal sealed class XlsxRows : RowSource
 
             return ValueTask.FromResult(false);
         }
+        catch (XmlException e) when (e.Message.Contains("MaxCharacters", StringComparison.Ordinal))
+        {
+            throw new ImportFileException($"The worksheet is larger than {limits.MaxSheetBytes / 1024 / 1024:N0} MB once inflated; split it or save it as CSV.", lastRowIndex + 1, e);
+        }
         catch (Exception e) when (e is not ImportFileException and not OperationCanceledException)
         {
             throw new ImportFileException($"The worksheet cannot be read past here ({e.Message}).", lastRowIndex + 1, e);
         }
     }
 
-    /// <summary>Loads the next &lt;row&gt; element (one row's DOM, never the sheet's) into <see cref="cells"/>.</summary>
+    /// <summary>Reads the next &lt;row&gt; into <see cref="cells"/>, a cell at a time: a row is bounded by Excel's last
+    /// column and by <see cref="TabularFileOptions.MaxRecordLength"/> characters before it is held.</summary>
     private bool NextRow()
     {
         while (reader.Read())
         {
-            if (!reader.IsStartElement || reader.ElementType != typeof(Row))
+            if (reader.NodeType != XmlNodeType.Element || reader.LocalName != "row")
             {
                 continue;
             }
 
-            var row = (Row)reader.LoadCurrentElement()!;
-            lastRowIndex = long.TryParse(row.RowIndex?.InnerText, CultureInfo.InvariantCulture, out var index) && index > lastRowIndex ? index : lastRowIndex + 1;
+            lastRowIndex = long.TryParse(reader.GetAttribute("r"), NumberStyles.None, CultureInfo.InvariantCulture, out var index) && index > lastRowIndex ? index : lastRowIndex + 1;
             Line = lastRowIndex;
             Array.Clear(cells, 0, cellCount);
             Array.Clear(numeric, 0, cellCount);
             cellCount = 0;
-            var column = -1;
-            foreach (var cell in row.Elements<Cell>())
+            if (reader.IsEmptyElement)
             {
-                column = ColumnOf(cell.CellReference?.Value) ?? column + 1;
-                if (column >= MaxColumns)
+                return true;
+            }
+
+            var depth = reader.Depth;
+            var column = -1;
+            long characters = 0;
+            while (reader.Read() && !(reader.NodeType == XmlNodeType.EndElement && reader.Depth == depth))
+            {
+                if (reader.NodeType != XmlNodeType.Element || reader.LocalName != "c" || reader.Depth != depth + 1)
                 {
                     continue;
+                }
+
+                column = ColumnOf(reader.GetAttribute("r")) ?? column + 1;
+                if (column >= MaxColumns)
+                {
+                    throw new ImportFileException("The row has a cell past column XFD, Excel's last (16,384 columns).", lastRowIndex);
                 }
 
                 if (column >= cells.Length)
@@ -318,7 +434,14 @@ internal sealed class XlsxRows : RowSource
                     Array.Resize(ref numeric, size);
                 }
 
-                (cells[column], numeric[column]) = ValueOf(cell);
+                var value = ReadCell(out var type, out var style);
+                (cells[column], numeric[column]) = ValueOf(type, style, value);
+                characters += cells[column]?.Length ?? 0;
+                if (characters > maxRowCharacters)
+                {
+                    throw new ImportFileException($"The row holds more than {maxRowCharacters:N0} characters.", lastRowIndex);
+                }
+
                 cellCount = Math.Max(cellCount, column + 1);
             }
 
@@ -328,15 +451,59 @@ internal sealed class XlsxRows : RowSource
         return false;
     }
 
-    private (string? Text, bool Numeric) ValueOf(Cell cell)
+    /// <summary>Reads the current &lt;c&gt;: its type and style attributes, and its value (&lt;v&gt;) or inline string
+    /// (&lt;is&gt;), each bounded to <see cref="XlsxLimits.MaxCellCharacters"/>; formulas are read past.</summary>
+    private string? ReadCell(out string? type, out string? style)
     {
-        var value = cell.CellValue?.Text;
-        switch (cell.DataType?.InnerText)
+        type = reader.GetAttribute("t");
+        style = reader.GetAttribute("s");
+        if (reader.IsEmptyElement)
+        {
+            return null;
+        }
+
+        string? value = null;
+        var depth = reader.Depth;
+        reader.Read();
+        while (!reader.EOF && !(reader.NodeType == XmlNodeType.EndElement && reader.Depth == depth))
+        {
+            if (reader.NodeType == XmlNodeType.Element && reader.LocalName is "v" or "is")
+            {
+                text.Clear();
+                if (reader.LocalName == "v")
+                {
+                    ReadText(reader, text, chunk, limits.MaxCellCharacters, TooLong);
+                    value = text.ToString();
+                }
+                else
+                {
+                    ReadRichText(reader, text, chunk, limits.MaxCellCharacters, TooLong);
+                    value = Unescape(text.ToString());
+                }
+            }
+            else if (reader.NodeType == XmlNodeType.Element)
+            {
+                reader.Skip(); // <f> (the formula: its value is in <v>), extensions; now on what follows
+                continue;
+            }
+
+            reader.Read();
+        }
+
+        return value;
+    }
+
+    private ImportFileException TooLong() =>
+        new(string.Create(CultureInfo.InvariantCulture, $"A cell is longer than {limits.MaxCellCharacters:N0} characters, Excel's limit."), lastRowIndex);
+
+    private (string? Text, bool Numeric) ValueOf(string? type, string? styleText, string? value)
+    {
+        switch (type)
         {
             case "s":
                 return (int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var i) && i < sharedStrings.Count ? sharedStrings[i] : null, false);
             case "inlineStr":
-                return (RichText(cell.InlineString), false);
+                return (value, false);
             case "b":
                 return (value switch { "1" => "TRUE", "0" => "FALSE", _ => value }, false);
             case null or "n":
@@ -345,7 +512,7 @@ internal sealed class XlsxRows : RowSource
                     return (value, false);
                 }
 
-                var style = int.TryParse(cell.StyleIndex?.InnerText, NumberStyles.None, CultureInfo.InvariantCulture, out var s) ? s : 0;
+                var style = int.TryParse(styleText, NumberStyles.None, CultureInfo.InvariantCulture, out var s) ? s : 0;
                 if (style < dateStyles.Length && dateStyles[style] && DateOf(number) is { } date)
                 {
                     return (date, false);
