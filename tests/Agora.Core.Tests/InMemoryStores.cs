@@ -309,8 +309,15 @@ internal sealed class InMemoryStores : IOrganizationStore, IUserProfileStore, IC
 
     public List<PriceListPurge> Purges { get; } = [];
 
+    public bool PurgeQueueFails { get; set; }
+
     public Task SendAsync(PriceListPurge purge, CancellationToken cancellationToken)
     {
+        if (PurgeQueueFails)
+        {
+            throw new InvalidOperationException("The purge queue is unreachable.");
+        }
+
         Purges.Add(purge);
         return Task.CompletedTask;
     }
