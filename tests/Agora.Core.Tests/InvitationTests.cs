@@ -4,7 +4,7 @@ using Agora.Core.Notifications;
 
 namespace Agora.Core.Tests;
 
-public sealed class InvitationTests
+public sealed class InvitationTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     [Fact]
     public async Task An_invitation_is_queued_as_an_email_and_indexed_for_its_expiry_day()
@@ -164,6 +164,7 @@ public sealed class InvitationTests
         };
 
         var size = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(org, Json.Options).Length;
+        output.WriteLine($"{Organization.MaxMembers} members, {Accounts.Invitation.MaxPending} pending and {Accounts.Invitation.MaxClosedKept} closed invitations, {outbox.Length} emails in the outbox: {size} bytes");
 
         Assert.True(size <= Organization.MaxDocumentBytes, $"{size} bytes");
     }
