@@ -39,6 +39,7 @@ public sealed class DevEndpointTests(BackendFixture backend)
         Assert.Equal(HttpStatusCode.NotFound, users.StatusCode);
         Assert.Equal(HttpStatusCode.OK, openApi.StatusCode); // the host is up, serving the API
         Assert.Equal(HttpStatusCode.OK, localToken.StatusCode);
+        Assert.Equal((false, true), (other.DevTokens, backend.Backend.DevTokens));
     }
 
     [Theory]
