@@ -101,6 +101,9 @@ internal sealed class BenchProducts : IProductStore
 
     public Task<Page<Product>> ListAsync(string supplierId, ProductQuery query, Assortment? assortment, string? after, int limit, CancellationToken cancellationToken) =>
         throw new NotSupportedException();
+
+    public Task<IReadOnlySet<string>> AllowedAsync(string supplierId, IReadOnlyCollection<string> skus, Assortment assortment, CancellationToken cancellationToken) =>
+        throw new NotSupportedException();
 }
 
 /// <summary>Price entries by key. <see cref="Upserts"/> counts <see cref="UpsertAsync"/> calls: the Cosmos adapter writes

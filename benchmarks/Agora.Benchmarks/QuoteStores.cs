@@ -159,6 +159,9 @@ internal sealed class QuoteStores : IPricingStore, IProductStore, ICustomerAccou
     public Task<Page<Product>> ListAsync(string supplierId, ProductQuery query, Assortment? assortment, string? after, int limit, CancellationToken cancellationToken) =>
         throw new NotSupportedException();
 
+    public Task<IReadOnlySet<string>> AllowedAsync(string supplierId, IReadOnlyCollection<string> skus, Assortment assortment, CancellationToken cancellationToken) =>
+        throw new NotSupportedException();
+
     // ICustomerAccountStore
     Task<Versioned<CustomerAccount>?> ICustomerAccountStore.FindAsync(string supplierId, string buyerId, CancellationToken cancellationToken)
     {

@@ -36,9 +36,17 @@ public sealed class LocalBackendOptions
 /// tests both start it this way.</summary>
 public sealed class LocalBackend : IAsyncDisposable
 {
-    private LocalBackend(FunctionsRuntime runtime) => Runtime = runtime;
+    private LocalBackend(FunctionsRuntime runtime, bool devTokens)
+    {
+        Runtime = runtime;
+        DevTokens = devTokens;
+    }
 
     public FunctionsRuntime Runtime { get; }
+
+    /// <summary>Whether <c>/dev/token</c> and <c>/dev/users</c> are served (local development only: see
+    /// <see cref="Dev.DevTokens.IsLocalDevelopment"/>).</summary>
+    public bool DevTokens { get; }
 
     public Uri BaseAddress => Runtime.BaseAddress;
 
@@ -46,6 +54,7 @@ public sealed class LocalBackend : IAsyncDisposable
 
     public static async Task<LocalBackend> StartAsync(LocalBackendOptions options, CancellationToken cancellationToken = default)
     {
+        var devTokens = false;
         var runtime = await FunctionsRuntime.StartAsync(
             new FunctionsRuntimeOptions
             {
@@ -83,12 +92,12 @@ public sealed class LocalBackend : IAsyncDisposable
                 },
                 ConfigureEndpoints = app =>
                 {
-                    DevTokens.Map(app);
+                    devTokens = Dev.DevTokens.Map(app);
                     MailSink.Map(app);
                 },
             },
             cancellationToken).ConfigureAwait(false);
-        return new LocalBackend(runtime);
+        return new LocalBackend(runtime, devTokens);
     }
 
     public ValueTask DisposeAsync() => Runtime.DisposeAsync();

@@ -61,7 +61,7 @@ try
     await using var backend = await LocalBackend.StartAsync(
         new LocalBackendOptions { LocalSettingsPath = settingsPath, SeedDemo = true, BlobPollingInterval = TimeSpan.FromSeconds(2) },
         stopping.Token);
-    Console.WriteLine(Banner.For(backend.BaseAddress, Setting("LocalHost__MasterKey")));
+    Console.WriteLine(Banner.For(backend.BaseAddress, Setting("LocalHost__MasterKey"), backend.DevTokens));
     try
     {
         await Task.Delay(Timeout.Infinite, stopping.Token);

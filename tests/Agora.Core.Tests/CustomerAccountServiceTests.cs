@@ -51,6 +51,25 @@ public sealed class CustomerAccountServiceTests
     }
 
     [Fact]
+    public async Task Whether_a_buyer_exists_is_not_told_to_a_caller_who_may_not_open_the_account_nor_told_apart_from_not_buying()
+    {
+        var given = await new Given().MarketplaceAsync();
+
+        // A sales manager who names another manager is refused before the buyer is looked up: the same 403 for a real
+        // buyer and for an id that names nothing.
+        var real = await Assert.ThrowsAsync<DomainException>(() => given.Accounts.CreateAsync(Given.SalesManager, "supplier", Given.Account("buyer", salesManager: Given.OtherSales.UserId), default));
+        var made = await Assert.ThrowsAsync<DomainException>(() => given.Accounts.CreateAsync(Given.SalesManager, "supplier", Given.Account("no-such-org", salesManager: Given.OtherSales.UserId), default));
+        var missing = await Assert.ThrowsAsync<DomainException>(() => given.Accounts.CreateAsync(Given.SupplierAdmin, "supplier", Given.Account("no-such-org"), default));
+        await given.Organizations.CreateAsync(Given.Stranger, new CreateOrganization("seller", "Seller", null, "BR", "BRL", [Capability.Supplier]), default);
+        var notBuying = await Assert.ThrowsAsync<DomainException>(() => given.Accounts.CreateAsync(Given.SupplierAdmin, "supplier", Given.Account("seller"), default));
+
+        Assert.Equal((FailureKind.Forbidden, real.Message), (made.Kind, made.Message));
+        Assert.Equal(FailureKind.Validation, missing.Kind);
+        Assert.Equal(missing.Errors["buyerId"][0].Replace("no-such-org", "seller", StringComparison.Ordinal), notBuying.Errors["buyerId"][0]);
+        Assert.Equal(missing.Errors.Keys, notBuying.Errors.Keys);
+    }
+
+    [Fact]
     public async Task Account_terms_are_validated_field_by_field()
     {
         var given = await new Given().MarketplaceAsync();

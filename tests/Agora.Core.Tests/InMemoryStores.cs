@@ -259,6 +259,10 @@ internal sealed class InMemoryStores : IOrganizationStore, IUserProfileStore, IC
     public Task<IReadOnlyList<Versioned<Product>>> FindManyAsync(string supplierId, IReadOnlyCollection<string> skus, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<Versioned<Product>>>(skus.Select(s => _products.GetValueOrDefault((supplierId, s))).OfType<Versioned<Product>>().ToArray());
 
+    public Task<IReadOnlySet<string>> AllowedAsync(string supplierId, IReadOnlyCollection<string> skus, Assortment assortment, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlySet<string>>(skus.Select(s => _products.GetValueOrDefault((supplierId, s))).OfType<Versioned<Product>>()
+            .Where(p => assortment.Allows(p.Value)).Select(p => p.Value.Sku).ToHashSet(StringComparer.Ordinal));
+
     public Task<Versioned<Product>> CreateAsync(Product product, CancellationToken cancellationToken)
     {
         var v = new Versioned<Product>(product, NextETag());
@@ -309,8 +313,15 @@ internal sealed class InMemoryStores : IOrganizationStore, IUserProfileStore, IC
 
     public List<PriceListPurge> Purges { get; } = [];
 
+    public bool PurgeQueueFails { get; set; }
+
     public Task SendAsync(PriceListPurge purge, CancellationToken cancellationToken)
     {
+        if (PurgeQueueFails)
+        {
+            throw new InvalidOperationException("The purge queue is unreachable.");
+        }
+
         Purges.Add(purge);
         return Task.CompletedTask;
     }

@@ -32,7 +32,7 @@ public sealed class NotificationSenderTests
         NotificationKind.InvitationSent,
         "carla@buyer.test",
         null,
-        new Dictionary<string, string> { ["orgId"] = "buyer", ["orgName"] = "Buyer SA", ["invitationId"] = "01abc", ["inviterName"] = inviter, ["roles"] = "Approver", ["expiresAt"] = "2026-12-04T09:00:00.0000000+00:00" },
+        new Dictionary<string, string> { ["orgId"] = "buyer", ["orgName"] = "Buyer SA", ["invitationId"] = "01abc", ["token"] = "s3cr3t-t0ken", ["inviterName"] = inviter, ["roles"] = "Approver", ["expiresAt"] = "2026-12-04T09:00:00.0000000+00:00" },
         DateTimeOffset.UnixEpoch);
 
     [Fact]
@@ -45,7 +45,7 @@ public sealed class NotificationSenderTests
         Assert.False(await sender.SendAsync(Invitation(), default));
 
         var email = Assert.Single(mail.Sent);
-        Assert.Contains("https://portal.test/invitations/buyer/01abc", email.Text, StringComparison.Ordinal);
+        Assert.Contains("https://portal.test/invitations/buyer/accept?token=s3cr3t-t0ken", email.Text, StringComparison.Ordinal);
         Assert.Contains("2026-12-04 09:00 UTC", email.Text, StringComparison.Ordinal);
     }
 

@@ -160,6 +160,29 @@ public sealed class CatalogTests(BackendFixture backend)
     }
 
     [Fact]
+    public async Task Related_products_outside_a_buyers_assortment_are_hidden_in_the_listing_as_in_the_product()
+    {
+        var m = await MarketAsync();
+        await BackendFixture.Ensure(await m.Admin.PutAsJsonAsync($"/api/orgs/{m.Supplier}/products/KIT-1", new
+        {
+            name = "Kit Furadeira", category = "Ferramentas > Elétricas", brand = "Bosch", baseUnit = "UN", related = new[] { "DRL-2", "SAW-1", "GLV-1", "DRL-1" },
+        }));
+        var meter = backend.Backend.Services.GetRequiredService<CosmosRequestMeter>();
+
+        var before = meter.Requests;
+        var listed = await BackendFixture.Json(await m.BuilderClient.GetAsync($"/api/orgs/{m.Builder}/suppliers/{m.Supplier}/products?q=kit"));
+        var requests = meter.Requests - before;
+        var single = await BackendFixture.Json(await m.BuilderClient.GetAsync($"/api/orgs/{m.Builder}/suppliers/{m.Supplier}/products/KIT-1"));
+        var supplierView = await BackendFixture.Json(await m.Admin.GetAsync($"/api/orgs/{m.Supplier}/products/KIT-1"));
+
+        // DRL-2 is Makita (excluded for construction), GLV-1 is hospital stock; DRL-1 is visible though not on this page.
+        Assert.Equal(["DRL-1", "SAW-1"], listed["items"]!.AsArray().Single()!["related"]!.AsArray().Select(r => (string)r!));
+        Assert.Equal(["DRL-1", "SAW-1"], single["related"]!.AsArray().Select(r => (string)r!));
+        Assert.Equal(4, supplierView["related"]!.AsArray().Count);
+        Assert.True(requests <= 6, $"{requests} requests for a page naming related products");
+    }
+
+    [Fact]
     public async Task A_catalog_page_costs_the_same_few_cosmos_requests_whatever_its_size()
     {
         var m = await MarketAsync();

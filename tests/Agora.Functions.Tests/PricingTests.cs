@@ -225,6 +225,46 @@ public sealed class PricingTests(BackendFixture backend, ITestOutputHelper outpu
     }
 
     [Fact]
+    public async Task Deleting_a_list_that_does_not_exist_is_404_and_the_prices_imported_under_its_id_stay_to_price_once_it_is_created()
+    {
+        var (supplier, buyer, pricing, purchaser) = await MarketAsync(); // FUR-1 has a price in 'construcao', a list not described yet
+
+        var missing = await pricing.DeleteAsync($"/api/orgs/{supplier}/pricing/lists/construcao");
+
+        // A real delete queued after it, awaited to its end: had the 404 queued a purge, it would have run by then.
+        await BackendFixture.Ensure(await pricing.PutAsJsonAsync($"/api/orgs/{supplier}/pricing/lists/outra", new { name = "Outra", audience = "all", currency = "BRL" }));
+        await BackendFixture.Ensure(await pricing.PutAsJsonAsync($"/api/orgs/{supplier}/pricing/lists/outra/prices/PAR-1/CX/1", new { price = 8 }));
+        await BackendFixture.Ensure(await pricing.DeleteAsync($"/api/orgs/{supplier}/pricing/lists/outra"));
+        await BackendFixture.EventuallyAsync(
+            async () => (await BackendFixture.Json(await pricing.GetAsync($"/api/orgs/{supplier}/pricing/lists/outra/prices")))["items"]!.AsArray().Count == 0,
+            "the other list's prices to be removed");
+        var staged = await BackendFixture.Json(await pricing.GetAsync($"/api/orgs/{supplier}/pricing/lists/construcao/prices"));
+        await BackendFixture.Ensure(await pricing.PutAsJsonAsync($"/api/orgs/{supplier}/pricing/lists/construcao", new { name = "Construção", audience = "category:construction", currency = "BRL" }));
+        var quote = await BackendFixture.Json(await purchaser.PostAsJsonAsync($"/api/orgs/{buyer}/suppliers/{supplier}/quote", new { lines = new[] { new { sku = "FUR-1", unit = "UN", quantity = 1 } } }));
+
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.Single(staged["items"]!.AsArray());
+        Assert.Equal("construcao", (string?)quote["lines"]![0]!["source"]!["listId"]);
+    }
+
+    [Fact]
+    public async Task A_quote_tries_at_most_ten_coupon_codes_of_at_most_64_characters()
+    {
+        var (supplier, buyer, _, purchaser) = await MarketAsync();
+        var line = new[] { new { sku = "PAR-1", unit = "CX", quantity = 1 } };
+
+        var many = await purchaser.PostAsJsonAsync($"/api/orgs/{buyer}/suppliers/{supplier}/quote", new { lines = line, couponCodes = Enumerable.Range(0, 11).Select(i => $"GUESS{i}").ToArray() });
+        var longCode = await purchaser.PostAsJsonAsync($"/api/orgs/{buyer}/suppliers/{supplier}/quote", new { lines = line, couponCodes = new[] { "OK", new string('X', 65) } });
+        var ten = await purchaser.PostAsJsonAsync($"/api/orgs/{buyer}/suppliers/{supplier}/quote", new { lines = line, couponCodes = Enumerable.Range(0, 10).Select(i => new string('C', 64)).ToArray() });
+
+        Assert.Equal(HttpStatusCode.BadRequest, many.StatusCode);
+        Assert.Equal("application/problem+json", many.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(["couponCodes"], (await BackendFixture.Json(many))["errors"]!.AsObject().Select(e => e.Key));
+        Assert.Equal(["couponCodes[1]"], (await BackendFixture.Json(longCode))["errors"]!.AsObject().Select(e => e.Key));
+        Assert.Equal(HttpStatusCode.OK, ten.StatusCode);
+    }
+
+    [Fact]
     public async Task A_malformed_price_is_refused_field_by_field_and_a_price_for_a_sku_not_in_the_catalog_is_named()
     {
         var (supplier, _, pricing, _) = await MarketAsync();

@@ -60,7 +60,7 @@ internal static class RouteCatalog
         new("CreateInvitation", _ => new { email = "someone@test.example", roles = new[] { "warehouse" } }, [Sales, Pricing, Warehouse]),
         new("ListInvitations", _ => null, [Sales, Pricing, Warehouse]),
         new("RevokeInvitation", _ => null, [Sales, Pricing, Warehouse]),
-        new("AcceptInvitation", _ => null, [], OrgScoped: false),
+        new("AcceptInvitation", _ => new { token = "not-a-token-anyone-was-sent" }, [], OrgScoped: false),
         new("CreateCustomerAccount", ids => new { buyerId = ids.Vendor, category = "retail", paymentTermsDays = new[] { 30 }, incoterm = "FOB", creditLimit = 100 }, [Pricing, Warehouse]),
         new("ListCustomerAccounts", _ => null, []),
         new("GetCustomerAccount", _ => null, []),

@@ -3,8 +3,8 @@ using Agora.Testing;
 
 namespace Agora.Infrastructure.Tests;
 
-/// <summary>The Cosmos query built from an assortment must select exactly the products the in-memory decision allows:
-/// checked on random products and random rules against the emulator.</summary>
+/// <summary>The Cosmos queries built from an assortment (a page, and which of some SKUs it allows) must select exactly
+/// the products the in-memory decision allows: checked on random products and random rules against the emulator.</summary>
 public sealed class AssortmentQueryTests(InfrastructureFixture fixture) : IClassFixture<InfrastructureFixture>
 {
     private static readonly string[] Brands = ["Bosch", "Makita", "Tramontina"];
@@ -29,10 +29,14 @@ public sealed class AssortmentQueryTests(InfrastructureFixture fixture) : IClass
         {
             var assortment = new Assortment(RandomRule(random), RandomRule(random));
 
+            var asked = products.Where(_ => random.Next(2) == 0).Select(p => p.Sku).Append("NOPE-1").ToArray();
+
             var page = await store.ListAsync(supplier, ProductQuery.All, assortment, null, 100, default);
+            var allowed = await store.AllowedAsync(supplier, asked, assortment, default);
 
             var expected = products.Where(assortment.Allows).Select(p => p.Sku).Order(StringComparer.Ordinal);
             Assert.Equal(expected, page.Items.Select(p => p.Sku).Order(StringComparer.Ordinal));
+            Assert.Equal(expected.Where(asked.Contains), allowed.Order(StringComparer.Ordinal));
         }
     }
 

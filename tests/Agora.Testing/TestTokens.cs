@@ -13,14 +13,19 @@ public static class TestTokens
     /// <summary>Test-only HMAC key (random per process).</summary>
     public static readonly string SigningKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
 
+    /// <summary>A signed token; an <paramref name="email"/> is marked verified unless told, as identity providers do.</summary>
     public static string For(string userId, string? email = null, string? name = null, string issuer = Issuer, string audience = Audience,
-        TimeSpan? lifetime = null, string? key = null, DateTime? notBefore = null)
+        TimeSpan? lifetime = null, string? key = null, DateTime? notBefore = null, bool emailVerified = true)
     {
         var now = DateTime.UtcNow;
         var claims = new Dictionary<string, object> { ["sub"] = userId };
         if (email is not null)
         {
             claims["email"] = email;
+            if (emailVerified)
+            {
+                claims["email_verified"] = true;
+            }
         }
 
         if (name is not null)

@@ -11,6 +11,10 @@ public sealed record SetMember(string? Email, string? Name, IReadOnlyList<Role>?
 
 public sealed record CreateInvitation(string? Email, IReadOnlyList<Role>? Roles);
 
+/// <summary>The secret token of an invitation email's link. It travels in the body, not the route, so that no access log
+/// records it.</summary>
+public sealed record InvitationAcceptance(string? Token);
+
 public sealed record CustomerAccountInput(
     string? BuyerId,
     string? Category,

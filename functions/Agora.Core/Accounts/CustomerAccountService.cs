@@ -15,6 +15,17 @@ public sealed class CustomerAccountService(IOrganizationStore organizations, ICu
         var you = (await access.MemberAsync(caller, supplierId, cancellationToken).ConfigureAwait(false))
             .Require("open customer accounts", Managers);
         RequireSupplier(you.Org);
+
+        // Every authorization is decided before the buyer is looked up, so a caller who may not open this account learns
+        // nothing of the organization it names. A sales manager opens accounts in their own portfolio unless they name
+        // someone else.
+        var salesManager = input.SalesManagerId ?? (you.Has(Role.SupplierAdmin) ? null : caller.UserId);
+        if (!you.Has(Role.SupplierAdmin) && salesManager != caller.UserId)
+        {
+            throw DomainException.Forbidden("A sales manager opens accounts assigned to themselves; ask a supplier admin to assign another sales manager.");
+        }
+
+        // A missing organization and one that does not buy get the same answer.
         var buyerId = input.BuyerId?.Trim().ToLowerInvariant();
         var buyer = Ids.IsWellFormed(buyerId) ? await organizations.FindAsync(buyerId!, cancellationToken).ConfigureAwait(false) : null;
         var v = new Validation();
@@ -31,14 +42,7 @@ public sealed class CustomerAccountService(IOrganizationStore organizations, ICu
             v.Add("buyerId", "an organization cannot be its own customer.");
         }
 
-        // A sales manager opens accounts in their own portfolio unless they name someone else.
-        var salesManager = input.SalesManagerId ?? (you.Has(Role.SupplierAdmin) ? null : caller.UserId);
         var account = Validate(v, you.Org, input with { SalesManagerId = salesManager }, buyerId ?? string.Empty, buyer?.Value.Name ?? string.Empty, existing: null);
-        if (!you.Has(Role.SupplierAdmin) && account.SalesManagerId != caller.UserId)
-        {
-            throw DomainException.Forbidden("A sales manager opens accounts assigned to themselves; ask a supplier admin to assign another sales manager.");
-        }
-
         return await accounts.CreateAsync(account, cancellationToken).ConfigureAwait(false);
     }
 

@@ -6,8 +6,14 @@ namespace Agora.Core.Accounts;
 /// its members and the invariant "each side keeps at least one admin" change together in one document write.</summary>
 public sealed record Organization
 {
-    /// <summary>Staff per organization is bounded so the aggregate stays one small document (DESIGN.md section 5).</summary>
-    public const int MaxMembers = 2000;
+    /// <summary>Staff per organization is bounded so the aggregate stays one document under Cosmos DB's 2 MB item limit
+    /// (DESIGN.md section 5; the arithmetic is in decision 0014): a member with the longest fields is ~0.7 KB.</summary>
+    public const int MaxMembers = 1000;
+
+    /// <summary>A change that would make the document larger than this is refused (409), whatever the counts: names in
+    /// scripts of three UTF-8 bytes, or escaped control characters, make fields larger than the caps assume. The rest up to
+    /// 2 MB is kept for what the system adds on its own (the nightly expiry's notifications).</summary>
+    public const int MaxDocumentBytes = 1_250_000;
 
     public required string Id { get; init; }
 
@@ -44,6 +50,13 @@ public sealed record Organization
 
     public Invitation? InvitationOf(string invitationId) => Invitations.FirstOrDefault(i => i.Id == invitationId);
 
+    /// <summary>The invitation whose secret token is <paramref name="token"/> (only its hash is stored).</summary>
+    public Invitation? InvitationWithToken(string token)
+    {
+        var hash = SecretTokens.Hash(token);
+        return Invitations.FirstOrDefault(i => SecretTokens.SameHash(i.TokenHash, hash));
+    }
+
     /// <summary>The sides this organization acts on whose admin role nobody holds; must stay empty.</summary>
     public IEnumerable<Capability> SidesWithoutAdmin() =>
         Capabilities.Where(side => !Members.Any(m => m.Has(Accounts.Roles.AdminOf(side))));
@@ -65,8 +78,10 @@ public sealed record UserProfile(string UserId, string? Email, string? Name, IRe
 
 public sealed record UserMembership(string OrgId, string OrgName, IReadOnlyList<Role> Roles);
 
-/// <summary>An offer to join an organization with given roles, sent by email and accepted by whoever signs in with the
-/// link (and, when their token carries an email, only with the invited address).</summary>
+/// <summary>An offer to join an organization with given roles, sent by email and accepted by the person who signs in with
+/// the invited address, verified by the identity provider, and presents the link's secret token. <see cref="Id"/> names the
+/// invitation for admins (list, revoke) and is no secret; the token is, and only its SHA-256 (<see cref="TokenHash"/>) is
+/// stored.</summary>
 public sealed record Invitation(
     string Id,
     string Email,
@@ -78,14 +93,21 @@ public sealed record Invitation(
     DateTimeOffset ExpiresAt,
     InvitationStatus Status,
     string? AcceptedBy = null,
-    DateTimeOffset? ClosedAt = null)
+    DateTimeOffset? ClosedAt = null,
+    string? TokenHash = null)
 {
     public static readonly TimeSpan Lifetime = TimeSpan.FromDays(7);
 
     /// <summary>Closed invitations stay visible to admins this long, then are dropped from the document.</summary>
     public static readonly TimeSpan KeptAfterClosing = TimeSpan.FromDays(30);
 
-    public const int MaxPending = 200;
+    /// <summary>Pending invitations per organization (each ~1.3 KB with the longest fields, plus its email in the outbox
+    /// until queued).</summary>
+    public const int MaxPending = 100;
+
+    /// <summary>Closed invitations kept, the most recent first: without it, inviting and revoking in a loop would grow the
+    /// document for 30 days.</summary>
+    public const int MaxClosedKept = 100;
 }
 
 public enum InvitationStatus

@@ -93,6 +93,24 @@ internal static class OrganizationRules
         }
     }
 
+    /// <summary>What a token says of a person, as stored in a member or an invitation: an identity provider's claims have
+    /// no length limit, so the name is cut at 200 characters (control characters dropped) and an email past 254 is not kept.</summary>
+    public static (string? Email, string? Name) Profile(Caller caller)
+    {
+        var name = caller.Name is null ? null : new string(caller.Name.Where(c => !char.IsControl(c)).Take(200).ToArray()).Trim();
+        return (caller.Email is { Length: <= 254 } email ? email : null, string.IsNullOrEmpty(name) ? null : name);
+    }
+
+    /// <summary>Refuses a change that grows the organization's document past <see cref="Organization.MaxDocumentBytes"/>.</summary>
+    public static void RequireRoom(Organization before, Organization after)
+    {
+        var size = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(after, Json.Options).Length;
+        if (size > Organization.MaxDocumentBytes && size > System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(before, Json.Options).Length)
+        {
+            throw DomainException.Conflict($"Organization '{after.Id}' has no room left for this change (its members and invitations take {size / 1000} KB); remove members or revoke invitations first.");
+        }
+    }
+
     /// <summary>Each side the organization acts on keeps an admin, or nobody could manage it any more.</summary>
     public static void RequireAdmins(Organization org)
     {

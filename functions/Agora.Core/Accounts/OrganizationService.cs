@@ -28,7 +28,8 @@ public sealed class OrganizationService(
         v.ThrowIfInvalid();
 
         var now = clock.GetUtcNow();
-        var founder = new Member(caller.UserId, caller.Email, caller.Name, capabilities.Select(Roles.AdminOf).Order().ToArray(), now);
+        var (founderEmail, founderName) = OrganizationRules.Profile(caller);
+        var founder = new Member(caller.UserId, founderEmail, founderName, capabilities.Select(Roles.AdminOf).Order().ToArray(), now);
         var org = new Organization
         {
             Id = id,
@@ -136,6 +137,7 @@ public sealed class OrganizationService(
             var members = you.Org.Members.Where(m => m.UserId != userId).Append(result).ToArray();
             var changed = you.Org with { Members = members, UpdatedAt = clock.GetUtcNow() };
             OrganizationRules.RequireAdmins(changed);
+            OrganizationRules.RequireRoom(you.Org, changed);
             return changed;
         }, cancellationToken).ConfigureAwait(false);
 
@@ -187,13 +189,16 @@ public sealed class OrganizationService(
                 throw DomainException.Conflict($"{email} is already a member of organization '{orgId}'.");
             }
 
-            // Inviting the same address again replaces the pending invitation (new link, new expiry).
-            var replaced = pending.Where(i => i.Email == email).Select(i => i with { Status = InvitationStatus.Revoked, ClosedAt = now });
-            invitation = new Invitation(Ids.New(clock), email!, roles, caller.UserId, caller.Email, caller.Name, now, now + Invitation.Lifetime, InvitationStatus.Pending);
-            var invitations = you.Org.Invitations.Where(i => !(i.Status == InvitationStatus.Pending && i.Email == email))
-                .Concat(replaced).Append(invitation).Where(i => Keep(i, now)).ToArray();
+            // Inviting the same address again replaces the pending invitation (new link, new expiry); the old link's email,
+            // if still in the outbox, is not sent.
+            var replaced = pending.Where(i => i.Email == email).Select(i => i with { Status = InvitationStatus.Revoked, ClosedAt = now }).ToArray();
+            var token = SecretTokens.New();
+            var (inviterEmail, inviterName) = OrganizationRules.Profile(caller);
+            invitation = new Invitation(Ids.New(clock), email!, roles, caller.UserId, inviterEmail, inviterName, now, now + Invitation.Lifetime, InvitationStatus.Pending,
+                TokenHash: SecretTokens.Hash(token));
+            var invitations = Kept(you.Org.Invitations.Where(i => !(i.Status == InvitationStatus.Pending && i.Email == email)).Concat(replaced).Append(invitation), now);
             var notification = new Notification(
-                $"invitation-{invitation.Id}",
+                InvitationEmailId(invitation.Id),
                 NotificationKind.InvitationSent,
                 invitation.Email,
                 null,
@@ -202,12 +207,19 @@ public sealed class OrganizationService(
                     ["orgId"] = you.Org.Id,
                     ["orgName"] = you.Org.Name,
                     ["invitationId"] = invitation.Id,
+
+                    // The secret travels only in the email: this entry leaves the outbox as soon as it is queued, and the
+                    // invitation keeps only the token's hash.
+                    ["token"] = token,
                     ["inviterName"] = caller.DisplayName,
                     ["roles"] = string.Join(", ", roles),
                     ["expiresAt"] = invitation.ExpiresAt.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
                 },
                 now);
-            return you.Org with { Invitations = invitations, Outbox = [.. you.Org.Outbox, notification], UpdatedAt = now };
+            var outboxKept = you.Org.Outbox.Where(n => !replaced.Any(r => n.Id == InvitationEmailId(r.Id)));
+            var changed = you.Org with { Invitations = invitations, Outbox = [.. outboxKept, notification], UpdatedAt = now };
+            OrganizationRules.RequireRoom(you.Org, changed);
+            return changed;
         }, cancellationToken).ConfigureAwait(false);
 
         // The index only tells the nightly timer where to look; if this write is lost, the invitation still cannot be accepted
@@ -233,19 +245,33 @@ public sealed class OrganizationService(
                 throw DomainException.Conflict($"Invitation '{invitationId}' is {invitation.Status.ToString().ToLowerInvariant()}, not pending.");
             }
 
-            return Close(you.Org, invitation with { Status = InvitationStatus.Revoked, ClosedAt = clock.GetUtcNow() });
+            var revoked = Close(you.Org, invitation with { Status = InvitationStatus.Revoked, ClosedAt = clock.GetUtcNow() });
+            return revoked with { Outbox = revoked.Outbox.Where(n => n.Id != InvitationEmailId(invitation.Id)).ToArray() };
         }, cancellationToken).ConfigureAwait(false);
 
-    /// <summary>Makes the caller a member with the invited roles. The invitation id is the secret: the caller needs no prior
-    /// membership, but when their token names an email it must be the invited one.</summary>
-    public async Task<Member> AcceptInvitationAsync(Caller caller, string orgId, string invitationId, CancellationToken cancellationToken)
+    /// <summary>Makes the caller a member with the invited roles. Two things are needed: the secret token of the email's link
+    /// (only its hash is stored; an unknown token is 404, like an unknown organization), and a token from the identity
+    /// provider whose verified email (<see cref="Caller.VerifiedEmail"/>) is the invited address (403 otherwise: whoever
+    /// holds the token knows it is valid, and the person who signed in with another account learns what to do). No prior
+    /// membership is needed.</summary>
+    public async Task<Member> AcceptInvitationAsync(Caller caller, string orgId, InvitationAcceptance input, CancellationToken cancellationToken)
     {
+        var v = new Validation();
+        var token = v.RequiredText(input.Token, "token", SecretTokens.MaxLength);
+        v.ThrowIfInvalid();
         for (var attempt = 1; ; attempt++)
         {
             var found = Ids.IsWellFormed(orgId) ? await organizations.FindAsync(orgId, cancellationToken).ConfigureAwait(false) : null;
-            var invitation = found?.Value.InvitationOf(invitationId) ?? throw DomainException.NotFound("Invitation", invitationId);
+            var invitation = found?.Value.InvitationWithToken(token!) ?? throw new DomainException(FailureKind.NotFound, "No invitation of this organization has this token; ask for a new one.");
             var org = found.Value;
             var now = clock.GetUtcNow();
+            if (caller.VerifiedEmail is not { } email || !string.Equals(email, invitation.Email, StringComparison.OrdinalIgnoreCase))
+            {
+                throw DomainException.Forbidden(caller.VerifiedEmail is null
+                    ? "Accepting an invitation needs a sign-in whose email address your identity provider has verified; sign in with the invited address."
+                    : $"This invitation was sent to another email address than the one you signed in with ({caller.VerifiedEmail}).");
+            }
+
             if (invitation.Status == InvitationStatus.Accepted && invitation.AcceptedBy == caller.UserId && org.MemberOf(caller.UserId) is { } already)
             {
                 return already; // accepted before: answering the same is what a retried request expects
@@ -253,25 +279,26 @@ public sealed class OrganizationService(
 
             if (invitation.Status != InvitationStatus.Pending || invitation.ExpiresAt <= now)
             {
-                throw DomainException.Conflict($"Invitation '{invitationId}' is {(invitation.Status == InvitationStatus.Pending ? "expired" : invitation.Status.ToString().ToLowerInvariant())}; ask for a new one.");
-            }
-
-            if (caller.Email is not null && !string.Equals(caller.Email, invitation.Email, StringComparison.OrdinalIgnoreCase))
-            {
-                throw DomainException.Forbidden($"This invitation was sent to another email address than the one you signed in with ({caller.Email}).");
+                throw DomainException.Conflict($"Invitation '{invitation.Id}' is {(invitation.Status == InvitationStatus.Pending ? "expired" : invitation.Status.ToString().ToLowerInvariant())}; ask for a new one.");
             }
 
             var existing = org.MemberOf(caller.UserId);
+            if (existing is null && org.Members.Count >= Organization.MaxMembers)
+            {
+                throw DomainException.Conflict($"Organization '{org.Id}' has its maximum of {Organization.MaxMembers} members; ask an admin to make room.");
+            }
+
             var member = new Member(
                 caller.UserId,
-                caller.Email ?? invitation.Email,
-                caller.Name ?? existing?.Name,
+                invitation.Email,
+                OrganizationRules.Profile(caller).Name ?? existing?.Name,
                 (existing?.Roles ?? []).Concat(invitation.Roles.Where(org.Allows)).Distinct().Order().ToArray(),
                 existing?.Since ?? now);
             var changed = Close(org, invitation with { Status = InvitationStatus.Accepted, AcceptedBy = caller.UserId, ClosedAt = now }) with
             {
                 Members = org.Members.Where(m => m.UserId != caller.UserId).Append(member).ToArray(),
             };
+            OrganizationRules.RequireRoom(org, changed);
             try
             {
                 var saved = await organizations.ReplaceAsync(changed, found.ETag, cancellationToken).ConfigureAwait(false);
@@ -350,12 +377,22 @@ public sealed class OrganizationService(
         var now = clock.GetUtcNow();
         return org with
         {
-            Invitations = org.Invitations.Select(i => i.Id == closed.Id ? closed : i).Where(i => Keep(i, now)).ToArray(),
+            Invitations = Kept(org.Invitations.Select(i => i.Id == closed.Id ? closed : i), now),
             UpdatedAt = now,
         };
     }
 
-    private static bool Keep(Invitation i, DateTimeOffset now) => i.Status == InvitationStatus.Pending || i.ClosedAt is null || now - i.ClosedAt < Invitation.KeptAfterClosing;
+    /// <summary>Pending invitations, and the most recent <see cref="Invitation.MaxClosedKept"/> closed ones of the last
+    /// <see cref="Invitation.KeptAfterClosing"/>.</summary>
+    private static Invitation[] Kept(IEnumerable<Invitation> invitations, DateTimeOffset now)
+    {
+        var all = invitations.ToArray();
+        var closed = all.Where(i => i.Status != InvitationStatus.Pending && (i.ClosedAt is null || now - i.ClosedAt < Invitation.KeptAfterClosing))
+            .OrderByDescending(i => i.ClosedAt ?? i.CreatedAt).Take(Invitation.MaxClosedKept).ToHashSet();
+        return all.Where(i => i.Status == InvitationStatus.Pending || closed.Contains(i)).ToArray();
+    }
+
+    private static string InvitationEmailId(string invitationId) => $"invitation-{invitationId}";
 
     /// <summary>Read, decide, write with the version read; when someone else wrote in between, decide again on their version.</summary>
     private async Task<Versioned<Organization>> MutateAsync(Caller caller, string orgId, Func<OrgAccess, Organization> change, CancellationToken cancellationToken)

@@ -13,7 +13,13 @@ public sealed class BuyerCatalogService(ICustomerAccountStore accounts, IProduct
         var (assortment, warehouseList) = await ContextAsync(caller, buyerId, supplierId, cancellationToken).ConfigureAwait(false);
         var query = filter.Query() with { Status = ProductStatus.Active };
         var page = await products.ListAsync(supplierId, query, assortment, Cursor.Decode(filter.Cursor, "cursor"), filter.PageSize(CatalogService.MaxPageSize), cancellationToken).ConfigureAwait(false);
-        return new Page<BuyerProduct>(page.Items.Select(p => BuyerProduct.Of(p, warehouseList)).ToArray(), page.Next);
+
+        // Related products outside the buyer's assortment are not disclosed, as in GetAsync: the page's own products are
+        // visible, the others named as related are asked in one query (none when the page names none).
+        var onPage = page.Items.Select(p => p.Sku).ToHashSet(StringComparer.Ordinal);
+        var others = page.Items.SelectMany(p => p.Related).Where(r => !onPage.Contains(r)).Distinct(StringComparer.Ordinal).ToArray();
+        var allowed = others.Length == 0 ? onPage : (await products.AllowedAsync(supplierId, others, assortment, cancellationToken).ConfigureAwait(false)).Concat(onPage).ToHashSet(StringComparer.Ordinal);
+        return new Page<BuyerProduct>(page.Items.Select(p => BuyerProduct.Of(p, warehouseList, Visible(p.Related, allowed))).ToArray(), page.Next);
     }
 
     public async Task<BuyerProduct> GetAsync(Caller caller, string buyerId, string supplierId, string sku, CancellationToken cancellationToken)
@@ -27,10 +33,12 @@ public sealed class BuyerCatalogService(ICustomerAccountStore accounts, IProduct
 
         // Related products outside the buyer's assortment are not disclosed either.
         var related = product.Value.Related.Count == 0 ? []
-            : (await products.FindManyAsync(supplierId, product.Value.Related.ToArray(), cancellationToken).ConfigureAwait(false))
-                .Where(r => assortment.Allows(r.Value)).Select(r => r.Value.Sku).Order(StringComparer.Ordinal).ToArray();
+            : Visible(product.Value.Related, await products.AllowedAsync(supplierId, product.Value.Related.ToArray(), assortment, cancellationToken).ConfigureAwait(false));
         return BuyerProduct.Of(product.Value, warehouseList, related);
     }
+
+    private static string[] Visible(IReadOnlyList<string> related, IReadOnlySet<string> allowed) =>
+        related.Where(allowed.Contains).Order(StringComparer.Ordinal).ToArray();
 
     private async Task<(Assortment Assortment, IReadOnlyList<Warehouse> Warehouses)> ContextAsync(Caller caller, string buyerId, string supplierId, CancellationToken cancellationToken)
     {

@@ -24,6 +24,10 @@ public interface IProductStore
     /// <summary>Fails with PreconditionFailed when the stored version is not <paramref name="ifMatch"/>.</summary>
     Task<Versioned<Product>> ReplaceAsync(Product product, string ifMatch, CancellationToken cancellationToken);
 
+    /// <summary>Which of <paramref name="skus"/> exist and <paramref name="assortment"/> allows, in one query that reads
+    /// back only SKUs (a catalog page's related products: up to 100 × 50).</summary>
+    Task<IReadOnlySet<string>> AllowedAsync(string supplierId, IReadOnlyCollection<string> skus, Assortment assortment, CancellationToken cancellationToken);
+
     /// <summary>One keyset page in name order; with <paramref name="assortment"/>, only the products it allows.</summary>
     Task<Page<Product>> ListAsync(string supplierId, ProductQuery query, Assortment? assortment, string? after, int limit, CancellationToken cancellationToken);
 }

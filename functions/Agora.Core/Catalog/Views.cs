@@ -19,12 +19,13 @@ public sealed record BuyerProduct(
     IReadOnlyList<SaleUnit> SaleUnits,
     Availability Availability)
 {
-    public static BuyerProduct Of(Product p, IReadOnlyList<Warehouse> warehouses, IReadOnlyList<string>? related = null)
+    /// <param name="related">The related SKUs the buyer may see (never <paramref name="p"/>'s own list unfiltered).</param>
+    public static BuyerProduct Of(Product p, IReadOnlyList<Warehouse> warehouses, IReadOnlyList<string> related)
     {
         var names = warehouses.ToDictionary(w => w.Id, w => w.Name, StringComparer.Ordinal);
         var perWarehouse = p.Stock.OrderBy(s => s.Key, StringComparer.Ordinal)
             .Select(s => new WarehouseAvailability(s.Key, names.GetValueOrDefault(s.Key), s.Value.Available)).ToArray();
-        return new BuyerProduct(p.Sku, p.Name, p.Description, p.Category, p.Brand, p.Gtin, p.Attributes, related ?? p.Related, p.BaseUnit, p.SaleUnits,
+        return new BuyerProduct(p.Sku, p.Name, p.Description, p.Category, p.Brand, p.Gtin, p.Attributes, related, p.BaseUnit, p.SaleUnits,
             new Availability(p.Available, perWarehouse));
     }
 }

@@ -38,7 +38,8 @@ public sealed partial class NotificationSender(IEmailSender email, IDeliveryLog 
         {
             case NotificationKind.InvitationSent:
             {
-                var link = $"{options.PortalUrl.TrimEnd('/')}/invitations/{Uri.EscapeDataString(D("orgId"))}/{Uri.EscapeDataString(D("invitationId"))}";
+                // The portal posts the token to POST /api/orgs/{orgId}/invitations/accept.
+                var link = $"{options.PortalUrl.TrimEnd('/')}/invitations/{Uri.EscapeDataString(D("orgId"))}/accept?token={Uri.EscapeDataString(D("token"))}";
                 var expires = DateTimeOffset.Parse(D("expiresAt"), CultureInfo.InvariantCulture).ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
                 return new EmailMessage(
                     n.To,

@@ -17,14 +17,33 @@ public sealed class PricingService(
     TimeProvider clock,
     IOrganizationStore organizations)
 {
+    public const int MaxCouponCodes = 10;
+    public const int MaxCouponCodeLength = 64;
+
     public async Task<Quote> QuoteAsync(Caller caller, string buyerId, string supplierId, QuoteRequest request, CancellationToken cancellationToken)
     {
         _ = (await access.MemberAsync(caller, buyerId, cancellationToken).ConfigureAwait(false)).Require("ask suppliers for quotes", Roles.BuyerStaff);
+        CheckCoupons(request.CouponCodes);
         var account = (Ids.IsWellFormed(supplierId) ? await accounts.FindAsync(supplierId, buyerId, cancellationToken).ConfigureAwait(false) : null)
             ?? throw DomainException.NotFound("Supplier account", supplierId);
         var customer = new PricingCustomer(buyerId, account.Value.Category, account.Value.Currency);
         var book = await BookAsync(supplierId, customer, request, cancellationToken).ConfigureAwait(false);
         return PricingEngine.Price(supplierId, customer, book, request, clock.GetUtcNow());
+    }
+
+    /// <summary>A quote tries at most <see cref="MaxCouponCodes"/> codes of at most <see cref="MaxCouponCodeLength"/>
+    /// characters: a cart cannot be used to guess a supplier's coupons by the thousand.</summary>
+    private static void CheckCoupons(IReadOnlyList<string?>? codes)
+    {
+        var v = new Validation();
+        v.Check(codes is null || codes.Count <= MaxCouponCodes, "couponCodes", $"at most {MaxCouponCodes} coupon codes per quote.");
+        for (var i = 0; codes is not null && i < Math.Min(codes.Count, MaxCouponCodes); i++)
+        {
+            v.Check(!string.IsNullOrWhiteSpace(codes[i]), $"couponCodes[{i}]", "must be a coupon code.");
+            v.Check(codes[i] is null || codes[i]!.Length <= MaxCouponCodeLength, $"couponCodes[{i}]", $"must be at most {MaxCouponCodeLength} characters.");
+        }
+
+        v.ThrowIfInvalid();
     }
 
     /// <summary>What a quote of <paramref name="request"/> for <paramref name="customer"/> reads: the customer's assortment,
@@ -75,17 +94,38 @@ public sealed class PricingService(
     {
         await RequireAsync(caller, supplierId, "change pricing", Roles.PricingManagers, cancellationToken).ConfigureAwait(false);
         id = kind == PricingRuleKind.Lists ? id.ToLowerInvariant() : id;
-        var deleted = Ids.IsWellFormed(id) && await pricing.DeleteAsync(supplierId, kind, id, cancellationToken).ConfigureAwait(false);
         if (kind == PricingRuleKind.Lists && Ids.IsWellFormed(id) && id != PriceEntry.BaseList)
         {
-            // Queued after the delete, and again when a client retries a delete that failed here (it then gets 404): the
-            // purge removes nothing of a list that exists, and nothing twice.
-            await purges.SendAsync(new PriceListPurge(supplierId, id), cancellationToken).ConfigureAwait(false);
+            await DeleteListAsync(supplierId, id, cancellationToken).ConfigureAwait(false);
+            return;
         }
 
-        if (!deleted)
+        if (!Ids.IsWellFormed(id) || !await pricing.DeleteAsync(supplierId, kind, id, cancellationToken).ConfigureAwait(false))
         {
             throw DomainException.NotFound("Pricing rule", id);
+        }
+    }
+
+    /// <summary>Deletes a price list and queues the purge of its prices. A list that does not exist is 404 and purges
+    /// nothing: prices may be imported under a list id before the list is described, and they are that list's to come.
+    /// When the purge cannot be queued the list is put back and the error surfaces, so the client's retry finds the
+    /// list and does both again (the purge removes nothing of a list that exists, and nothing twice).</summary>
+    private async Task DeleteListAsync(string supplierId, string id, CancellationToken cancellationToken)
+    {
+        var list = await pricing.FindAsync(supplierId, PricingRuleKind.Lists, id, cancellationToken).ConfigureAwait(false);
+        if (list is null || !await pricing.DeleteAsync(supplierId, PricingRuleKind.Lists, id, cancellationToken).ConfigureAwait(false))
+        {
+            throw DomainException.NotFound("Pricing rule", id);
+        }
+
+        try
+        {
+            await purges.SendAsync(new PriceListPurge(supplierId, id), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            await pricing.SaveAsync(supplierId, list, CancellationToken.None).ConfigureAwait(false);
+            throw;
         }
     }
 

@@ -38,9 +38,14 @@ public sealed class InvitationFunctions(OrganizationService organizations)
 
     [Function(nameof(AcceptInvitation))]
     [ForNonMembers]
-    [ApiOperation("Invitations", "Accept an invitation", Description = "Any signed-in person holding the invitation id; when their token carries an email it must be the invited one.",
-        Response = typeof(Member), RoleRestricted = false)]
+    [ApiOperation("Invitations", "Accept an invitation",
+        Description = "Send the token of the invitation email's link. The caller needs no membership, but their sign-in must carry the invited address as a verified email " +
+            "(`email` with `email_verified: true`); otherwise 403. An unknown token is 404.",
+        Request = typeof(InvitationAcceptance), Response = typeof(Member), RoleRestricted = false)]
     public async Task<IActionResult> AcceptInvitation(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "orgs/{orgId}/invitations/{invitationId}/accept")] HttpRequest req, string orgId, string invitationId, CancellationToken cancellationToken) =>
-        Api.Ok(await organizations.AcceptInvitationAsync(req.Caller(), orgId, invitationId, cancellationToken).ConfigureAwait(false));
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "orgs/{orgId}/invitations/accept")] HttpRequest req, string orgId, CancellationToken cancellationToken)
+    {
+        var input = await req.ReadJsonAsync<InvitationAcceptance>(cancellationToken).ConfigureAwait(false);
+        return Api.Ok(await organizations.AcceptInvitationAsync(req.Caller(), orgId, input, cancellationToken).ConfigureAwait(false));
+    }
 }

@@ -20,7 +20,8 @@ public sealed class PricingFunctions(PricingService pricing, PriceEntryService p
 
     [Function(nameof(Quote))]
     [ApiOperation("Pricing", "Price a cart", Description = "Per line: the list price with the list and tier it came from, each discount and promotion with its amount, the net unit price and " +
-        "the line total; totals are the sums of the rounded lines; quantity rules and upsell hints in words. Prices are in the customer account's currency.",
+        "the line total; totals are the sums of the rounded lines; quantity rules and upsell hints in words. Prices are in the customer account's currency. " +
+        "`couponCodes`: at most 10 codes, each at most 64 characters (400 otherwise).",
         Request = typeof(QuoteRequest), Response = typeof(Quote), RoleRestricted = true)]
     public async Task<IActionResult> Quote(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "orgs/{buyerId}/suppliers/{supplierId}/quote")] HttpRequest req, string buyerId, string supplierId, CancellationToken cancellationToken)
@@ -79,7 +80,7 @@ public sealed class PricingFunctions(PricingService pricing, PriceEntryService p
 
     [Function(nameof(DeletePricingRule))]
     [ApiOperation("Pricing", "Delete a pricing rule", Description = "kind: lists, discounts, volume-discounts, promotions or quantity-rules. A deleted list stops pricing at once " +
-        "and its prices are removed in the background (the general list 'base' keeps its prices). " + Managers, Status = 204)]
+        "and its prices are removed in the background (the general list 'base' keeps its prices). A list that does not exist is 404, and prices imported under its id are kept. " + Managers, Status = 204)]
     public async Task<IActionResult> DeletePricingRule(
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "orgs/{supplierId}/pricing/{kind}/{ruleId}")] HttpRequest req, string supplierId, string kind, string ruleId, CancellationToken cancellationToken)
     {

@@ -82,10 +82,15 @@ public sealed class CosmosContainers(CosmosClient client, Microsoft.Extensions.O
     /// one query, and a 500-line cart has a few thousand of them: with 1,000 per page its requests grew with its lines
     /// (and on the local emulator, which does not send the header that keeps the SDK on its direct path, the second
     /// page made the SDK ask for a query plan the emulator cannot give, and the quote failed).</remarks>
-    public static async Task<IReadOnlyList<Document<T>>> QueryAsync<T>(Container container, string pk, QueryDefinition query, CancellationToken cancellationToken)
+    public static Task<IReadOnlyList<Document<T>>> QueryAsync<T>(Container container, string pk, QueryDefinition query, CancellationToken cancellationToken) =>
+        QueryItemsAsync<Document<T>>(container, pk, query, cancellationToken);
+
+    /// <summary>As <see cref="QueryAsync"/>, for a query that projects (<c>SELECT c.data.sku FROM c ...</c>) rather than
+    /// reads whole documents.</summary>
+    public static async Task<IReadOnlyList<T>> QueryItemsAsync<T>(Container container, string pk, QueryDefinition query, CancellationToken cancellationToken)
     {
-        var results = new List<Document<T>>();
-        using var iterator = container.GetItemQueryIterator<Document<T>>(query.WithParameter("@pk", pk), requestOptions: new QueryRequestOptions
+        var results = new List<T>();
+        using var iterator = container.GetItemQueryIterator<T>(query.WithParameter("@pk", pk), requestOptions: new QueryRequestOptions
         {
             PartitionKey = new PartitionKey(pk),
             EnableOptimisticDirectExecution = true,

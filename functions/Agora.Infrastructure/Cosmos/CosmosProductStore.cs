@@ -35,6 +35,36 @@ public sealed class CosmosProductStore(CosmosContainers cosmos) : IProductStore
         return found.Select(d => new Versioned<Product>(d.Data, d.ETag!)).ToArray();
     }
 
+    public async Task<IReadOnlySet<string>> AllowedAsync(string supplierId, IReadOnlyCollection<string> skus, Assortment assortment, CancellationToken cancellationToken)
+    {
+        if (skus.Count == 0)
+        {
+            return new HashSet<string>(StringComparer.Ordinal);
+        }
+
+        var parameters = new Dictionary<string, object>();
+        string Param(object value) => Parameter(parameters, value);
+        var text = $"SELECT c.data.sku FROM c WHERE c.pk = @pk AND c.type = @type AND ARRAY_CONTAINS(@ids, c.id) AND c.data.status = {Param(Json(ProductStatus.Active))} AND {AssortmentSql(assortment, Param)}";
+        var query = new QueryDefinition(text).WithParameter("@type", Type).WithParameter("@ids", skus.Select(IdOf).ToArray());
+        foreach (var (name, value) in parameters)
+        {
+            query = query.WithParameter(name, value);
+        }
+
+        var found = await CosmosContainers.QueryItemsAsync<SkuOnly>(cosmos.Get(Containers.Catalog), supplierId, query, cancellationToken).ConfigureAwait(false);
+        return found.Select(f => f.Sku).ToHashSet(StringComparer.Ordinal);
+    }
+
+    private sealed record SkuOnly(string Sku);
+
+    /// <summary>Adds <paramref name="value"/> as the next <c>@pN</c> parameter and returns its name.</summary>
+    private static string Parameter(Dictionary<string, object> parameters, object value)
+    {
+        var name = "@p" + parameters.Count.ToString(CultureInfo.InvariantCulture);
+        parameters[name] = value;
+        return name;
+    }
+
     public async Task<Versioned<Product>> CreateAsync(Product product, CancellationToken cancellationToken)
     {
         var etag = await CosmosContainers.CreateAsync(cosmos.Get(Containers.Catalog), ToDocument(product), $"SKU '{product.Sku}' exists.", cancellationToken).ConfigureAwait(false);
@@ -52,12 +82,7 @@ public sealed class CosmosProductStore(CosmosContainers cosmos) : IProductStore
         var filter = new StringBuilder();
         var parameters = new Dictionary<string, object>();
         void And(string clause) => filter.Append(filter.Length == 0 ? string.Empty : " AND ").Append(clause);
-        string Param(object value)
-        {
-            var name = "@p" + parameters.Count.ToString(CultureInfo.InvariantCulture);
-            parameters[name] = value;
-            return name;
-        }
+        string Param(object value) => Parameter(parameters, value);
 
         if (query.Status is { } status)
         {

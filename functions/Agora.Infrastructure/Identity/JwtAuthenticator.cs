@@ -109,13 +109,16 @@ public sealed class JwtAuthenticator
             return new(null, $"The token's '{_subjectClaim}' claim is missing or not a usable id.");
         }
 
+        // Only `email` with `email_verified: true` is an address the person proved to own (OpenID Connect Core 5.1); it is
+        // what invitations are matched against. `preferred_username` is whatever the account is called, shown but never trusted.
         var email = identity.FindFirst("email")?.Value;
+        var verified = email is not null && string.Equals(identity.FindFirst("email_verified")?.Value, "true", StringComparison.OrdinalIgnoreCase);
         if (email is null && identity.FindFirst("preferred_username")?.Value is { } username && username.Contains('@', StringComparison.Ordinal))
         {
             email = username;
         }
 
-        return new(new Caller(subject!, email?.ToLowerInvariant(), identity.FindFirst("name")?.Value ?? identity.FindFirst(ClaimTypes.Name)?.Value), null);
+        return new(new Caller(subject!, email?.ToLowerInvariant(), identity.FindFirst("name")?.Value ?? identity.FindFirst(ClaimTypes.Name)?.Value, verified), null);
     }
 
     private static string Describe(Exception? e) => e switch

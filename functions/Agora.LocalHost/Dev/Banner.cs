@@ -6,7 +6,7 @@ namespace Agora.LocalHost.Dev;
 /// <summary>What `dotnet run` prints once the backend is up: the demo users and calls that work as printed.</summary>
 internal static class Banner
 {
-    public static string For(Uri baseAddress, string? masterKey)
+    public static string For(Uri baseAddress, string? masterKey, bool devTokens)
     {
         var b = baseAddress.ToString().TrimEnd('/');
         var text = new StringBuilder();
@@ -15,6 +15,12 @@ internal static class Banner
         text.AppendLine(CultureInfo.InvariantCulture, $"  Health:   curl -s {b}/api/health");
         text.AppendLine(CultureInfo.InvariantCulture, $"  OpenAPI:  curl -s {b}/api/openapi.json");
         text.AppendLine();
+        if (!devTokens)
+        {
+            text.AppendLine("No dev tokens: this configuration is not local development (the dev signing key, the Cosmos DB emulator and local storage). Sign in with your identity provider.");
+            return text.ToString();
+        }
+
         text.AppendLine("Demo users (organization: roles). Get a token for one with:");
         text.AppendLine(CultureInfo.InvariantCulture, $"  TOKEN=$(curl -s -X POST {b}/dev/token/ana | sed -E 's/.*\"access_token\":\"([^\"]+)\".*/\\1/')");
         foreach (var user in DemoMarketplace.Users)

@@ -155,6 +155,37 @@ public sealed class PriceEntryTests
         Assert.Equal((0, 0), (removed, baseRemoved));
         Assert.Equal(2, given.Stores.Prices.Count);
         Assert.Equal(FailureKind.NotFound, missing.Kind);
-        Assert.Equal("gone", given.Stores.Purges[^1].ListId); // a retried delete queues the purge again, then says 404
+        Assert.Single(given.Stores.Purges); // a list that does not exist queues no purge
+    }
+
+    [Fact]
+    public async Task Deleting_a_list_that_does_not_exist_is_404_and_purges_nothing_staged_under_its_id()
+    {
+        var (given, _) = await SupplierAsync();
+        var pricing = new PricingService(given.Stores, given.Stores, given.Stores, new Given.NoAssortments(), given.Stores, given.Access, given.Clock, given.Stores);
+        await ((IPriceStore)given.Stores).UpsertAsync(new PriceEntry("supplier", "futura", "P0001", "UN", 1, 10, "BRL", default), default);
+
+        var missing = await Assert.ThrowsAsync<DomainException>(() => pricing.DeleteAsync(Given.Pricing, "supplier", PricingRuleKind.Lists, "Futura", default));
+
+        Assert.Equal(FailureKind.NotFound, missing.Kind);
+        Assert.Empty(given.Stores.Purges);
+        Assert.Single(given.Stores.Prices, p => p.PriceListId == "futura");
+    }
+
+    [Fact]
+    public async Task When_the_purge_cannot_be_queued_the_list_is_put_back_so_a_retry_deletes_and_purges_it()
+    {
+        var (given, _) = await SupplierAsync();
+        var pricing = new PricingService(given.Stores, given.Stores, given.Stores, new Given.NoAssortments(), given.Stores, given.Access, given.Clock, given.Stores);
+        await pricing.PutListAsync(Given.Pricing, "supplier", "vip", new PriceListInput("VIP", "category:retail", "BRL", null, null, 1, true), default);
+        given.Stores.PurgeQueueFails = true;
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => pricing.DeleteAsync(Given.Pricing, "supplier", PricingRuleKind.Lists, "vip", default));
+        var kept = await ((IPricingStore)given.Stores).FindAsync("supplier", PricingRuleKind.Lists, "vip", default);
+        given.Stores.PurgeQueueFails = false;
+        await pricing.DeleteAsync(Given.Pricing, "supplier", PricingRuleKind.Lists, "vip", default);
+
+        Assert.NotNull(kept);
+        Assert.Equal(new PriceListPurge("supplier", "vip"), Assert.Single(given.Stores.Purges));
     }
 }
