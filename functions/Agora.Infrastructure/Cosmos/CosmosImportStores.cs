@@ -64,9 +64,9 @@ public sealed class CosmosImportJobStore(CosmosContainers cosmos) : IImportJobSt
             }
 
             var document = new Document<ImportFileVersion> { Id = id, Pk = job.SupplierId, Type = FileType, Data = new ImportFileVersion(job.Version, fileTime) };
-            _ = current is null
-                ? await CosmosContainers.CreateAsync(container, document, "claimed", cancellationToken).ConfigureAwait(false)
-                : await CosmosContainers.ReplaceAsync(container, document, current.ETag, "Import file", cancellationToken).ConfigureAwait(false);
+            await (current is null
+                ? CosmosContainers.CreateAsync(container, document, "claimed", cancellationToken)
+                : CosmosContainers.ReplaceAsync(container, document, current.ETag, "Import file", cancellationToken)).ConfigureAwait(false);
             return job.Version;
         }).ConfigureAwait(false);
     }
@@ -150,9 +150,9 @@ public sealed class CosmosStockSnapshotStore(CosmosContainers cosmos) : IStockSn
             }
 
             var document = new Document<StockSnapshot> { Id = Id, Pk = snapshot.SupplierId, Type = Id, Data = snapshot };
-            _ = current is null
-                ? await CosmosContainers.CreateAsync(container, document, "recorded", cancellationToken).ConfigureAwait(false)
-                : await CosmosContainers.ReplaceAsync(container, document, current.ETag, "Stock snapshot", cancellationToken).ConfigureAwait(false);
+            await (current is null
+                ? CosmosContainers.CreateAsync(container, document, "recorded", cancellationToken)
+                : CosmosContainers.ReplaceAsync(container, document, current.ETag, "Stock snapshot", cancellationToken)).ConfigureAwait(false);
         }).ConfigureAwait(false);
     }
 }

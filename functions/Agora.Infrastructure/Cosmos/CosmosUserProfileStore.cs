@@ -25,9 +25,9 @@ public sealed class CosmosUserProfileStore(CosmosContainers cosmos) : IUserProfi
                 Memberships = (membership is null ? memberships : memberships.Append(membership)).OrderBy(m => m.OrgId, StringComparer.Ordinal).ToArray(),
             };
             var document = new Document<UserProfile> { Id = userId, Pk = userId, Type = Type, Data = updated };
-            _ = current is null
-                ? await CosmosContainers.CreateAsync(container, document, "User profile", cancellationToken).ConfigureAwait(false)
-                : await CosmosContainers.ReplaceAsync(container, document, current.ETag, "User profile", cancellationToken).ConfigureAwait(false);
+            await (current is null
+                ? CosmosContainers.CreateAsync(container, document, "User profile", cancellationToken)
+                : CosmosContainers.ReplaceAsync(container, document, current.ETag, "User profile", cancellationToken)).ConfigureAwait(false);
         }).ConfigureAwait(false);
     }
 }
