@@ -5,6 +5,7 @@ using Agora.Core.Pricing;
 using Agora.Core.Inventory;
 using Agora.Core.Common;
 using Agora.Core.Notifications;
+using Agora.Core.Operations;
 using Agora.Functions.Http;
 using Agora.Functions.OpenApi;
 using Agora.Infrastructure;
@@ -35,6 +36,7 @@ public static class AgoraServices
         services.AddSingleton<ImportHandler, StockSnapshotImport>();
         services.AddSingleton<ImportService>();
         services.AddSingleton<StockReconciliation>();
+        services.AddSingleton<PoisonMessages>();
         services.AddSingleton(configuration.GetSection("StockReconciliation").Get<StockReconciliationOptions>() ?? new StockReconciliationOptions());
         services.AddSingleton<NotificationSender>();
         services.AddSingleton<CatalogService>();

@@ -6,6 +6,7 @@ using Agora.Core.Integration;
 using Agora.Core.Inventory;
 using Agora.Core.Pricing;
 using Agora.Core.Notifications;
+using Agora.Core.Operations;
 using Agora.Infrastructure.Cosmos;
 using Agora.Infrastructure.Email;
 using Agora.Infrastructure.Identity;
@@ -56,6 +57,7 @@ public static class InfrastructureServices
         services.AddSingleton<StorageWorkQueues>();
         services.AddSingleton<INotificationQueue>(sp => sp.GetRequiredService<StorageWorkQueues>());
         services.AddSingleton<IPriceListPurgeQueue>(sp => sp.GetRequiredService<StorageWorkQueues>());
+        services.AddSingleton<IPoisonQueues, StoragePoisonQueues>();
         services.AddSingleton<IImportReportStore, BlobImportReportStore>();
         services.AddSingleton<IImportFiles, BlobImportFiles>();
         services.AddSingleton<IReportFiles, BlobReportFiles>();

@@ -25,13 +25,13 @@ internal sealed class Given
     {
         Access = new AccessControl(Stores);
         Outbox = new OutboxDispatcher(Stores, Stores, NullLogger<OutboxDispatcher>.Instance);
-        Organizations = new OrganizationService(Stores, Stores, Stores, new DueWork(Stores, Clock), Access, Outbox, Clock);
+        Organizations = new OrganizationService(Stores, Stores, Stores, new DueWork(Stores, Clock, NullLogger<DueWork>.Instance), Access, Outbox, Clock);
         Accounts = new CustomerAccountService(Stores, Stores, Access, Clock);
         Catalog = new CatalogService(Stores, Stores, new NoAssortments(), Access, Clock);
         Imports = new ImportService(
             [new CustomerAccountImport(Accounts), new CatalogImport(Stores, Clock), new PriceImport(Stores, Stores, Clock), new StockSnapshotImport(Stores, Stores, Stores, Stores, Clock)],
             Stores, Stores, Stores, Stores, Access, Clock, NullLogger<ImportService>.Instance);
-        Reconciliation = new StockReconciliation(Stores, Stores, Stores, Stores, Stores, Stores, Outbox, new DueWork(Stores, Clock), new StockReconciliationOptions { AlertThreshold = 2 }, Clock, NullLogger<StockReconciliation>.Instance);
+        Reconciliation = new StockReconciliation(Stores, Stores, Stores, Stores, Stores, Stores, Outbox, new DueWork(Stores, Clock, NullLogger<DueWork>.Instance), new StockReconciliationOptions { AlertThreshold = 2 }, Clock, NullLogger<StockReconciliation>.Instance);
     }
 
     public CatalogService Catalog { get; }

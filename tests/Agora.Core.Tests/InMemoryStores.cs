@@ -41,7 +41,7 @@ internal sealed class InMemoryStores : IOrganizationStore, IUserProfileStore, IC
         var v = new Versioned<Organization>(organization, NextETag());
         if (!_orgs.TryAdd(organization.Id, v))
         {
-            throw DomainException.Conflict("taken");
+            throw DomainException.AlreadyExists("taken");
         }
 
         Writes++;
@@ -88,7 +88,7 @@ internal sealed class InMemoryStores : IOrganizationStore, IUserProfileStore, IC
         var v = new Versioned<CustomerAccount>(account, NextETag());
         if (!_accounts.TryAdd((account.SupplierId, account.BuyerId), v))
         {
-            throw DomainException.Conflict("exists");
+            throw DomainException.AlreadyExists("exists");
         }
 
         Writes++;
@@ -249,6 +249,9 @@ internal sealed class InMemoryStores : IOrganizationStore, IUserProfileStore, IC
 
     public int ProductWrites { get; private set; }
 
+    /// <summary>Writes of these products fail as an unreachable store would (not a rule the row breaks).</summary>
+    public HashSet<string> FailingSkus { get; } = new(StringComparer.Ordinal);
+
     public int PriceWrites { get; private set; }
 
     Task<Versioned<Product>?> IProductStore.FindAsync(string supplierId, string sku, CancellationToken cancellationToken) =>
@@ -265,18 +268,28 @@ internal sealed class InMemoryStores : IOrganizationStore, IUserProfileStore, IC
 
     public Task<Versioned<Product>> CreateAsync(Product product, CancellationToken cancellationToken)
     {
+        FailIfFailing(product);
         var v = new Versioned<Product>(product, NextETag());
         if (!_products.TryAdd((product.SupplierId, product.Sku), v))
         {
-            throw DomainException.Conflict("exists");
+            throw DomainException.AlreadyExists("exists");
         }
 
         ProductWrites++;
         return Task.FromResult(v);
     }
 
+    private void FailIfFailing(Product product)
+    {
+        if (FailingSkus.Contains(product.Sku))
+        {
+            throw new IOException($"The store is unreachable for {product.Sku}.");
+        }
+    }
+
     public Task<Versioned<Product>> ReplaceAsync(Product product, string ifMatch, CancellationToken cancellationToken)
     {
+        FailIfFailing(product);
         if (!_products.TryGetValue((product.SupplierId, product.Sku), out var stored) || stored.ETag != ifMatch)
         {
             throw DomainException.PreconditionFailed("Product");

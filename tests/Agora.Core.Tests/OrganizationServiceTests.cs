@@ -143,4 +143,36 @@ public sealed class OrganizationServiceTests
         Assert.Equal([Role.Warehouse], member.Roles);
         Assert.Contains(await given.Organizations.ListMembersAsync(Given.SupplierAdmin, "supplier", default), m => m.UserId == "new");
     }
+
+    [Fact]
+    public async Task A_member_change_that_keeps_losing_races_gives_up_as_busy_with_retry_after_and_writes_nothing()
+    {
+        var given = await new Given().MarketplaceAsync();
+        var writes = given.Stores.Writes;
+        given.Stores.ConcurrentWritesToSimulate = Concurrency.MaxAttempts;
+
+        var e = await Assert.ThrowsAsync<DomainException>(() => given.Organizations.SetMemberAsync(Given.SupplierAdmin, "supplier", "new", new SetMember(null, null, [Role.Warehouse]), default));
+
+        Assert.Equal(FailureKind.Conflict, e.Kind);
+        Assert.Equal(Concurrency.RetryAfter, e.RetryAfter);
+        Assert.DoesNotContain("ETag", e.Message, StringComparison.Ordinal); // the client sent none: "retry with the new ETag" would mislead
+        Assert.Equal(writes, given.Stores.Writes);
+        Assert.DoesNotContain(await given.Organizations.ListMembersAsync(Given.SupplierAdmin, "supplier", default), m => m.UserId == "new");
+    }
+
+    [Fact]
+    public async Task A_business_conflict_inside_a_change_is_answered_at_once_not_retried()
+    {
+        var attempts = 0;
+
+        var e = await Assert.ThrowsAsync<DomainException>(() => Concurrency.RetryAsync("Thing", _ =>
+        {
+            attempts++;
+            throw DomainException.Conflict("Invitation 'x' is revoked, not pending.");
+        }));
+
+        Assert.Equal(1, attempts);
+        Assert.Null(e.RetryAfter);
+        Assert.Contains("revoked", e.Message, StringComparison.Ordinal);
+    }
 }

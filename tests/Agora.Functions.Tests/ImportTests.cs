@@ -60,6 +60,21 @@ public sealed class ImportTests(BackendFixture backend)
     }
 
     [Fact]
+    public async Task A_catalog_naming_a_column_twice_fails_at_once_with_the_two_columns_instead_of_running_forever()
+    {
+        var (supplier, admin) = await SupplierAsync();
+
+        var job = await BackendFixture.ImportAsync(admin, supplier, "catalog", "cores.csv", "sku;nome;categoria;unidade;attr.Cor;ATTR.Cor\nP1;Produto;Ferramentas;UN;azul;verde\n");
+
+        Assert.Equal("failed", (string?)job["status"]);
+        Assert.Equal(1, (int?)job["attempts"]);
+        Assert.Equal(0, (int?)job["applied"] ?? 0);
+        Assert.Contains("'attr.Cor'", (string?)job["failure"], StringComparison.Ordinal);
+        Assert.Contains("'ATTR.Cor'", (string?)job["failure"], StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync($"/api/orgs/{supplier}/products/P1")).StatusCode);
+    }
+
+    [Fact]
     public async Task An_uploaded_price_list_is_followed_to_completion_and_uploading_it_again_writes_nothing()
     {
         var (supplier, admin) = await SupplierAsync();

@@ -52,6 +52,9 @@ internal static class RouteCatalog
         new("GetMe", _ => null, [], OrgScoped: false),
         new("GetHealth", _ => null, [], OrgScoped: false),
         new("GetOpenApi", _ => null, [], OrgScoped: false),
+        new("ListPoisonMessages", _ => null, [], OrgScoped: false), // master key, not a member's role: PoisonQueueTests
+        new("RedrivePoisonMessages", _ => null, [], OrgScoped: false),
+        new("RedrivePoisonMessage", _ => null, [], OrgScoped: false),
         new("GetOrganization", _ => null, []),
         new("UpdateOrganization", _ => new { name = "Renamed", country = "BR", defaultCurrency = "BRL", capabilities = new[] { "supplier", "buyer" } }, [Sales, Pricing, Warehouse]),
         new("ListMembers", _ => null, []),

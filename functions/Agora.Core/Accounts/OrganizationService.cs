@@ -13,7 +13,6 @@ public sealed class OrganizationService(
     OutboxDispatcher outbox,
     TimeProvider clock)
 {
-    private const int MaxConcurrentRetries = 5;
 
     public async Task<Versioned<OrganizationView>> CreateAsync(Caller caller, CreateOrganization input, CancellationToken cancellationToken)
     {
@@ -259,7 +258,8 @@ public sealed class OrganizationService(
         var v = new Validation();
         var token = v.RequiredText(input.Token, "token", SecretTokens.MaxLength);
         v.ThrowIfInvalid();
-        for (var attempt = 1; ; attempt++)
+        // Someone changed the organization meanwhile: decide again on the new version.
+        return await Concurrency.RetryAsync($"Organization '{orgId}'", async _ =>
         {
             var found = Ids.IsWellFormed(orgId) ? await organizations.FindAsync(orgId, cancellationToken).ConfigureAwait(false) : null;
             var invitation = found?.Value.InvitationWithToken(token!) ?? throw new DomainException(FailureKind.NotFound, "No invitation of this organization has this token; ask for a new one.");
@@ -299,17 +299,10 @@ public sealed class OrganizationService(
                 Members = org.Members.Where(m => m.UserId != caller.UserId).Append(member).ToArray(),
             };
             OrganizationRules.RequireRoom(org, changed);
-            try
-            {
-                var saved = await organizations.ReplaceAsync(changed, found.ETag, cancellationToken).ConfigureAwait(false);
-                await CopyMembershipAsync(saved.Value, member, cancellationToken).ConfigureAwait(false);
-                return member;
-            }
-            catch (DomainException e) when (e.Kind == FailureKind.PreconditionFailed && attempt < MaxConcurrentRetries)
-            {
-                // Someone changed the organization meanwhile: decide again on the new version.
-            }
-        }
+            var saved = await organizations.ReplaceAsync(changed, found.ETag, cancellationToken).ConfigureAwait(false);
+            await CopyMembershipAsync(saved.Value, member, cancellationToken).ConfigureAwait(false);
+            return member;
+        }).ConfigureAwait(false);
     }
 
     /// <summary>Expires the invitations that fell due in the last days and tells each inviter; see <see cref="DueWork"/>.</summary>
@@ -319,10 +312,10 @@ public sealed class OrganizationService(
     /// Running it again changes nothing: expired invitations are skipped and their index entries are gone.</summary>
     public Task<int> ExpireInvitationsAsync(string day, CancellationToken cancellationToken) => dueWork.RunDayAsync(day, DueEntry.InvitationExpiry, ExpireAsync, cancellationToken);
 
-    private async Task ExpireAsync(DueEntry entry, CancellationToken cancellationToken)
+    private Task ExpireAsync(DueEntry entry, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        for (var attempt = 1; ; attempt++)
+        return Concurrency.RetryAsync($"Organization '{entry.OrgId}'", async _ =>
         {
             var found = await organizations.FindAsync(entry.OrgId, cancellationToken).ConfigureAwait(false);
             var invitation = found?.Value.InvitationOf(entry.Id);
@@ -356,16 +349,9 @@ public sealed class OrganizationService(
                 };
             }
 
-            try
-            {
-                var saved = await organizations.ReplaceAsync(changed, found.ETag, cancellationToken).ConfigureAwait(false);
-                await outbox.DispatchAsync(saved, cancellationToken).ConfigureAwait(false);
-                return;
-            }
-            catch (DomainException e) when (e.Kind == FailureKind.PreconditionFailed && attempt < MaxConcurrentRetries)
-            {
-            }
-        }
+            var saved = await organizations.ReplaceAsync(changed, found.ETag, cancellationToken).ConfigureAwait(false);
+            await outbox.DispatchAsync(saved, cancellationToken).ConfigureAwait(false);
+        });
     }
 
     public async Task<UserProfile> MeAsync(Caller caller, CancellationToken cancellationToken) =>
@@ -395,22 +381,13 @@ public sealed class OrganizationService(
     private static string InvitationEmailId(string invitationId) => $"invitation-{invitationId}";
 
     /// <summary>Read, decide, write with the version read; when someone else wrote in between, decide again on their version.</summary>
-    private async Task<Versioned<Organization>> MutateAsync(Caller caller, string orgId, Func<OrgAccess, Organization> change, CancellationToken cancellationToken)
-    {
-        for (var attempt = 1; ; attempt++)
+    private Task<Versioned<Organization>> MutateAsync(Caller caller, string orgId, Func<OrgAccess, Organization> change, CancellationToken cancellationToken) =>
+        Concurrency.RetryAsync($"Organization '{orgId}'", async _ =>
         {
             var you = await access.MemberAsync(caller, orgId, cancellationToken).ConfigureAwait(false);
-            var changed = change(you);
-            try
-            {
-                var saved = await organizations.ReplaceAsync(changed, you.Organization.ETag, cancellationToken).ConfigureAwait(false);
-                return await outbox.DispatchAsync(saved, cancellationToken).ConfigureAwait(false);
-            }
-            catch (DomainException e) when (e.Kind == FailureKind.PreconditionFailed && attempt < MaxConcurrentRetries)
-            {
-            }
-        }
-    }
+            var saved = await organizations.ReplaceAsync(change(you), you.Organization.ETag, cancellationToken).ConfigureAwait(false);
+            return await outbox.DispatchAsync(saved, cancellationToken).ConfigureAwait(false);
+        });
 
     private Task CopyMembershipAsync(Organization org, Member member, CancellationToken cancellationToken) =>
         profiles.SetMembershipAsync(member.UserId, member.Email, member.Name, org.Id, new UserMembership(org.Id, org.Name, member.Roles), cancellationToken);

@@ -30,20 +30,30 @@ public sealed partial class OutboxDispatcher(IOrganizationStore organizations, I
             LogQueueFailed(logger, e, current.Value.Id, current.Value.Outbox.Count - sent.Count);
         }
 
-        for (var attempt = 1; attempt <= 5 && sent.Count > 0; attempt++)
+        if (sent.Count == 0)
         {
-            var remaining = current.Value.Outbox.Where(n => !sent.Contains(n.Id)).ToArray();
-            try
-            {
-                return await organizations.ReplaceAsync(current.Value with { Outbox = remaining }, current.ETag, cancellationToken).ConfigureAwait(false);
-            }
-            catch (DomainException e) when (e.Kind == FailureKind.PreconditionFailed)
-            {
-                current = await organizations.FindAsync(current.Value.Id, cancellationToken).ConfigureAwait(false) ?? current;
-            }
+            return current;
         }
 
-        return current;
+        try
+        {
+            return await Concurrency.RetryAsync($"Organization '{current.Value.Id}'", async attempt =>
+            {
+                if (attempt > 1)
+                {
+                    current = await organizations.FindAsync(current.Value.Id, cancellationToken).ConfigureAwait(false) ?? current;
+                }
+
+                var remaining = current.Value.Outbox.Where(n => !sent.Contains(n.Id)).ToArray();
+                return await organizations.ReplaceAsync(current.Value with { Outbox = remaining }, current.ETag, cancellationToken).ConfigureAwait(false);
+            }).ConfigureAwait(false);
+        }
+        catch (DomainException e) when (e.RetryAfter is not null)
+        {
+            // Busy: what was queued stays in the outbox and is queued again with the next change; the consumer's delivery
+            // log makes the second copy harmless.
+            return current;
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not queue {Remaining} notifications of organization {OrgId}; they stay in its outbox")]

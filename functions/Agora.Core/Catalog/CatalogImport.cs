@@ -331,21 +331,17 @@ public sealed class CatalogImport(IProductStore products, TimeProvider clock) : 
         [.. p.SaleUnits.Where(u => u.Code != p.BaseUnit)]);
 
     /// <summary>Replaces the product, building again on the newest version when stock changed it meanwhile.</summary>
-    private async Task<Versioned<Product>> ReplaceAsync(Versioned<Product> existing, ProductInput input, CancellationToken cancellationToken)
-    {
-        for (var attempt = 1; ; attempt++)
+    private Task<Versioned<Product>> ReplaceAsync(Versioned<Product> existing, ProductInput input, CancellationToken cancellationToken) =>
+        Concurrency.RetryAsync($"Product '{existing.Value.Sku}'", async attempt =>
         {
-            try
-            {
-                var product = ProductRules.Build(existing.Value.SupplierId, existing.Value.Sku, input, existing.Value, clock.GetUtcNow());
-                return await products.ReplaceAsync(product, existing.ETag, cancellationToken).ConfigureAwait(false);
-            }
-            catch (DomainException e) when (e.Kind == FailureKind.PreconditionFailed && attempt < 5)
+            if (attempt > 1)
             {
                 existing = await products.FindAsync(existing.Value.SupplierId, existing.Value.Sku, cancellationToken).ConfigureAwait(false) ?? existing;
             }
-        }
-    }
+
+            var product = ProductRules.Build(existing.Value.SupplierId, existing.Value.Sku, input, existing.Value, clock.GetUtcNow());
+            return await products.ReplaceAsync(product, existing.ETag, cancellationToken).ConfigureAwait(false);
+        });
 
     private static ProductStatus? ParseStatus(string text, Validation cells)
     {

@@ -62,7 +62,7 @@ public sealed class CatalogService(IProductStore products, IWarehouseStore wareh
         var country = v.OptionalText(input.Country, "country", 2)?.ToUpperInvariant();
         v.ThrowIfInvalid();
         var warehouse = new Warehouse(warehouseId, name!, city, country, input.Active ?? true);
-        for (var attempt = 1; ; attempt++)
+        return await Concurrency.RetryAsync($"The warehouses of '{supplierId}'", async _ =>
         {
             var current = await warehouses.ListAsync(supplierId, cancellationToken).ConfigureAwait(false);
             var list = (current?.Value ?? []).Where(w => w.Id != warehouseId).Append(warehouse).OrderBy(w => w.Id, StringComparer.Ordinal).ToArray();
@@ -71,15 +71,9 @@ public sealed class CatalogService(IProductStore products, IWarehouseStore wareh
                 throw DomainException.Conflict($"A supplier has at most {MaxWarehouses} warehouses.");
             }
 
-            try
-            {
-                await warehouses.SaveAsync(supplierId, list, current?.ETag, cancellationToken).ConfigureAwait(false);
-                return warehouse;
-            }
-            catch (DomainException e) when (attempt < 5 && e.Kind is FailureKind.PreconditionFailed or FailureKind.Conflict)
-            {
-            }
-        }
+            await warehouses.SaveAsync(supplierId, list, current?.ETag, cancellationToken).ConfigureAwait(false);
+            return warehouse;
+        }).ConfigureAwait(false);
     }
 
     /// <summary>The rule with its version; an open rule without one when none was set.</summary>

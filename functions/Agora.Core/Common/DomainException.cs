@@ -56,6 +56,14 @@ public sealed class DomainException : Exception
     /// <summary>Field-level reasons, keyed by the JSON path of the field (camelCase, e.g. <c>creditLimit.currency</c>).</summary>
     public IReadOnlyDictionary<string, string[]> Errors { get; }
 
+    /// <summary>A write lost a race with another writer (its ETag was stale, or the item it created exists by now): reading
+    /// again and deciding again may succeed. <see cref="Concurrency.RetryAsync{T}"/> retries exactly these.</summary>
+    public bool IsWriteConflict { get; private init; }
+
+    /// <summary>When the client may try again (the HTTP edge sends it as <c>Retry-After</c>); null when retrying the same
+    /// request cannot help.</summary>
+    public TimeSpan? RetryAfter { get; private init; }
+
     public static DomainException NotFound(string what, string id) => new(FailureKind.NotFound, $"{what} '{id}' was not found.");
 
     public static DomainException Forbidden(string reason) => new(FailureKind.Forbidden, reason);
@@ -69,7 +77,19 @@ public sealed class DomainException : Exception
         new(FailureKind.Validation, "One or more fields are not valid.", new Dictionary<string, string[]> { [field] = [reason] });
 
     public static DomainException PreconditionFailed(string what) =>
-        new(FailureKind.PreconditionFailed, $"{what} changed since it was read; read it again and retry with the new ETag.");
+        new(FailureKind.PreconditionFailed, $"{what} changed since it was read; read it again and retry with the new ETag.") { IsWriteConflict = true };
+
+    /// <summary>A create found the item there already: a business conflict for the client (409), and a lost race for a
+    /// read-decide-write loop, which decides again on the item now stored.</summary>
+    public static DomainException AlreadyExists(string reason) => new(FailureKind.Conflict, reason) { IsWriteConflict = true };
+
+    /// <summary>Other writers kept changing <paramref name="what"/> while this change was decided again and again: nothing
+    /// was written, and the same request sent again in a moment will most likely succeed (409 with Retry-After).</summary>
+    public static DomainException Busy(string what, TimeSpan retryAfter) =>
+        new(FailureKind.Conflict, $"{what} is being changed by other requests at the same time; nothing was changed. Send the same request again in a moment.") { RetryAfter = retryAfter };
+
+    /// <summary>The same request is still being processed (409 with Retry-After).</summary>
+    public static DomainException InProgress(string reason, TimeSpan retryAfter) => new(FailureKind.Conflict, reason) { RetryAfter = retryAfter };
 
     public static DomainException PreconditionRequired() =>
         new(FailureKind.PreconditionRequired, "This update needs an If-Match header with the ETag of the version it changes.");

@@ -141,9 +141,11 @@ public sealed class ImportRow
 
     private static bool IsPrefixed(string header, string prefix) => header.Length > prefix.Length && header.StartsWith(prefix, StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>Binds <paramref name="columns"/> to the file's header; a missing required column fails the whole file.</summary>
+    /// <summary>Binds <paramref name="columns"/> to the file's header; a missing required column, or two columns with the
+    /// same name, fails the whole file.</summary>
     internal static ImportRow Bind(TabularFile file, IReadOnlyList<Column> columns)
     {
+        RequireDistinctHeaders(file);
         var ordinals = new Dictionary<string, int>(StringComparer.Ordinal);
         var missing = new List<string>();
         foreach (var column in columns)
@@ -165,6 +167,30 @@ public sealed class ImportRow
         }
 
         return new ImportRow(file, ordinals);
+    }
+
+    /// <summary>Two headers that name the same thing (compared as columns are: without case, accents or punctuation, so
+    /// "attr.Cor" and "ATTR.Cor", or "Preço" and "preco") leave it unknown which cell is meant: the file is refused, saying
+    /// which columns, rather than one of them silently winning.</summary>
+    private static void RequireDistinctHeaders(TabularFile file)
+    {
+        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < file.Headers.Count; i++)
+        {
+            var name = TabularFile.Normalize(file.Headers[i]);
+            if (name.Length == 0)
+            {
+                continue;
+            }
+
+            if (seen.TryGetValue(name, out var first))
+            {
+                throw new ImportFileException(
+                    $"Columns {first + 1} ('{file.Headers[first]}') and {i + 1} ('{file.Headers[i]}') have the same name; name each column once.", line: 1);
+            }
+
+            seen[name] = i;
+        }
     }
 
     internal string HeaderOf(string field) => _ordinals.TryGetValue(field, out var i) ? _file.Headers[i] : field;

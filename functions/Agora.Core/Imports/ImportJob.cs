@@ -23,7 +23,8 @@ public enum ImportStatus
     /// <summary>Every row was read; valid rows were applied, invalid ones are listed.</summary>
     Completed,
 
-    /// <summary>The file could not be read at all (format, missing columns, unknown supplier): nothing was applied.</summary>
+    /// <summary>The file could not be read at all (format, missing or repeated columns, unknown supplier): nothing was
+    /// applied; or its import kept failing on our side and stopped after its last attempt (rows applied until then stay).</summary>
     Failed,
 
     /// <summary>A newer version of the same file arrived while this one ran; the newer one wins and this one stopped.</summary>
@@ -73,6 +74,10 @@ public sealed record ImportJob
 
     /// <summary>Why the whole file failed, when it did.</summary>
     public string? Failure { get; init; }
+
+    /// <summary>How many times the import of this version started (the blob trigger retries a run that failed, and runs
+    /// again after a crash); the run that fails at <see cref="ImportService.MaxAttempts"/> fails the job.</summary>
+    public int Attempts { get; init; }
 
     /// <summary>Every data row up to this one is done: a run that restarts after a crash resumes after it.</summary>
     public long Checkpoint { get; init; }

@@ -21,6 +21,11 @@ public sealed partial class ImportService(
     ILogger<ImportService> logger)
 {
     public const int BatchSize = 100;
+
+    /// <summary>Runs of one version before its job fails: the blob trigger's attempts (host.json
+    /// <c>extensions.queues.maxDequeueCount</c>, which the host's blob trigger queue uses). The last one fails the job with
+    /// its reason instead of letting the message go to a poison queue while the job says "running".</summary>
+    public const int MaxAttempts = 5;
     public const long MaxUploadBytes = 100L * 1024 * 1024;
     private static readonly TimeSpan ProgressInterval = TimeSpan.FromSeconds(1);
     private readonly Dictionary<ImportKind, ImportHandler> _handlers = handlers.ToDictionary(h => h.Kind);
@@ -118,6 +123,7 @@ public sealed partial class ImportService(
             return stored.Value;
         }
 
+        var attempt = (stored?.Value.Attempts ?? 0) + 1;
         var job = (stored?.Value ?? new ImportJob
         {
             Id = id,
@@ -128,10 +134,27 @@ public sealed partial class ImportService(
             Status = ImportStatus.Running,
             StartedAt = now,
             UpdatedAt = now,
-        }) with { Status = ImportStatus.Running, FileTime = fileTime, UploadedBy = uploadedBy, UpdatedAt = now };
+        }) with { Status = ImportStatus.Running, FileTime = fileTime, UploadedBy = uploadedBy, UpdatedAt = now, Attempts = attempt };
         var saved = await jobs.SaveAsync(job, stored?.ETag, cancellationToken).ConfigureAwait(false);
         var run = new Run(this, saved);
+        try
+        {
+            return await RunAsync(run, supplierId, kindName, kind, known, file, properties, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (attempt >= MaxAttempts && e is not OperationCanceledException)
+        {
+            // The trigger would give up on it now: the job says so, rather than "running" forever.
+            LogGaveUp(logger, e, id, attempt);
+            return await run.FailAsync(
+                $"The import failed on our side {attempt} times and was stopped; {run.Job.Applied} rows were applied before that. " +
+                $"Send the file again to retry, or quote import {id} to support.",
+                CancellationToken.None).ConfigureAwait(false);
+        }
+    }
 
+    private async Task<ImportJob> RunAsync(Run run, string supplierId, string kindName, ImportKind kind, bool known, string file, ImportFileVersion properties, CancellationToken cancellationToken)
+    {
+        var (version, fileTime, length, uploadedBy) = properties;
         var supplier = await organizations.FindAsync(supplierId, cancellationToken).ConfigureAwait(false);
         if (!known || !_handlers.TryGetValue(kind, out var handler))
         {
@@ -154,7 +177,7 @@ public sealed partial class ImportService(
             return await run.FailAsync($"The file was uploaded by '{uploadedBy}', who may not import {ImportJob.FolderOf(kind)} files at '{supplierId}' (now: {(uploader is null ? "not a member" : string.Join(", ", uploader.Roles))}).", cancellationToken).ConfigureAwait(false);
         }
 
-        if (await jobs.ClaimFileAsync(saved.Value, fileTime, cancellationToken).ConfigureAwait(false) != version)
+        if (await jobs.ClaimFileAsync(run.Job, fileTime, cancellationToken).ConfigureAwait(false) != version)
         {
             return await run.EndAsync(ImportStatus.Superseded, null, cancellationToken).ConfigureAwait(false);
         }
@@ -183,6 +206,9 @@ public sealed partial class ImportService(
             }
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Import {JobId} failed on attempt {Attempt}, its last: the job is failed")]
+    private static partial void LogGaveUp(ILogger logger, Exception exception, string jobId, int attempt);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Import {JobId} is {Status} already; nothing to do")]
     private static partial void LogAlreadyDone(ILogger logger, string jobId, ImportStatus status);

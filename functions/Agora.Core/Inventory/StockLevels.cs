@@ -46,25 +46,21 @@ public static class StockLevels
     public static bool IsValidQuantity(decimal quantity) => quantity >= 0 && decimal.Round(quantity, MaxDecimals) == quantity && quantity < 1_000_000_000_000m;
 
     /// <summary>Writes a product's new stock, reading and deciding again when someone else wrote it meanwhile.</summary>
-    public static async Task<int> WriteAsync(IProductStore products, Versioned<Product> found, IReadOnlyList<StockCount> counts, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        for (var attempt = 1; ; attempt++)
+    public static Task<int> WriteAsync(IProductStore products, Versioned<Product> found, IReadOnlyList<StockCount> counts, DateTimeOffset now, CancellationToken cancellationToken) =>
+        Concurrency.RetryAsync($"The stock of '{found.Value.Sku}'", async attempt =>
         {
+            if (attempt > 1)
+            {
+                found = await products.FindAsync(found.Value.SupplierId, found.Value.Sku, cancellationToken).ConfigureAwait(false) ?? found;
+            }
+
             var (changed, applied) = Apply(found.Value, counts, now);
             if (ReferenceEquals(changed, found.Value))
             {
                 return 0;
             }
 
-            try
-            {
-                await products.ReplaceAsync(changed, found.ETag, cancellationToken).ConfigureAwait(false);
-                return applied;
-            }
-            catch (DomainException e) when (e.Kind == FailureKind.PreconditionFailed && attempt < 5)
-            {
-                found = await products.FindAsync(found.Value.SupplierId, found.Value.Sku, cancellationToken).ConfigureAwait(false) ?? found;
-            }
-        }
-    }
+            await products.ReplaceAsync(changed, found.ETag, cancellationToken).ConfigureAwait(false);
+            return applied;
+        });
 }

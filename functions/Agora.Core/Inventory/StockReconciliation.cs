@@ -28,7 +28,9 @@ public sealed record Discrepancy(string Sku, string WarehouseId, decimal Expecte
     public decimal Delta => Expected - Found;
 }
 
-public sealed record ReconciliationResult(string SupplierId, string SnapshotFile, DateTimeOffset TakenAt, long Checked, long Discrepancies, long Corrected, long NewerInAgora, string? ReportPath);
+/// <param name="Failed">Products whose correction failed (logged; the others were corrected, and the supplier stays due so
+/// the next run corrects them).</param>
+public sealed record ReconciliationResult(string SupplierId, string SnapshotFile, DateTimeOffset TakenAt, long Checked, long Discrepancies, long Corrected, long NewerInAgora, string? ReportPath, long Failed = 0);
 
 /// <summary>Nightly: compares the latest stock snapshot of each supplier that sent one with the stock records, corrects
 /// drift (on-hand only: reservations of open orders are kept; a record updated after the snapshot was taken is newer and
@@ -51,9 +53,17 @@ public sealed partial class StockReconciliation(
     private const int Chunk = 100;
     private const int ListedInEmail = 20;
 
-    /// <summary>Reconciles every supplier whose snapshot arrived since the last run.</summary>
+    /// <summary>Reconciles every supplier whose snapshot arrived since the last run. A supplier whose reconciliation failed,
+    /// even for one product, stays due and is reconciled again by the next run (corrections carry the snapshot's time, so
+    /// what was corrected is not corrected twice); the other suppliers and products still run.</summary>
     public Task<int> RunDueAsync(CancellationToken cancellationToken) =>
-        dueWork.RunAsync(StockSnapshotImport.DueKind, async (entry, ct) => await ReconcileAsync(entry.OrgId, entry.Id, ct).ConfigureAwait(false), cancellationToken);
+        dueWork.RunAsync(StockSnapshotImport.DueKind, async (entry, ct) =>
+        {
+            if (await ReconcileAsync(entry.OrgId, entry.Id, ct).ConfigureAwait(false) is { Failed: > 0 } result)
+            {
+                throw new IncompleteWorkException($"{result.Failed} products of {result.SupplierId} could not be corrected.");
+            }
+        }, cancellationToken);
 
     /// <summary>Reconciles one supplier against its latest snapshot (<paramref name="jobId"/>: only if it is still that one).</summary>
     public async Task<ReconciliationResult?> ReconcileAsync(string supplierId, string? jobId, CancellationToken cancellationToken)
@@ -74,7 +84,7 @@ public sealed partial class StockReconciliation(
         var known = ((await warehouses.ListAsync(supplierId, cancellationToken).ConfigureAwait(false))?.Value ?? []).Select(w => w.Id).ToHashSet(StringComparer.Ordinal);
         var now = clock.GetUtcNow();
         var path = $"{supplierId}/stock-reconciliation/{now:yyyyMMdd-HHmmss}-{Ids.New(clock)}.csv";
-        long checkedCount = 0, corrected = 0, newer = 0;
+        long checkedCount = 0, corrected = 0, newer = 0, failed = 0;
         var discrepancies = new List<Discrepancy>();
         long discrepancyCount = 0;
         await using (content.ConfigureAwait(false))
@@ -155,7 +165,16 @@ public sealed partial class StockReconciliation(
 
                         if (drift.Count > 0)
                         {
-                            corrected += await StockLevels.WriteAsync(products, product, drift, now, cancellationToken).ConfigureAwait(false);
+                            try
+                            {
+                                corrected += await StockLevels.WriteAsync(products, product, drift, now, cancellationToken).ConfigureAwait(false);
+                            }
+                            catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+                            {
+                                // One product that cannot be written does not stop the others.
+                                failed++;
+                                LogCorrectionFailed(logger, e, supplierId, group.Key);
+                            }
                         }
                     }
 
@@ -164,8 +183,8 @@ public sealed partial class StockReconciliation(
             }
         }
 
-        var result = new ReconciliationResult(supplierId, snapshot.File, snapshot.TakenAt, checkedCount, discrepancyCount, corrected, newer, path);
-        LogReconciled(logger, supplierId, snapshot.File, checkedCount, discrepancyCount, corrected, newer);
+        var result = new ReconciliationResult(supplierId, snapshot.File, snapshot.TakenAt, checkedCount, discrepancyCount, corrected, newer, path, failed);
+        LogReconciled(logger, supplierId, snapshot.File, checkedCount, discrepancyCount, corrected, newer, failed);
         if (discrepancyCount >= options.AlertThreshold && discrepancyCount > 0)
         {
             await AlertAsync(result, discrepancies, cancellationToken).ConfigureAwait(false);
@@ -179,9 +198,8 @@ public sealed partial class StockReconciliation(
     private static string Number(decimal value) => value.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>Emails each warehouse staff member (supplier admins when there are none), through the organization's outbox.</summary>
-    private async Task AlertAsync(ReconciliationResult result, IReadOnlyList<Discrepancy> first, CancellationToken cancellationToken)
-    {
-        for (var attempt = 1; ; attempt++)
+    private Task AlertAsync(ReconciliationResult result, IReadOnlyList<Discrepancy> first, CancellationToken cancellationToken) =>
+        Concurrency.RetryAsync($"Organization '{result.SupplierId}'", async _ =>
         {
             var found = await organizations.FindAsync(result.SupplierId, cancellationToken).ConfigureAwait(false);
             if (found is null)
@@ -219,21 +237,16 @@ public sealed partial class StockReconciliation(
                 return;
             }
 
-            try
-            {
-                var saved = await organizations.ReplaceAsync(org with { Outbox = [.. org.Outbox, .. notifications] }, found.ETag, cancellationToken).ConfigureAwait(false);
-                await outbox.DispatchAsync(saved, cancellationToken).ConfigureAwait(false);
-                return;
-            }
-            catch (DomainException e) when (e.Kind == FailureKind.PreconditionFailed && attempt < 5)
-            {
-            }
-        }
-    }
+            var saved = await organizations.ReplaceAsync(org with { Outbox = [.. org.Outbox, .. notifications] }, found.ETag, cancellationToken).ConfigureAwait(false);
+            await outbox.DispatchAsync(saved, cancellationToken).ConfigureAwait(false);
+        });
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Stock snapshot {File} of {SupplierId} is gone or changed; nothing reconciled")]
     private static partial void LogSnapshotGone(ILogger logger, string supplierId, string file);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Reconciled {SupplierId} against {File}: {Checked} counts, {Discrepancies} discrepancies, {Corrected} corrected, {Newer} newer in Agora")]
-    private static partial void LogReconciled(ILogger logger, string supplierId, string file, long @checked, long discrepancies, long corrected, long newer);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Reconciled {SupplierId} against {File}: {Checked} counts, {Discrepancies} discrepancies, {Corrected} corrected, {Newer} newer in Agora, {Failed} products failed")]
+    private static partial void LogReconciled(ILogger logger, string supplierId, string file, long @checked, long discrepancies, long corrected, long newer, long failed);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not correct the stock of {Sku} of {SupplierId}; the other products go on")]
+    private static partial void LogCorrectionFailed(ILogger logger, Exception exception, string supplierId, string sku);
 }

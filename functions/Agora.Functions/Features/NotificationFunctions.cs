@@ -7,7 +7,8 @@ using Microsoft.Azure.Functions.Worker;
 namespace Agora.Functions.Features;
 
 /// <summary>Sends queued notifications by email. A message delivered twice is sent once (the delivery log); a failure
-/// is retried by the queue and, after its last attempt, kept in notifications-poison.</summary>
+/// is retried by the queue and, after its last attempt, kept in notifications-poison, where an operator lists and
+/// re-drives it (PoisonQueueFunctions).</summary>
 public sealed class NotificationFunctions(NotificationSender sender)
 {
     /// <summary>The message is read as text and parsed here with the API's JSON shape, so both hosts read it the same way

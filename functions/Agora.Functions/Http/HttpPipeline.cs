@@ -47,6 +47,11 @@ public sealed partial class HttpPipeline(JwtAuthenticator authenticator, Idempot
         }
         catch (DomainException e)
         {
+            if (e.RetryAfter is { } retryAfter)
+            {
+                http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+
             result = Problems.Create(http, Problems.StatusOf(e.Kind), e.Message, e.Errors);
         }
         catch (RequestRejectedException e)

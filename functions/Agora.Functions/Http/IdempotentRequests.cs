@@ -5,17 +5,25 @@ using Agora.Infrastructure.Cosmos;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Infrastructure;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Agora.Functions.Http;
 
 /// <summary>Idempotency-Key handling (as in the IETF httpapi draft and Stripe's API): the first successful response to a
 /// key is stored and replayed to retries; a retry with another body is refused (422); a retry while the first request is
-/// still running is refused (409). Failed requests are forgotten, so the client can retry them.</summary>
-public sealed class IdempotentRequests(CosmosIdempotencyStore store, IOptions<HttpOptions> options, TimeProvider clock)
+/// still running is refused (409 with Retry-After). Failed requests are forgotten, so the client can retry them.
+/// Once the work is done its response is stored whatever the client does: a client that gave up waiting (its abort token
+/// fired) gets the stored response when it retries, not a second execution. A request that never finished (a crash)
+/// holds its key only for <see cref="CosmosIdempotencyStore.Lease"/>; after it, a retry takes the key over and runs.</summary>
+public sealed partial class IdempotentRequests(CosmosIdempotencyStore store, IOptions<HttpOptions> options, TimeProvider clock, ILogger<IdempotentRequests> logger)
 {
     public const string ReplayedHeader = "Idempotent-Replayed";
     private static readonly string[] ReplayedHeaders = ["Location", "ETag"];
+
+    /// <summary>How long storing the outcome may take. Not the request's token: the work is done, and the client going
+    /// away must not undo what its retry relies on.</summary>
+    private static readonly TimeSpan SettleTimeout = TimeSpan.FromSeconds(10);
 
     public async Task<IActionResult> RunAsync(HttpContext http, string key, Func<Task<IActionResult?>> invoke)
     {
@@ -27,41 +35,57 @@ public sealed class IdempotentRequests(CosmosIdempotencyStore store, IOptions<Ht
         var request = http.Request;
         var id = CosmosIdempotencyStore.IdOf(http.Features.Get<Caller>()?.UserId ?? "anonymous", request.Method, request.Path, key);
         var hash = await HashBodyAsync(request).ConfigureAwait(false);
-        var earlier = await store.TryBeginAsync(id, hash, clock.GetUtcNow(), http.RequestAborted).ConfigureAwait(false);
-        if (earlier is not null)
+        var begun = await store.TryBeginAsync(id, hash, clock.GetUtcNow(), http.RequestAborted).ConfigureAwait(false);
+        if (begun.Claim is not { } claim)
         {
-            return Replay(http, earlier, hash);
+            return Replay(http, begun.Earlier!, hash);
         }
 
-        IActionResult? result = null;
+        IActionResult result;
         try
         {
             result = await invoke().ConfigureAwait(false) ?? new NoContentResult();
-            if (result is JsonResult { StatusCode: null or (>= 200 and < 300) } json)
-            {
-                var headers = ReplayedHeaders.Where(h => http.Response.Headers.ContainsKey(h)).ToDictionary(h => h, h => http.Response.Headers[h].ToString());
-                var body = JsonSerializer.Serialize(json.Value, json.SerializerSettings as JsonSerializerOptions ?? Json.Options);
-                await store.CompleteAsync(id, new StoredResponse(hash, true, json.StatusCode ?? 200, json.ContentType ?? "application/json", body, headers, clock.GetUtcNow()), http.RequestAborted).ConfigureAwait(false);
-                return result;
-            }
-
-            if (result is IStatusCodeActionResult { StatusCode: >= 200 and < 300 } plain)
-            {
-                await store.CompleteAsync(id, new StoredResponse(hash, true, plain.StatusCode.Value, null, null, null, clock.GetUtcNow()), http.RequestAborted).ConfigureAwait(false);
-                return result;
-            }
-
-            await store.AbandonAsync(id, CancellationToken.None).ConfigureAwait(false);
-            return result;
         }
         catch
         {
-            await store.AbandonAsync(id, CancellationToken.None).ConfigureAwait(false);
+            await SettleAsync(id, token => store.AbandonAsync(id, claim, token)).ConfigureAwait(false);
             throw;
+        }
+
+        StoredResponse? response = result switch
+        {
+            JsonResult { StatusCode: null or (>= 200 and < 300) } json => new StoredResponse(
+                hash, true, json.StatusCode ?? 200, json.ContentType ?? "application/json",
+                JsonSerializer.Serialize(json.Value, json.SerializerSettings as JsonSerializerOptions ?? Json.Options),
+                ReplayedHeaders.Where(h => http.Response.Headers.ContainsKey(h)).ToDictionary(h => h, h => http.Response.Headers[h].ToString()),
+                clock.GetUtcNow()),
+            IStatusCodeActionResult { StatusCode: >= 200 and < 300 } plain => new StoredResponse(hash, true, plain.StatusCode.Value, null, null, null, clock.GetUtcNow()),
+            _ => null,
+        };
+        await SettleAsync(id, response is null
+            ? token => store.AbandonAsync(id, claim, token)
+            : async token => await store.CompleteAsync(id, claim, response, token).ConfigureAwait(false)).ConfigureAwait(false);
+        return result;
+    }
+
+    /// <summary>Completes or abandons the key with a token of its own. If the store cannot be reached the answer still
+    /// goes out: the key stays claimed until its lease ends, then a retry runs again (at worst once more).</summary>
+    private async Task SettleAsync(string id, Func<CancellationToken, Task> settle)
+    {
+        using var timeout = new CancellationTokenSource(SettleTimeout);
+        try
+        {
+            await settle(timeout.Token).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // The request's own outcome matters more than its record: log, and answer it.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            LogSettleFailed(logger, e, id);
         }
     }
 
-    private static IActionResult Replay(HttpContext http, StoredResponse earlier, string hash)
+    private IActionResult Replay(HttpContext http, StoredResponse earlier, string hash)
     {
         if (earlier.RequestHash != hash)
         {
@@ -70,7 +94,8 @@ public sealed class IdempotentRequests(CosmosIdempotencyStore store, IOptions<Ht
 
         if (!earlier.Completed)
         {
-            throw DomainException.Conflict("A request with this Idempotency-Key is still being processed; retry later.");
+            var wait = earlier.LeaseEnds - clock.GetUtcNow();
+            throw DomainException.InProgress("A request with this Idempotency-Key is still being processed; retry after the time in Retry-After.", wait > TimeSpan.Zero ? wait : TimeSpan.FromSeconds(1));
         }
 
         foreach (var (name, value) in earlier.Headers ?? new Dictionary<string, string>())
@@ -83,6 +108,9 @@ public sealed class IdempotentRequests(CosmosIdempotencyStore store, IOptions<Ht
             ? new StatusCodeResult(earlier.Status)
             : new ContentResult { StatusCode = earlier.Status, Content = earlier.Body, ContentType = earlier.ContentType };
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not store the outcome of idempotent request {Id}; its key stays claimed until its lease ends")]
+    private static partial void LogSettleFailed(ILogger logger, Exception exception, string id);
 
     /// <summary>Hashes the body and rewinds it for the function to read.</summary>
     private async Task<string> HashBodyAsync(HttpRequest request)

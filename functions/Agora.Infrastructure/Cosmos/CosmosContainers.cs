@@ -32,7 +32,7 @@ public sealed class CosmosContainers(CosmosClient client, Microsoft.Extensions.O
         }
         catch (CosmosException e) when (e.StatusCode == HttpStatusCode.Conflict)
         {
-            throw DomainException.Conflict(conflict);
+            throw DomainException.AlreadyExists(conflict);
         }
     }
 

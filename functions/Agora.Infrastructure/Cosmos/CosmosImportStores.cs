@@ -55,7 +55,7 @@ public sealed class CosmosImportJobStore(CosmosContainers cosmos) : IImportJobSt
     {
         var container = cosmos.Get(Containers.Organizations);
         var id = FileId(job);
-        for (var attempt = 1; ; attempt++)
+        return await Concurrency.RetryAsync("Import file", async _ =>
         {
             var current = await CosmosContainers.ReadAsync<ImportFileVersion>(container, id, job.SupplierId, cancellationToken).ConfigureAwait(false);
             if (current is not null && current.Data.Version != job.Version && current.Data.FileTime > fileTime)
@@ -64,17 +64,11 @@ public sealed class CosmosImportJobStore(CosmosContainers cosmos) : IImportJobSt
             }
 
             var document = new Document<ImportFileVersion> { Id = id, Pk = job.SupplierId, Type = FileType, Data = new ImportFileVersion(job.Version, fileTime) };
-            try
-            {
-                _ = current is null
-                    ? await CosmosContainers.CreateAsync(container, document, "claimed", cancellationToken).ConfigureAwait(false)
-                    : await CosmosContainers.ReplaceAsync(container, document, current.ETag, "Import file", cancellationToken).ConfigureAwait(false);
-                return job.Version;
-            }
-            catch (DomainException e) when (attempt < 5 && e.Kind is FailureKind.Conflict or FailureKind.PreconditionFailed)
-            {
-            }
-        }
+            await (current is null
+                ? CosmosContainers.CreateAsync(container, document, "claimed", cancellationToken)
+                : CosmosContainers.ReplaceAsync(container, document, current.ETag, "Import file", cancellationToken)).ConfigureAwait(false);
+            return job.Version;
+        }).ConfigureAwait(false);
     }
 
     public async Task<string?> CurrentVersionAsync(ImportJob job, CancellationToken cancellationToken) =>
@@ -147,7 +141,7 @@ public sealed class CosmosStockSnapshotStore(CosmosContainers cosmos) : IStockSn
     public async Task RecordAsync(StockSnapshot snapshot, CancellationToken cancellationToken)
     {
         var container = cosmos.Get(Containers.Catalog);
-        for (var attempt = 1; ; attempt++)
+        await Concurrency.RetryAsync("Stock snapshot", async _ =>
         {
             var current = await CosmosContainers.ReadAsync<StockSnapshot>(container, Id, snapshot.SupplierId, cancellationToken).ConfigureAwait(false);
             if (current is not null && current.Data.TakenAt > snapshot.TakenAt)
@@ -156,16 +150,9 @@ public sealed class CosmosStockSnapshotStore(CosmosContainers cosmos) : IStockSn
             }
 
             var document = new Document<StockSnapshot> { Id = Id, Pk = snapshot.SupplierId, Type = Id, Data = snapshot };
-            try
-            {
-                _ = current is null
-                    ? await CosmosContainers.CreateAsync(container, document, "recorded", cancellationToken).ConfigureAwait(false)
-                    : await CosmosContainers.ReplaceAsync(container, document, current.ETag, "Stock snapshot", cancellationToken).ConfigureAwait(false);
-                return;
-            }
-            catch (DomainException e) when (attempt < 5 && e.Kind is FailureKind.Conflict or FailureKind.PreconditionFailed)
-            {
-            }
-        }
+            await (current is null
+                ? CosmosContainers.CreateAsync(container, document, "recorded", cancellationToken)
+                : CosmosContainers.ReplaceAsync(container, document, current.ETag, "Stock snapshot", cancellationToken)).ConfigureAwait(false);
+        }).ConfigureAwait(false);
     }
 }

@@ -12,7 +12,8 @@ public sealed class CosmosUserProfileStore(CosmosContainers cosmos) : IUserProfi
     public async Task SetMembershipAsync(string userId, string? email, string? name, string orgId, UserMembership? membership, CancellationToken cancellationToken)
     {
         var container = cosmos.Get(Containers.Users);
-        for (var attempt = 1; ; attempt++)
+        // Two memberships of the same person changed at once: merge again on the newer version.
+        await Core.Common.Concurrency.RetryAsync($"The profile of '{userId}'", async _ =>
         {
             var current = await CosmosContainers.ReadAsync<UserProfile>(container, userId, userId, cancellationToken).ConfigureAwait(false);
             var profile = current?.Data ?? new UserProfile(userId, email, name, []);
@@ -24,23 +25,9 @@ public sealed class CosmosUserProfileStore(CosmosContainers cosmos) : IUserProfi
                 Memberships = (membership is null ? memberships : memberships.Append(membership)).OrderBy(m => m.OrgId, StringComparer.Ordinal).ToArray(),
             };
             var document = new Document<UserProfile> { Id = userId, Pk = userId, Type = Type, Data = updated };
-            try
-            {
-                if (current is null)
-                {
-                    await CosmosContainers.CreateAsync(container, document, "User profile", cancellationToken).ConfigureAwait(false);
-                }
-                else
-                {
-                    await CosmosContainers.ReplaceAsync(container, document, current.ETag, "User profile", cancellationToken).ConfigureAwait(false);
-                }
-
-                return;
-            }
-            catch (Core.Common.DomainException e) when (attempt < 5 && e.Kind is Core.Common.FailureKind.Conflict or Core.Common.FailureKind.PreconditionFailed)
-            {
-                // Two memberships of the same person changed at once: merge again on the newer version.
-            }
-        }
+            await (current is null
+                ? CosmosContainers.CreateAsync(container, document, "User profile", cancellationToken)
+                : CosmosContainers.ReplaceAsync(container, document, current.ETag, "User profile", cancellationToken)).ConfigureAwait(false);
+        }).ConfigureAwait(false);
     }
 }

@@ -20,6 +20,7 @@ public sealed class StorageClients
         {
             Blobs = new BlobServiceClient(connectionString);
             Queues = new QueueServiceClient(connectionString, queueOptions);
+            RawQueues = new QueueServiceClient(connectionString);
             return;
         }
 
@@ -33,10 +34,14 @@ public sealed class StorageClients
 
         Blobs = new BlobServiceClient(new Uri(blobUri), credential);
         Queues = new QueueServiceClient(new Uri(queueUri), credential, queueOptions);
+        RawQueues = new QueueServiceClient(new Uri(queueUri), credential);
     }
 
     public BlobServiceClient Blobs { get; }
 
     /// <summary>Sends base64-encoded messages, the encoding queue triggers expect.</summary>
     public QueueServiceClient Queues { get; }
+
+    /// <summary>Reads and sends message text as it is (no encoding): for moving messages between queues unchanged.</summary>
+    public QueueServiceClient RawQueues { get; }
 }

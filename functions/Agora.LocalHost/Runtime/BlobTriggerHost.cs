@@ -223,7 +223,7 @@ internal sealed partial class BlobTriggerHost : ITriggerListener
                     break;
                 }
 
-                await Task.Delay(_options.VisibilityTimeout, cancellationToken).ConfigureAwait(false);
+                await Task.Delay(_options.RetryDelay(attempt), cancellationToken).ConfigureAwait(false);
             }
         }
 

@@ -93,9 +93,25 @@ internal sealed class QueueOptions
 
     public TimeSpan MaxPollingInterval { get; init; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>The wait before the first retry of a failed message; see <see cref="RetryDelay"/>.</summary>
     public TimeSpan VisibilityTimeout { get; init; }
+
+    /// <summary>The longest wait between two attempts.</summary>
+    public static readonly TimeSpan MaxRetryDelay = TimeSpan.FromHours(1);
 
     public int MaxDequeueCount { get; init; } = 5;
 
     public bool Base64Encoding { get; init; } = true;
+
+    /// <summary>How long a message that failed its <paramref name="dequeueCount"/>th attempt stays invisible: the
+    /// visibilityTimeout, doubled at each failure (1, 2, 4, 8 minutes for "00:01:00"), at most <see cref="MaxRetryDelay"/>.
+    /// The Functions host waits visibilityTimeout every time (its queue extension has no back-off, and function-level
+    /// retry policies do not apply to queue triggers): this runtime grows it, so that a dependency that is down for
+    /// minutes does not use up a message's attempts; see docs/decisions/0013-failures-are-kept.md.</summary>
+    public TimeSpan RetryDelay(long dequeueCount)
+    {
+        var doublings = (int)Math.Clamp(dequeueCount - 1, 0, 30);
+        var delay = VisibilityTimeout.Ticks * Math.Pow(2, doublings);
+        return delay >= MaxRetryDelay.Ticks ? MaxRetryDelay : TimeSpan.FromTicks((long)delay);
+    }
 }

@@ -9,7 +9,8 @@ using Microsoft.Extensions.Logging;
 namespace Agora.LocalHost.Runtime;
 
 /// <summary>A storage queue trigger with the host's QueueListener semantics (host.json extensions.queues): messages are
-/// base64 by default; success deletes; failure makes the message visible again after visibilityTimeout; a message that
+/// base64 by default; success deletes; failure makes the message visible again after visibilityTimeout, doubled at each
+/// failure (<see cref="QueueOptions.RetryDelay"/>; the host waits the same visibilityTimeout each time); a message that
 /// failed maxDequeueCount times, or cannot be decoded, is copied as-is to &lt;queue&gt;-poison and deleted. Polling backs off
 /// exponentially while the queue is empty and returns to fast polling after a hit.</summary>
 internal sealed partial class QueueTriggerHost : ITriggerListener
@@ -212,7 +213,7 @@ internal sealed partial class QueueTriggerHost : ITriggerListener
             }
             else
             {
-                await _queue.UpdateMessageAsync(raw.MessageId, raw.PopReceipt, visibilityTimeout: _options.VisibilityTimeout, cancellationToken: CancellationToken.None)
+                await _queue.UpdateMessageAsync(raw.MessageId, raw.PopReceipt, visibilityTimeout: _options.RetryDelay(raw.DequeueCount), cancellationToken: CancellationToken.None)
                     .ConfigureAwait(false);
             }
         }

@@ -163,4 +163,47 @@ public sealed class ImportServiceTests
         Assert.Contains("files up to 100 MB are imported", job.Failure, StringComparison.Ordinal);
         Assert.Null(job.Format); // never opened
     }
+
+    [Fact]
+    public async Task A_catalog_whose_header_names_an_attribute_twice_fails_on_its_first_attempt_saying_which_columns()
+    {
+        var given = await new Given().MarketplaceAsync();
+        const string file = "sku;nome;categoria;unidade;attr.Cor;ATTR.Cor\nP1;Produto;Ferramentas;UN;azul;verde\n";
+
+        var job = await given.ImportAsync("supplier", ImportKind.Catalog, "cores.csv", Encoding.UTF8.GetBytes(file));
+
+        Assert.Equal(ImportStatus.Failed, job.Status);
+        Assert.Equal(1, job.Attempts);
+        Assert.Contains("'attr.Cor'", job.Failure, StringComparison.Ordinal);
+        Assert.Contains("'ATTR.Cor'", job.Failure, StringComparison.Ordinal);
+        Assert.Null(given.Stores.Product("supplier", "P1"));
+        Assert.Contains(given.Stores.Reports, r => r.Id == job.Id && r.Status == ImportStatus.Failed);
+    }
+
+    [Fact]
+    public async Task An_import_that_keeps_failing_on_our_side_fails_its_job_with_a_reason_on_its_last_attempt()
+    {
+        var given = await new Given().MarketplaceAsync();
+        var version = given.Stores.Drop("supplier", ImportKind.Catalog, "c.csv", Encoding.UTF8.GetBytes(Catalog(3)));
+        given.Stores.FailingSkus.Add("P0002");
+
+        for (var attempt = 1; attempt < ImportService.MaxAttempts; attempt++)
+        {
+            // Thrown, so that the trigger runs it again.
+            await Assert.ThrowsAsync<IOException>(() => given.Imports.RunAsync("supplier", "catalog", "c.csv", version, given.Clock.GetUtcNow(), default));
+            Assert.Equal(ImportStatus.Running, (await given.Imports.GetAsync(Given.SupplierAdmin, "supplier", ImportJob.IdOf("supplier", ImportKind.Catalog, "c.csv", version), default)).Status);
+        }
+
+        var last = await given.Imports.RunAsync("supplier", "catalog", "c.csv", version, given.Clock.GetUtcNow(), default);
+        var again = await given.Imports.RunAsync("supplier", "catalog", "c.csv", version, given.Clock.GetUtcNow(), default);
+
+        Assert.Equal(ImportStatus.Failed, last.Status);
+        Assert.Equal(ImportService.MaxAttempts, last.Attempts);
+        Assert.Contains($"{ImportService.MaxAttempts} times", last.Failure, StringComparison.Ordinal);
+        Assert.DoesNotContain("unreachable", last.Failure, StringComparison.Ordinal); // the internal error stays in the log
+        Assert.NotNull(last.FinishedAt);
+        Assert.Contains(given.Stores.Reports, r => r.Id == last.Id && r.Status == ImportStatus.Failed);
+        Assert.Equal(ImportStatus.Failed, again.Status);
+        Assert.Equal(ImportService.MaxAttempts, again.Attempts);
+    }
 }

@@ -128,4 +128,25 @@ public sealed class StockReconciliationTests
         Assert.Equal(100, given.Stores.Product("supplier", "A")!.Value.Stock["sp"].OnHand);
         Assert.Contains("in the future", Assert.Single(future.Rejected).Reason, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_product_that_cannot_be_corrected_does_not_stop_the_others_and_is_corrected_by_the_next_run()
+    {
+        var given = await StockedAsync();
+        await given.ImportAsync("supplier", ImportKind.Stock, SnapshotName(given), Encoding.UTF8.GetBytes("sku;deposito;saldo\nA;sp;90\nB;sp;55\nC;sp;1\n"));
+        given.Stores.FailingSkus.Add("B");
+
+        var first = await given.Reconciliation.RunDueAsync(default);
+        var kept = Assert.Single(given.Stores.DueEntries, e => e.Kind == StockSnapshotImport.DueKind);
+        given.Stores.FailingSkus.Clear();
+        var second = await given.Reconciliation.RunDueAsync(default);
+
+        Assert.Equal(0, first); // not done: it stays due
+        Assert.Equal((1, "IncompleteWorkException"), (kept.FailedRuns, kept.LastFailure?.Split(':')[0]));
+        Assert.Equal(1, second);
+        Assert.Equal(90, given.Stores.Product("supplier", "A")!.Value.Stock["sp"].OnHand);
+        Assert.Equal(55, given.Stores.Product("supplier", "B")!.Value.Stock["sp"].OnHand);
+        Assert.Equal(1, given.Stores.Product("supplier", "C")!.Value.Stock["sp"].OnHand);
+        Assert.DoesNotContain(given.Stores.DueEntries, e => e.Kind == StockSnapshotImport.DueKind);
+    }
 }

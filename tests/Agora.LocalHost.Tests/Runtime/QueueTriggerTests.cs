@@ -34,6 +34,15 @@ public sealed class QueueFunctions(Probe probe)
         }
     }
 
+    public void FailsTwice(string message, int dequeueCount)
+    {
+        probe.Record("attempt", (dequeueCount, DateTimeOffset.UtcNow));
+        if (dequeueCount <= 2)
+        {
+            throw new InvalidOperationException("the first two attempts fail");
+        }
+    }
+
     public async Task Gated(string message)
     {
         using (probe.Enter())
@@ -93,6 +102,25 @@ public sealed class QueueTriggerTests
         Assert.Equal("doomed", poisoned.Body.ToString());
         Assert.Equal([1, 2, 3, 4, 5], host.Probe.Values("attempt").Cast<int>());
         Assert.Empty((await queue.PeekMessagesAsync(1)).Value);
+    }
+
+    [Fact]
+    public async Task Each_failure_doubles_the_wait_before_the_next_attempt()
+    {
+        var queue = await QueueAsync();
+        await using var host = await TestHost.StartAsync([Meta.Queue<QueueFunctions>("FailsTwice", nameof(QueueFunctions.FailsTwice), queue.Name)],
+            Meta.FastQueues(visibilityTimeout: "00:00:02"));
+
+        await queue.SendMessageAsync("back off");
+        var attempts = (await host.Probe.WaitForAsync("attempt", 3)).Cast<(int Count, DateTimeOffset At)>().ToArray();
+        await Eventually.TrueAsync(() => queue.PeekMessages(1).Value.Length == 0 && queue.GetProperties().Value.ApproximateMessagesCount == 0, "the message to be deleted");
+
+        var firstWait = attempts[1].At - attempts[0].At;
+        var secondWait = attempts[2].At - attempts[1].At;
+        Assert.Equal([1, 2, 3], attempts.Select(a => a.Count));
+        // 2 s then 4 s; Azurite counts visibility in whole seconds, so allow one second of rounding.
+        Assert.True(firstWait >= TimeSpan.FromSeconds(1) && firstWait < TimeSpan.FromSeconds(4), $"first retry after {firstWait}");
+        Assert.True(secondWait >= TimeSpan.FromSeconds(3), $"second retry after {secondWait}");
     }
 
     [Fact]
