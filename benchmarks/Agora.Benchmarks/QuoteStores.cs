@@ -122,15 +122,15 @@ internal sealed class QuoteStores : IPricingStore, IProductStore, ICustomerAccou
 
     public Task<IReadOnlyList<PricingRule>> ListAsync(string supplierId, PricingRuleKind kind, CancellationToken cancellationToken) => throw new NotSupportedException();
 
-    public Task<PricingRule?> FindAsync(string supplierId, PricingRuleKind kind, string id, CancellationToken cancellationToken) => throw new NotSupportedException();
+    public Task<Versioned<PricingRule>?> FindAsync(string supplierId, PricingRuleKind kind, string id, CancellationToken cancellationToken) => throw new NotSupportedException();
 
-    public Task SaveAsync(string supplierId, PricingRule rule, CancellationToken cancellationToken) => throw new NotSupportedException();
+    public Task<Versioned<PricingRule>> SaveAsync(string supplierId, PricingRule rule, string? ifMatch, CancellationToken cancellationToken) => throw new NotSupportedException();
 
     public Task<bool> DeleteAsync(string supplierId, PricingRuleKind kind, string id, CancellationToken cancellationToken) => throw new NotSupportedException();
 
-    public Task<PricingSettings> SettingsAsync(string supplierId, CancellationToken cancellationToken) => throw new NotSupportedException();
+    public Task<Versioned<PricingSettings>> SettingsAsync(string supplierId, CancellationToken cancellationToken) => throw new NotSupportedException();
 
-    public Task SaveSettingsAsync(string supplierId, PricingSettings settings, CancellationToken cancellationToken) => throw new NotSupportedException();
+    public Task<Versioned<PricingSettings>> SaveSettingsAsync(string supplierId, PricingSettings settings, string? ifMatch, CancellationToken cancellationToken) => throw new NotSupportedException();
 
     // IProductStore: the products that exist among the SKUs, one query.
     public Task<IReadOnlyList<Versioned<Product>>> FindManyAsync(string supplierId, IReadOnlyCollection<string> skus, CancellationToken cancellationToken)

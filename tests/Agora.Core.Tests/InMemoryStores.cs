@@ -346,25 +346,54 @@ internal sealed class InMemoryStores : IOrganizationStore, IUserProfileStore, IC
     Task<IReadOnlyList<PricingRule>> IPricingStore.ListAsync(string supplierId, PricingRuleKind kind, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<PricingRule>>(_rules.Where(r => r.Key.Supplier == supplierId && r.Key.Kind == kind).OrderBy(r => r.Key.Id, StringComparer.Ordinal).Select(r => r.Value).ToArray());
 
-    Task<PricingRule?> IPricingStore.FindAsync(string supplierId, PricingRuleKind kind, string id, CancellationToken cancellationToken) =>
-        Task.FromResult(_rules.GetValueOrDefault((supplierId, kind, id)));
+    Task<Versioned<PricingRule>?> IPricingStore.FindAsync(string supplierId, PricingRuleKind kind, string id, CancellationToken cancellationToken) =>
+        Task.FromResult(_rules.TryGetValue((supplierId, kind, id), out var rule) ? new Versioned<PricingRule>(rule, VersionOf(rule)) : null);
 
-    Task IPricingStore.SaveAsync(string supplierId, PricingRule rule, CancellationToken cancellationToken)
+    Task<Versioned<PricingRule>> IPricingStore.SaveAsync(string supplierId, PricingRule rule, string? ifMatch, CancellationToken cancellationToken)
     {
-        _rules[(supplierId, rule.Kind, rule.Id)] = rule;
-        return Task.CompletedTask;
+        lock (_rules)
+        {
+            var found = _rules.TryGetValue((supplierId, rule.Kind, rule.Id), out var current);
+            CheckVersion(found, found ? VersionOf(current!) : null, ifMatch, "The pricing rule");
+            _rules[(supplierId, rule.Kind, rule.Id)] = rule;
+        }
+
+        return Task.FromResult(new Versioned<PricingRule>(rule, VersionOf(rule)));
     }
+
+    /// <summary>As Cosmos does for a create (ifMatch null) or a replace.</summary>
+    private static void CheckVersion(bool exists, string? current, string? ifMatch, string what)
+    {
+        if (ifMatch is null && exists)
+        {
+            throw DomainException.AlreadyExists($"{what} was set meanwhile.");
+        }
+
+        if (ifMatch is not null && ifMatch != current)
+        {
+            throw exists ? DomainException.PreconditionFailed(what) : DomainException.NotFound(what, "?");
+        }
+    }
+
+    /// <summary>A version that changes with the value (records compare by value; the JSON is their content).</summary>
+    private static string VersionOf<T>(T value) => Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(value, Json.Options)))[..16];
 
     Task<bool> IPricingStore.DeleteAsync(string supplierId, PricingRuleKind kind, string id, CancellationToken cancellationToken) =>
         Task.FromResult(_rules.TryRemove((supplierId, kind, id), out _));
 
-    public Task<PricingSettings> SettingsAsync(string supplierId, CancellationToken cancellationToken) =>
-        Task.FromResult(_pricingSettings.GetValueOrDefault(supplierId, PricingSettings.Default));
+    public Task<Versioned<PricingSettings>> SettingsAsync(string supplierId, CancellationToken cancellationToken) =>
+        Task.FromResult(_pricingSettings.TryGetValue(supplierId, out var settings) ? new Versioned<PricingSettings>(settings, VersionOf(settings)) : Versions.NotStored(PricingSettings.Default));
 
-    public Task SaveSettingsAsync(string supplierId, PricingSettings settings, CancellationToken cancellationToken)
+    public Task<Versioned<PricingSettings>> SaveSettingsAsync(string supplierId, PricingSettings settings, string? ifMatch, CancellationToken cancellationToken)
     {
-        _pricingSettings[supplierId] = settings;
-        return Task.CompletedTask;
+        lock (_pricingSettings)
+        {
+            var found = _pricingSettings.TryGetValue(supplierId, out var current);
+            CheckVersion(found, found ? VersionOf(current!) : null, ifMatch, "The pricing settings");
+            _pricingSettings[supplierId] = settings;
+        }
+
+        return Task.FromResult(new Versioned<PricingSettings>(settings, VersionOf(settings)));
     }
 
     public Task<IReadOnlyDictionary<string, int>> PromotionUsesAsync(string supplierId, string buyerId, CancellationToken cancellationToken) =>

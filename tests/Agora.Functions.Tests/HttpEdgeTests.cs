@@ -263,6 +263,9 @@ public sealed class HardenedEdgeTests(BackendFixture backend)
     [Theory]
     [InlineData("assortments/categories/retail", "{\"exclude\": {\"brands\": [\"acme\"]}}", "{\"exclude\": {\"brands\": [\"other\"]}}", "{\"exclued\": {\"brands\": []}}")]
     [InlineData("assortments/customers/some-buyer", "{\"include\": {\"skus\": [\"A\"]}}", "{\"include\": {\"skus\": [\"B\"]}}", "{\"include\": {\"skus\": [\"B\"]}, \"exclude\": {\"brnds\": []}}")]
+    [InlineData("pricing/settings", "{\"resolution\": \"mostSpecific\", \"exchangeRates\": [{\"from\": \"BRL\", \"to\": \"USD\", \"rate\": 0.19}]}", "{\"resolution\": \"lowestPrice\", \"exchangeRates\": [{\"from\": \"BRL\", \"to\": \"USD\", \"rate\": 0.2}]}", "{\"resolution\": \"lowestPrice\", \"exchangeRate\": []}")]
+    [InlineData("pricing/discounts/d1", "{\"name\": \"Rate\", \"percent\": 5}", "{\"name\": \"Rate\", \"percent\": 6}", "{\"name\": \"Rate\", \"percnt\": 7}")]
+    [InlineData("pricing/lists/vip", "{\"name\": \"VIP\", \"audience\": \"category:retail\"}", "{\"name\": \"VIP 2\", \"audience\": \"category:retail\"}", "{\"name\": \"VIP\", \"audiense\": \"all\"}")]
     public async Task Two_editors_of_a_whole_document_cannot_lose_each_others_change_and_a_typo_erases_nothing(string resource, string first, string second, string typo)
     {
         var supplier = await backend.OrganizationAsync("he-editor", ["supplier"]);

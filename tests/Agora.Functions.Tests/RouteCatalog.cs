@@ -87,6 +87,7 @@ internal static class RouteCatalog
         new("GetPricingSettings", _ => null, []),
         new("PutPricingSettings", _ => new { resolution = "mostSpecific" }, [Sales, Warehouse]),
         new("ListPricingRules", _ => null, []),
+        new("GetPricingRule", _ => null, []) { Arrange = PriceListAsync },
         new("PutPriceList", _ => new { name = "VIP", currency = "BRL", audience = "category:retail" }, [Sales, Warehouse]),
         new("PutDiscountRule", _ => new { name = "Rate", percent = 5 }, [Sales, Warehouse]),
         new("PutVolumeDiscount", _ => new { name = "Big", minOrderValue = 100, percent = 2 }, [Sales, Warehouse]),

@@ -28,7 +28,7 @@ public sealed class CosmosPricingStoreTests(InfrastructureFixture fixture) : ICl
         }
 
         await store.SaveAsync(supplier, new PricingRule(Promotion: new Promotion("nova", "Nova", [Audience.All], ProductSet.None, null, 100m, null, null, null, null,
-            new Reward(RewardKind.AmountOff, Amount: 20), Stacking.Combinable, 0, Currency: "USD")), default);
+            new Reward(RewardKind.AmountOff, Amount: 20), Stacking.Combinable, 0, Currency: "USD")), ifMatch: null, default);
 
         var rules = await store.LoadAsync(supplier, [Audience.All], default);
 

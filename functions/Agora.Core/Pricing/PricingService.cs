@@ -124,18 +124,20 @@ public sealed class PricingService(
         }
         catch (Exception) when (!cancellationToken.IsCancellationRequested)
         {
-            await pricing.SaveAsync(supplierId, list, CancellationToken.None).ConfigureAwait(false);
+            await pricing.SaveAsync(supplierId, list.Value, ifMatch: null, CancellationToken.None).ConfigureAwait(false);
             throw;
         }
     }
 
-    public async Task<PricingSettings> GetSettingsAsync(Caller caller, string supplierId, CancellationToken cancellationToken)
+    public async Task<Versioned<PricingSettings>> GetSettingsAsync(Caller caller, string supplierId, CancellationToken cancellationToken)
     {
         await RequireAsync(caller, supplierId, "read pricing", Roles.SupplierStaff, cancellationToken).ConfigureAwait(false);
         return await pricing.SettingsAsync(supplierId, cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<PricingSettings> PutSettingsAsync(Caller caller, string supplierId, PricingSettingsInput input, CancellationToken cancellationToken)
+    /// <summary>Replaces the settings whole: the first time without a version, then with If-Match (428 without, 412 when stale),
+    /// so that an editor who never read the exchange rates cannot reset them.</summary>
+    public async Task<Versioned<PricingSettings>> PutSettingsAsync(Caller caller, string supplierId, PricingSettingsInput input, string? ifMatch, CancellationToken cancellationToken)
     {
         await RequireAsync(caller, supplierId, "change pricing", Roles.PricingManagers, cancellationToken).ConfigureAwait(false);
         var v = new Validation();
@@ -150,31 +152,31 @@ public sealed class PricingService(
 
         v.ThrowIfInvalid();
         var settings = new PricingSettings(input.Resolution ?? ListResolution.MostSpecific, cap, rates);
-        await pricing.SaveSettingsAsync(supplierId, settings, cancellationToken).ConfigureAwait(false);
-        return settings;
+        var current = await pricing.SettingsAsync(supplierId, cancellationToken).ConfigureAwait(false);
+        return await pricing.SaveSettingsAsync(supplierId, settings, Versions.ForReplace(current.IsStored ? current : null, ifMatch), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>List ids are lower case, as price files write them (<c>tabela</c> VIP is list <c>vip</c>), so that a list and
     /// its imported prices always meet.</summary>
-    public Task<PricingRule> PutListAsync(Caller caller, string supplierId, string id, PriceListInput input, CancellationToken cancellationToken) =>
+    public Task<Versioned<PricingRule>> PutListAsync(Caller caller, string supplierId, string id, PriceListInput input, string? ifMatch, CancellationToken cancellationToken) =>
         PutAsync(caller, supplierId, id.ToLowerInvariant(), (v, supplierCurrency) =>
         {
             var currency = PricingValidation.Currency(v, input.Currency, supplierCurrency, "currency");
             PricingValidation.Window(v, input.ValidFrom, input.ValidTo);
             return new PricingRule(List: new PriceList(id.ToLowerInvariant(), PricingValidation.Name(v, input.Name), PricingValidation.Audience(v, input.Audience, "audience"), currency,
                 input.ValidFrom, input.ValidTo, input.Priority ?? 0, input.Active ?? true));
-        }, cancellationToken);
+        }, ifMatch, cancellationToken);
 
-    public Task<PricingRule> PutDiscountAsync(Caller caller, string supplierId, string id, DiscountRuleInput input, CancellationToken cancellationToken) =>
+    public Task<Versioned<PricingRule>> PutDiscountAsync(Caller caller, string supplierId, string id, DiscountRuleInput input, string? ifMatch, CancellationToken cancellationToken) =>
         PutAsync(caller, supplierId, id, (v, _) =>
         {
             PricingValidation.Window(v, input.ValidFrom, input.ValidTo);
             return new PricingRule(Discount: new DiscountRule(id, PricingValidation.Name(v, input.Name), PricingValidation.Audience(v, input.Audience, "audience"),
                 PricingValidation.Products(v, input.Products, "products"), PricingValidation.Percent(v, input.Percent, "percent", true) ?? 0, input.ValidFrom, input.ValidTo,
                 input.Priority ?? 0, input.Stacking ?? Stacking.Combinable));
-        }, cancellationToken);
+        }, ifMatch, cancellationToken);
 
-    public Task<PricingRule> PutVolumeDiscountAsync(Caller caller, string supplierId, string id, VolumeDiscountInput input, CancellationToken cancellationToken) =>
+    public Task<Versioned<PricingRule>> PutVolumeDiscountAsync(Caller caller, string supplierId, string id, VolumeDiscountInput input, string? ifMatch, CancellationToken cancellationToken) =>
         PutAsync(caller, supplierId, id, (v, supplierCurrency) =>
         {
             v.Check(input.MinOrderValue is not null || input.MinOrderQuantity is not null, "minOrderValue", "set minOrderValue or minOrderQuantity.");
@@ -183,9 +185,9 @@ public sealed class PricingService(
                 PricingValidation.NonNegative(v, input.MinOrderValue, "minOrderValue"), PricingValidation.NonNegative(v, input.MinOrderQuantity, "minOrderQuantity"),
                 PricingValidation.Percent(v, input.Percent, "percent", true) ?? 0, input.ValidFrom, input.ValidTo,
                 PricingValidation.Currency(v, input.Currency, supplierCurrency, "currency")));
-        }, cancellationToken);
+        }, ifMatch, cancellationToken);
 
-    public Task<PricingRule> PutPromotionAsync(Caller caller, string supplierId, string id, PromotionInput input, CancellationToken cancellationToken) =>
+    public Task<Versioned<PricingRule>> PutPromotionAsync(Caller caller, string supplierId, string id, PromotionInput input, string? ifMatch, CancellationToken cancellationToken) =>
         PutAsync(caller, supplierId, id, (v, supplierCurrency) =>
         {
             var audiences = (input.Audiences is { Count: > 0 } a ? a : ["all"]).Select((text, i) => PricingValidation.Audience(v, text, $"audiences[{i}]")).Distinct().ToArray();
@@ -223,9 +225,9 @@ public sealed class PricingService(
                 PricingValidation.NonNegative(v, input.MinQuantity, "minQuantity"), PricingValidation.NonNegative(v, input.MinValue, "minValue"), input.ValidFrom, input.ValidTo,
                 input.UsageLimitPerCustomer, coupon, reward ?? new Reward(RewardKind.PercentOff), input.Stacking ?? Stacking.Combinable, input.Priority ?? 0, input.Clearance ?? false,
                 PricingValidation.Currency(v, input.Currency, supplierCurrency, "currency")));
-        }, cancellationToken);
+        }, ifMatch, cancellationToken);
 
-    public Task<PricingRule> PutQuantityRuleAsync(Caller caller, string supplierId, string id, QuantityRuleInput input, CancellationToken cancellationToken) =>
+    public Task<Versioned<PricingRule>> PutQuantityRuleAsync(Caller caller, string supplierId, string id, QuantityRuleInput input, string? ifMatch, CancellationToken cancellationToken) =>
         PutAsync(caller, supplierId, id, (v, _) =>
         {
             var unit = v.RequiredText(input.Unit, "unit", 10)?.ToUpperInvariant();
@@ -235,19 +237,30 @@ public sealed class PricingService(
             v.Check(input.Min is null || input.Max is null || input.Min <= input.Max, "max", "must be at least min.");
             return new PricingRule(Quantity: new QuantityRule(id, PricingValidation.Audience(v, input.Audience, "audience"), PricingValidation.Products(v, input.Products, "products"),
                 unit ?? "UN", PricingValidation.NonNegative(v, input.Min, "min"), input.Multiple, PricingValidation.NonNegative(v, input.Max, "max")));
-        }, cancellationToken);
+        }, ifMatch, cancellationToken);
 
     /// <summary>Checks and saves a rule; <paramref name="build"/> is given the supplier's default currency, which money
-    /// values that name no currency are in.</summary>
-    private async Task<PricingRule> PutAsync(Caller caller, string supplierId, string id, Func<Validation, string, PricingRule> build, CancellationToken cancellationToken)
+    /// values that name no currency are in.
+    /// <para>The first PUT of a rule creates it; replacing it needs If-Match with the version read (428 without, 412 when
+    /// stale), so two pricing managers never lose each other's change.</para></summary>
+    private async Task<Versioned<PricingRule>> PutAsync(Caller caller, string supplierId, string id, Func<Validation, string, PricingRule> build, string? ifMatch, CancellationToken cancellationToken)
     {
         var supplier = await RequireAsync(caller, supplierId, "change pricing", Roles.PricingManagers, cancellationToken).ConfigureAwait(false);
         var v = new Validation();
         v.Check(Ids.IsWellFormed(id), "id", "must be 1 to 64 letters, digits, '-', '_' or '.'.");
         var rule = build(v, supplier.Organization.Value.DefaultCurrency);
         v.ThrowIfInvalid();
-        await pricing.SaveAsync(supplierId, rule, cancellationToken).ConfigureAwait(false);
-        return rule;
+        var current = await pricing.FindAsync(supplierId, rule.Kind, rule.Id, cancellationToken).ConfigureAwait(false);
+        return await pricing.SaveAsync(supplierId, rule, Versions.ForReplace(current, ifMatch), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>One rule with its version, for the ETag a replace names.</summary>
+    public async Task<Versioned<PricingRule>> GetAsync(Caller caller, string supplierId, PricingRuleKind kind, string id, CancellationToken cancellationToken)
+    {
+        await RequireAsync(caller, supplierId, "read pricing", Roles.SupplierStaff, cancellationToken).ConfigureAwait(false);
+        id = kind == PricingRuleKind.Lists ? id.ToLowerInvariant() : id;
+        return (Ids.IsWellFormed(id) ? await pricing.FindAsync(supplierId, kind, id, cancellationToken).ConfigureAwait(false) : null)
+            ?? throw DomainException.NotFound("Pricing rule", id);
     }
 
     private Task<OrgAccess> RequireAsync(Caller caller, string supplierId, string action, IReadOnlyList<Role> roles, CancellationToken cancellationToken) =>

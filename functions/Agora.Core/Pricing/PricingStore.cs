@@ -37,15 +37,19 @@ public interface IPricingStore
 
     Task<IReadOnlyList<PricingRule>> ListAsync(string supplierId, PricingRuleKind kind, CancellationToken cancellationToken);
 
-    Task<PricingRule?> FindAsync(string supplierId, PricingRuleKind kind, string id, CancellationToken cancellationToken);
+    Task<Versioned<PricingRule>?> FindAsync(string supplierId, PricingRuleKind kind, string id, CancellationToken cancellationToken);
 
-    Task SaveAsync(string supplierId, PricingRule rule, CancellationToken cancellationToken);
+    /// <summary>Creates the rule when <paramref name="ifMatch"/> is null (Conflict when one exists by then), else replaces the
+    /// version it names (PreconditionFailed when stale).</summary>
+    Task<Versioned<PricingRule>> SaveAsync(string supplierId, PricingRule rule, string? ifMatch, CancellationToken cancellationToken);
 
     Task<bool> DeleteAsync(string supplierId, PricingRuleKind kind, string id, CancellationToken cancellationToken);
 
-    Task<PricingSettings> SettingsAsync(string supplierId, CancellationToken cancellationToken);
+    /// <summary>The settings with their version; the defaults, not stored, when none were set.</summary>
+    Task<Versioned<PricingSettings>> SettingsAsync(string supplierId, CancellationToken cancellationToken);
 
-    Task SaveSettingsAsync(string supplierId, PricingSettings settings, CancellationToken cancellationToken);
+    /// <summary>As <see cref="SaveAsync"/>: creates with a null <paramref name="ifMatch"/>, else replaces that version.</summary>
+    Task<Versioned<PricingSettings>> SaveSettingsAsync(string supplierId, PricingSettings settings, string? ifMatch, CancellationToken cancellationToken);
 
     /// <summary>How many times the buyer used each promotion (written when orders are placed).</summary>
     Task<IReadOnlyDictionary<string, int>> PromotionUsesAsync(string supplierId, string buyerId, CancellationToken cancellationToken);

@@ -14,7 +14,8 @@ namespace Agora.Functions.Features;
 /// pricing settings.</summary>
 public sealed class PricingFunctions(PricingService pricing, PriceEntryService prices, PriceListPurger purger)
 {
-    private const string Managers = "Supplier admins and pricing managers change them; all supplier staff read them.";
+    private const string Managers = "Supplier admins and pricing managers change them; all supplier staff read them. The first PUT creates; a later one " +
+        "replaces it whole and needs If-Match with the ETag read (428 without, 412 when stale).";
     private const string RuleCurrency = "currency: ISO 4217 code of its money values (the supplier's default currency when absent); quotes in another " +
         "currency convert them by the pricing settings' exchange rates, and without a rate the rule does not apply (the quote's hints say why). ";
 
@@ -34,13 +35,13 @@ public sealed class PricingFunctions(PricingService pricing, PriceEntryService p
     [ApiOperation("Pricing", "Read the pricing settings", Description = "How lists compete (mostSpecific or lowestPrice), the cap on total discounts, exchange rates.", Response = typeof(PricingSettings))]
     public async Task<IActionResult> GetPricingSettings(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "orgs/{supplierId}/pricing/settings")] HttpRequest req, string supplierId, CancellationToken cancellationToken) =>
-        Api.Ok(await pricing.GetSettingsAsync(req.Caller(), supplierId, cancellationToken).ConfigureAwait(false));
+        Api.Ok(req, await pricing.GetSettingsAsync(req.Caller(), supplierId, cancellationToken).ConfigureAwait(false));
 
     [Function(nameof(PutPricingSettings))]
     [ApiOperation("Pricing", "Change the pricing settings", Description = Managers, Request = typeof(PricingSettingsInput), Response = typeof(PricingSettings))]
     public async Task<IActionResult> PutPricingSettings(
         [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "orgs/{supplierId}/pricing/settings")] HttpRequest req, string supplierId, CancellationToken cancellationToken) =>
-        Api.Ok(await pricing.PutSettingsAsync(req.Caller(), supplierId, await req.ReadJsonAsync<PricingSettingsInput>(cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false));
+        Api.Ok(req, await pricing.PutSettingsAsync(req.Caller(), supplierId, await req.ReadJsonAsync<PricingSettingsInput>(cancellationToken).ConfigureAwait(false), req.IfMatch(), cancellationToken).ConfigureAwait(false));
 
     [Function(nameof(ListPricingRules))]
     [ApiOperation("Pricing", "List pricing rules of one kind", Description = "kind: lists, discounts, volume-discounts, promotions or quantity-rules.", Response = typeof(IReadOnlyList<PricingRule>))]
@@ -48,35 +49,42 @@ public sealed class PricingFunctions(PricingService pricing, PriceEntryService p
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "orgs/{supplierId}/pricing/{kind}")] HttpRequest req, string supplierId, string kind, CancellationToken cancellationToken) =>
         Api.Ok(await pricing.ListAsync(req.Caller(), supplierId, KindOf(kind), cancellationToken).ConfigureAwait(false));
 
+    [Function(nameof(GetPricingRule))]
+    [ApiOperation("Pricing", "Read one pricing rule", Description = "kind: lists, discounts, volume-discounts, promotions or quantity-rules. With the ETag a replace names in If-Match.",
+        Response = typeof(PricingRule))]
+    public async Task<IActionResult> GetPricingRule(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "orgs/{supplierId}/pricing/{kind}/{ruleId}")] HttpRequest req, string supplierId, string kind, string ruleId, CancellationToken cancellationToken) =>
+        Api.Ok(req, await pricing.GetAsync(req.Caller(), supplierId, KindOf(kind), ruleId, cancellationToken).ConfigureAwait(false));
+
     [Function(nameof(PutPriceList))]
     [ApiOperation("Pricing", "Create or change a price list", Description = "Audience: all, category:<category> or customer:<buyerId>. " + Managers, Request = typeof(PriceListInput), Response = typeof(PricingRule))]
     public async Task<IActionResult> PutPriceList(
         [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "orgs/{supplierId}/pricing/lists/{ruleId}")] HttpRequest req, string supplierId, string ruleId, CancellationToken cancellationToken) =>
-        Api.Ok(await pricing.PutListAsync(req.Caller(), supplierId, ruleId, await req.ReadJsonAsync<PriceListInput>(cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false));
+        Api.Ok(req, await pricing.PutListAsync(req.Caller(), supplierId, ruleId, await req.ReadJsonAsync<PriceListInput>(cancellationToken).ConfigureAwait(false), req.IfMatch(), cancellationToken).ConfigureAwait(false));
 
     [Function(nameof(PutDiscountRule))]
     [ApiOperation("Pricing", "Create or change a discount rate", Description = Managers, Request = typeof(DiscountRuleInput), Response = typeof(PricingRule))]
     public async Task<IActionResult> PutDiscountRule(
         [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "orgs/{supplierId}/pricing/discounts/{ruleId}")] HttpRequest req, string supplierId, string ruleId, CancellationToken cancellationToken) =>
-        Api.Ok(await pricing.PutDiscountAsync(req.Caller(), supplierId, ruleId, await req.ReadJsonAsync<DiscountRuleInput>(cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false));
+        Api.Ok(req, await pricing.PutDiscountAsync(req.Caller(), supplierId, ruleId, await req.ReadJsonAsync<DiscountRuleInput>(cancellationToken).ConfigureAwait(false), req.IfMatch(), cancellationToken).ConfigureAwait(false));
 
     [Function(nameof(PutVolumeDiscount))]
     [ApiOperation("Pricing", "Create or change an order volume discount", Description = RuleCurrency + Managers, Request = typeof(VolumeDiscountInput), Response = typeof(PricingRule))]
     public async Task<IActionResult> PutVolumeDiscount(
         [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "orgs/{supplierId}/pricing/volume-discounts/{ruleId}")] HttpRequest req, string supplierId, string ruleId, CancellationToken cancellationToken) =>
-        Api.Ok(await pricing.PutVolumeDiscountAsync(req.Caller(), supplierId, ruleId, await req.ReadJsonAsync<VolumeDiscountInput>(cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false));
+        Api.Ok(req, await pricing.PutVolumeDiscountAsync(req.Caller(), supplierId, ruleId, await req.ReadJsonAsync<VolumeDiscountInput>(cancellationToken).ConfigureAwait(false), req.IfMatch(), cancellationToken).ConfigureAwait(false));
 
     [Function(nameof(PutPromotion))]
     [ApiOperation("Pricing", "Create or change a promotion", Description = "Rewards: percentOff, amountOff, fixedPrice, bonusProduct, bundlePrice. " + RuleCurrency + Managers, Request = typeof(PromotionInput), Response = typeof(PricingRule))]
     public async Task<IActionResult> PutPromotion(
         [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "orgs/{supplierId}/pricing/promotions/{ruleId}")] HttpRequest req, string supplierId, string ruleId, CancellationToken cancellationToken) =>
-        Api.Ok(await pricing.PutPromotionAsync(req.Caller(), supplierId, ruleId, await req.ReadJsonAsync<PromotionInput>(cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false));
+        Api.Ok(req, await pricing.PutPromotionAsync(req.Caller(), supplierId, ruleId, await req.ReadJsonAsync<PromotionInput>(cancellationToken).ConfigureAwait(false), req.IfMatch(), cancellationToken).ConfigureAwait(false));
 
     [Function(nameof(PutQuantityRule))]
     [ApiOperation("Pricing", "Create or change a quantity rule", Description = "Minimum, multiple and maximum in a sale unit. " + Managers, Request = typeof(QuantityRuleInput), Response = typeof(PricingRule))]
     public async Task<IActionResult> PutQuantityRule(
         [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "orgs/{supplierId}/pricing/quantity-rules/{ruleId}")] HttpRequest req, string supplierId, string ruleId, CancellationToken cancellationToken) =>
-        Api.Ok(await pricing.PutQuantityRuleAsync(req.Caller(), supplierId, ruleId, await req.ReadJsonAsync<QuantityRuleInput>(cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false));
+        Api.Ok(req, await pricing.PutQuantityRuleAsync(req.Caller(), supplierId, ruleId, await req.ReadJsonAsync<QuantityRuleInput>(cancellationToken).ConfigureAwait(false), req.IfMatch(), cancellationToken).ConfigureAwait(false));
 
     [Function(nameof(DeletePricingRule))]
     [ApiOperation("Pricing", "Delete a pricing rule", Description = "kind: lists, discounts, volume-discounts, promotions or quantity-rules. A deleted list stops pricing at once " +

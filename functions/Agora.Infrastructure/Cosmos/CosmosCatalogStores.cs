@@ -49,15 +49,8 @@ public sealed class CosmosAssortmentStore(CosmosContainers cosmos) : IAssortment
             ? new Versioned<AssortmentRule>(found.Data, found.ETag!)
             : null;
 
-    public async Task<Versioned<AssortmentRule>> SaveRuleAsync(string supplierId, AssortmentScope scope, string key, AssortmentRule rule, string? ifMatch, CancellationToken cancellationToken)
-    {
-        var document = new Document<AssortmentRule> { Id = IdOf(scope, key), Pk = supplierId, Type = Type, Data = rule };
-        var container = cosmos.Get(Containers.Catalog);
-        var etag = ifMatch is null
-            ? await CosmosContainers.CreateAsync(container, document, "The assortment rule was set meanwhile; read it and retry with its ETag.", cancellationToken).ConfigureAwait(false)
-            : await CosmosContainers.ReplaceAsync(container, document, ifMatch, "The assortment rule", cancellationToken).ConfigureAwait(false);
-        return new Versioned<AssortmentRule>(rule, etag);
-    }
+    public Task<Versioned<AssortmentRule>> SaveRuleAsync(string supplierId, AssortmentScope scope, string key, AssortmentRule rule, string? ifMatch, CancellationToken cancellationToken) =>
+        CosmosContainers.CreateOrReplaceAsync(cosmos.Get(Containers.Catalog), new Document<AssortmentRule> { Id = IdOf(scope, key), Pk = supplierId, Type = Type, Data = rule }, ifMatch, "The assortment rule", cancellationToken);
 
     private static string IdOf(AssortmentScope scope, string key) => $"assortment:{(scope == AssortmentScope.Category ? "category" : "customer")}:{key}";
 }

@@ -55,6 +55,16 @@ public sealed class CosmosContainers(CosmosClient client, Microsoft.Extensions.O
         }
     }
 
+    /// <summary>The write of a PUT that replaces a whole document (<see cref="Versions.ForReplace"/>): creates it when
+    /// <paramref name="ifMatch"/> is null (409 if it was created meanwhile), else replaces the version named (412 when stale).</summary>
+    public static async Task<Versioned<T>> CreateOrReplaceAsync<T>(Container container, Document<T> document, string? ifMatch, string what, CancellationToken cancellationToken)
+    {
+        var etag = ifMatch is null
+            ? await CreateAsync(container, document, $"{what} was set meanwhile; read it and retry with its ETag.", cancellationToken).ConfigureAwait(false)
+            : await ReplaceAsync(container, document, ifMatch, what, cancellationToken).ConfigureAwait(false);
+        return new Versioned<T>(document.Data, etag);
+    }
+
     public static async Task<string> UpsertAsync<T>(Container container, Document<T> document, CancellationToken cancellationToken)
     {
         var response = await container.UpsertItemAsync(document, new PartitionKey(document.Pk), NoContent, cancellationToken).ConfigureAwait(false);

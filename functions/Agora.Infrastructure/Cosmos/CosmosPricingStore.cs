@@ -38,27 +38,34 @@ public sealed class CosmosPricingStore(CosmosContainers cosmos) : IPricingStore
         return (await CosmosContainers.QueryAsync<PricingRule>(cosmos.Get(Containers.Catalog), supplierId, query, cancellationToken).ConfigureAwait(false)).Select(d => d.Data).ToArray();
     }
 
-    public async Task<PricingRule?> FindAsync(string supplierId, PricingRuleKind kind, string id, CancellationToken cancellationToken) =>
-        (await CosmosContainers.ReadAsync<PricingRule>(cosmos.Get(Containers.Catalog), Prefix(kind) + id, supplierId, cancellationToken).ConfigureAwait(false))?.Data;
+    public async Task<Versioned<PricingRule>?> FindAsync(string supplierId, PricingRuleKind kind, string id, CancellationToken cancellationToken) =>
+        await CosmosContainers.ReadAsync<PricingRule>(cosmos.Get(Containers.Catalog), Prefix(kind) + id, supplierId, cancellationToken).ConfigureAwait(false) is { } found
+            ? new Versioned<PricingRule>(found.Data, found.ETag!)
+            : null;
 
-    public async Task SaveAsync(string supplierId, PricingRule rule, CancellationToken cancellationToken) =>
-        await CosmosContainers.UpsertAsync(cosmos.Get(Containers.Catalog), new Document<PricingRule>
+    public Task<Versioned<PricingRule>> SaveAsync(string supplierId, PricingRule rule, string? ifMatch, CancellationToken cancellationToken) =>
+        WriteAsync(new Document<PricingRule>
         {
             Id = Prefix(rule.Kind) + rule.Id,
             Pk = supplierId,
             Type = RuleType,
             Data = rule,
             Index = new Dictionary<string, object?> { ["audiences"] = rule.Audiences.Select(a => a.Tag).ToArray() },
-        }, cancellationToken).ConfigureAwait(false);
+        }, ifMatch, "The pricing rule", cancellationToken);
 
     public Task<bool> DeleteAsync(string supplierId, PricingRuleKind kind, string id, CancellationToken cancellationToken) =>
         CosmosContainers.DeleteAsync(cosmos.Get(Containers.Catalog), Prefix(kind) + id, supplierId, cancellationToken);
 
-    public async Task<PricingSettings> SettingsAsync(string supplierId, CancellationToken cancellationToken) =>
-        (await CosmosContainers.ReadAsync<PricingSettings>(cosmos.Get(Containers.Catalog), SettingsId, supplierId, cancellationToken).ConfigureAwait(false))?.Data ?? PricingSettings.Default;
+    public async Task<Versioned<PricingSettings>> SettingsAsync(string supplierId, CancellationToken cancellationToken) =>
+        await CosmosContainers.ReadAsync<PricingSettings>(cosmos.Get(Containers.Catalog), SettingsId, supplierId, cancellationToken).ConfigureAwait(false) is { } found
+            ? new Versioned<PricingSettings>(found.Data, found.ETag!)
+            : Versions.NotStored(PricingSettings.Default);
 
-    public async Task SaveSettingsAsync(string supplierId, PricingSettings settings, CancellationToken cancellationToken) =>
-        await CosmosContainers.UpsertAsync(cosmos.Get(Containers.Catalog), new Document<PricingSettings> { Id = SettingsId, Pk = supplierId, Type = SettingsId, Data = settings }, cancellationToken).ConfigureAwait(false);
+    public Task<Versioned<PricingSettings>> SaveSettingsAsync(string supplierId, PricingSettings settings, string? ifMatch, CancellationToken cancellationToken) =>
+        WriteAsync(new Document<PricingSettings> { Id = SettingsId, Pk = supplierId, Type = SettingsId, Data = settings }, ifMatch, "The pricing settings", cancellationToken);
+
+    private Task<Versioned<T>> WriteAsync<T>(Document<T> document, string? ifMatch, string what, CancellationToken cancellationToken) =>
+        CosmosContainers.CreateOrReplaceAsync(cosmos.Get(Containers.Catalog), document, ifMatch, what, cancellationToken);
 
     public async Task<IReadOnlyDictionary<string, int>> PromotionUsesAsync(string supplierId, string buyerId, CancellationToken cancellationToken) =>
         (await CosmosContainers.ReadAsync<Dictionary<string, int>>(cosmos.Get(Containers.Catalog), $"promotionUses:{buyerId}", supplierId, cancellationToken).ConfigureAwait(false))?.Data

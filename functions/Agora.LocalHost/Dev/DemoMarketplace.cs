@@ -176,15 +176,15 @@ public static class DemoMarketplace
             index++;
         }
 
-        await pricing.PutSettingsAsync(admin, SupplierId, new PricingSettingsInput(ListResolution.MostSpecific, 40, [new ExchangeRate("BRL", "USD", 0.19m)]), cancellationToken).ConfigureAwait(false);
-        await pricing.PutListAsync(admin, SupplierId, "construcao", new PriceListInput("Construção civil", "category:construction", "BRL", null, null, 10, true), cancellationToken).ConfigureAwait(false);
-        await pricing.PutDiscountAsync(admin, SupplierId, "horizonte-5", new DiscountRuleInput("Contrato Horizonte", "customer:construtora-horizonte", null, 5, null, null, 1, Stacking.Combinable), cancellationToken).ConfigureAwait(false);
+        await pricing.PutSettingsAsync(admin, SupplierId, new PricingSettingsInput(ListResolution.MostSpecific, 40, [new ExchangeRate("BRL", "USD", 0.19m)]), ifMatch: null, cancellationToken).ConfigureAwait(false);
+        await pricing.PutListAsync(admin, SupplierId, "construcao", new PriceListInput("Construção civil", "category:construction", "BRL", null, null, 10, true), ifMatch: null, cancellationToken).ConfigureAwait(false);
+        await pricing.PutDiscountAsync(admin, SupplierId, "horizonte-5", new DiscountRuleInput("Contrato Horizonte", "customer:construtora-horizonte", null, 5, null, null, 1, Stacking.Combinable), ifMatch: null, cancellationToken).ConfigureAwait(false);
         await pricing.PutPromotionAsync(admin, SupplierId, "epi-semana", new PromotionInput("Semana da segurança", ["all"], new ProductSetInput(null, null, ["Segurança"]), null, null, null, null, null, null,
-            new Reward(RewardKind.PercentOff, Percent: 15), Stacking.Combinable, 5, false), cancellationToken).ConfigureAwait(false);
+            new Reward(RewardKind.PercentOff, Percent: 15), Stacking.Combinable, 5, false), ifMatch: null, cancellationToken).ConfigureAwait(false);
         await pricing.PutPromotionAsync(admin, SupplierId, "furadeira-brocas", new PromotionInput("Furadeira + luvas", ["category:construction"], new ProductSetInput(["FER-001"], null, null), null, null, null, null, null, null,
-            new Reward(RewardKind.BonusProduct, BonusSku: "EPI-004", BuyQuantity: 2, BonusQuantity: 1), Stacking.Combinable, 0, false), cancellationToken).ConfigureAwait(false);
-        await pricing.PutVolumeDiscountAsync(admin, SupplierId, "pedido-grande", new VolumeDiscountInput("Pedido grande", "all", 5000, null, 3, null, null), cancellationToken).ConfigureAwait(false);
-        await pricing.PutQuantityRuleAsync(admin, SupplierId, "parafusos-caixa", new QuantityRuleInput("all", new ProductSetInput(null, null, ["Fixação"]), "CX", null, 1, null), cancellationToken).ConfigureAwait(false);
+            new Reward(RewardKind.BonusProduct, BonusSku: "EPI-004", BuyQuantity: 2, BonusQuantity: 1), Stacking.Combinable, 0, false), ifMatch: null, cancellationToken).ConfigureAwait(false);
+        await pricing.PutVolumeDiscountAsync(admin, SupplierId, "pedido-grande", new VolumeDiscountInput("Pedido grande", "all", 5000, null, 3, null, null), ifMatch: null, cancellationToken).ConfigureAwait(false);
+        await pricing.PutQuantityRuleAsync(admin, SupplierId, "parafusos-caixa", new QuantityRuleInput("all", new ProductSetInput(null, null, ["Fixação"]), "CX", null, 1, null), ifMatch: null, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The demo stock counts' time: fixed, so seeding again at a later start changes nothing.</summary>

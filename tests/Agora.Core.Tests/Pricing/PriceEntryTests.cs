@@ -110,8 +110,8 @@ public sealed class PriceEntryTests
         var (given, _) = await SupplierAsync();
         var pricing = new PricingService(given.Stores, given.Stores, given.Stores, new Given.NoAssortments(), given.Stores, given.Access, given.Clock, given.Stores);
         var purger = new PriceListPurger(given.Stores, given.Stores, given.Stores, NullLogger<PriceListPurger>.Instance);
-        await pricing.PutListAsync(Given.Pricing, "supplier", "VIP", new PriceListInput("VIP", "category:retail", "BRL", null, null, 1, true), default);
-        await pricing.PutListAsync(Given.Pricing, "supplier", "atacado", new PriceListInput("Atacado", "all", "BRL", null, null, 0, true), default);
+        await pricing.PutListAsync(Given.Pricing, "supplier", "VIP", new PriceListInput("VIP", "category:retail", "BRL", null, null, 1, true), ifMatch: null, default);
+        await pricing.PutListAsync(Given.Pricing, "supplier", "atacado", new PriceListInput("Atacado", "all", "BRL", null, null, 0, true), ifMatch: null, default);
         var count = PriceListPurger.PerMessage + 500;
         for (var i = 1; i <= count; i++)
         {
@@ -140,13 +140,13 @@ public sealed class PriceEntryTests
         var pricing = new PricingService(given.Stores, given.Stores, given.Stores, new Given.NoAssortments(), given.Stores, given.Access, given.Clock, given.Stores);
         var purger = new PriceListPurger(given.Stores, given.Stores, given.Stores, NullLogger<PriceListPurger>.Instance);
         var vip = new PriceListInput("VIP", "category:retail", "BRL", null, null, 1, true);
-        await pricing.PutListAsync(Given.Pricing, "supplier", "vip", vip, default);
-        await pricing.PutListAsync(Given.Pricing, "supplier", "base", new PriceListInput("Geral", "all", "BRL", null, null, 0, true), default);
+        await pricing.PutListAsync(Given.Pricing, "supplier", "vip", vip, ifMatch: null, default);
+        await pricing.PutListAsync(Given.Pricing, "supplier", "base", new PriceListInput("Geral", "all", "BRL", null, null, 0, true), ifMatch: null, default);
         await ((IPriceStore)given.Stores).UpsertAsync(new PriceEntry("supplier", "vip", "P0001", "UN", 1, 10, "BRL", default), default);
         await ((IPriceStore)given.Stores).UpsertAsync(new PriceEntry("supplier", PriceEntry.BaseList, "P0001", "UN", 1, 11, "BRL", default), default);
 
         await pricing.DeleteAsync(Given.Pricing, "supplier", PricingRuleKind.Lists, "vip", default);
-        await pricing.PutListAsync(Given.Pricing, "supplier", "vip", vip, default);
+        await pricing.PutListAsync(Given.Pricing, "supplier", "vip", vip, ifMatch: null, default);
         await pricing.DeleteAsync(Given.Pricing, "supplier", PricingRuleKind.Lists, "base", default);
         var removed = await purger.PurgeAsync(Assert.Single(given.Stores.Purges), default);
         var baseRemoved = await purger.PurgeAsync(new PriceListPurge("supplier", PriceEntry.BaseList), default);
@@ -177,7 +177,7 @@ public sealed class PriceEntryTests
     {
         var (given, _) = await SupplierAsync();
         var pricing = new PricingService(given.Stores, given.Stores, given.Stores, new Given.NoAssortments(), given.Stores, given.Access, given.Clock, given.Stores);
-        await pricing.PutListAsync(Given.Pricing, "supplier", "vip", new PriceListInput("VIP", "category:retail", "BRL", null, null, 1, true), default);
+        await pricing.PutListAsync(Given.Pricing, "supplier", "vip", new PriceListInput("VIP", "category:retail", "BRL", null, null, 1, true), ifMatch: null, default);
         given.Stores.PurgeQueueFails = true;
 
         await Assert.ThrowsAsync<InvalidOperationException>(() => pricing.DeleteAsync(Given.Pricing, "supplier", PricingRuleKind.Lists, "vip", default));

@@ -144,9 +144,9 @@ public sealed class PricingCurrencyTests
         await given.ImportAsync("supplier", ImportKind.Catalog, "c.csv", Encoding.UTF8.GetBytes("sku;nome;categoria;marca;unidade\nP0001;Produto 1;Ferramentas;Tramontina;UN\n"));
         await given.Accounts.CreateAsync(Given.SupplierAdmin, "supplier", Given.Account() with { Currency = "USD" }, default);
         var pricing = new PricingService(given.Stores, given.Stores, given.Stores, new Given.NoAssortments(), given.Stores, given.Access, given.Clock, given.Stores);
-        await pricing.PutSettingsAsync(Given.Pricing, "supplier", new PricingSettingsInput(null, null, [new ExchangeRate("BRL", "USD", 0.2m)]), default);
+        await pricing.PutSettingsAsync(Given.Pricing, "supplier", new PricingSettingsInput(null, null, [new ExchangeRate("BRL", "USD", 0.2m)]), ifMatch: null, default);
         await new PriceEntryService(given.Stores, given.Stores, given.Access, given.Clock).PutAsync(Given.Pricing, "supplier", "base", "P0001", "UN", "1", new PriceInput(50m, "USD"), default);
-        await ((IPricingStore)given.Stores).SaveAsync("supplier", new PricingRule(Promotion: AmountOff("antiga", 10m, currency: null)), default); // as stored before
+        await ((IPricingStore)given.Stores).SaveAsync("supplier", new PricingRule(Promotion: AmountOff("antiga", 10m, currency: null)), ifMatch: null, default); // as stored before
 
         var quote = await pricing.QuoteAsync(Given.Purchaser, "buyer", "supplier", new QuoteRequest([new CartLine("P0001", "UN", 1)], null), default);
 
@@ -163,15 +163,15 @@ public sealed class PricingCurrencyTests
         var prices = new PriceEntryService(given.Stores, given.Stores, given.Access, given.Clock);
         var promotion = new PromotionInput("Promo", null, null, null, 100m, null, null, null, null, new Reward(RewardKind.AmountOff, Amount: 5), null, null, null);
 
-        var saved = await pricing.PutPromotionAsync(Given.SupplierAdmin, "dallas", "p", promotion, default);
-        var inReais = await pricing.PutPromotionAsync(Given.SupplierAdmin, "dallas", "r", promotion with { Currency = "brl" }, default);
-        var volume = await pricing.PutVolumeDiscountAsync(Given.SupplierAdmin, "dallas", "v", new VolumeDiscountInput("Volume", null, 1000m, null, 5, null, null), default);
-        var list = await pricing.PutListAsync(Given.SupplierAdmin, "dallas", "vip", new PriceListInput("VIP", null, null, null, null, null, null), default);
-        var bad = await Assert.ThrowsAsync<DomainException>(() => pricing.PutPromotionAsync(Given.SupplierAdmin, "dallas", "x", promotion with { Currency = "REAL" }, default));
+        var saved = await pricing.PutPromotionAsync(Given.SupplierAdmin, "dallas", "p", promotion, ifMatch: null, default);
+        var inReais = await pricing.PutPromotionAsync(Given.SupplierAdmin, "dallas", "r", promotion with { Currency = "brl" }, ifMatch: null, default);
+        var volume = await pricing.PutVolumeDiscountAsync(Given.SupplierAdmin, "dallas", "v", new VolumeDiscountInput("Volume", null, 1000m, null, 5, null, null), ifMatch: null, default);
+        var list = await pricing.PutListAsync(Given.SupplierAdmin, "dallas", "vip", new PriceListInput("VIP", null, null, null, null, null, null), ifMatch: null, default);
+        var bad = await Assert.ThrowsAsync<DomainException>(() => pricing.PutPromotionAsync(Given.SupplierAdmin, "dallas", "x", promotion with { Currency = "REAL" }, ifMatch: null, default));
         var price = await prices.PutAsync(Given.SupplierAdmin, "dallas", "base", "P0001", "UN", "1", new PriceInput(9.99m, null), default);
         var job = await given.ImportAsync("dallas", ImportKind.Prices, "p.csv", Encoding.UTF8.GetBytes("sku,unit,price\nP0002,UN,7.5\nP0001,UN,1.0051\n"));
 
-        Assert.Equal(("USD", "BRL", "USD", "USD"), (saved.Promotion!.Currency, inReais.Promotion!.Currency, volume.Volume!.Currency, list.List!.Currency));
+        Assert.Equal(("USD", "BRL", "USD", "USD"), (saved.Value.Promotion!.Currency, inReais.Value.Promotion!.Currency, volume.Value.Volume!.Currency, list.Value.List!.Currency));
         Assert.Equal(["currency"], bad.Errors.Keys);
         Assert.Equal("USD", price.Currency);
         Assert.Equal((1L, 1L), (job.Applied, job.Rejected));
