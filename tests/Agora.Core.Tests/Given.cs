@@ -49,6 +49,9 @@ internal sealed class Given
     }
 
     /// <summary>Every product for every customer.</summary>
+    /// <summary>The pricing use cases over these stores, with every product visible.</summary>
+    public PricingService PricingService => new(Stores, Stores, Stores, new NoAssortments(), Stores, Access, Clock, Stores);
+
     internal sealed class NoAssortments : IAssortmentStore
     {
         public Task<Assortment> FindAsync(string supplierId, string category, string buyerId, CancellationToken cancellationToken) => Task.FromResult(Assortment.Everything);

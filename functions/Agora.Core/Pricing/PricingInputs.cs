@@ -78,6 +78,15 @@ internal static class PricingValidation
         return value;
     }
 
+    public const int MaxPriority = 1000;
+
+    /// <summary>Ties between rules of one audience: from -1,000 to 1,000, higher first; 0 when absent.</summary>
+    public static int Priority(Validation v, int? priority)
+    {
+        v.Check(priority is null or (>= -MaxPriority and <= MaxPriority), "priority", $"must be a whole number from -{MaxPriority} to {MaxPriority}.");
+        return priority ?? 0;
+    }
+
     public static void Window(Validation v, DateTimeOffset? from, DateTimeOffset? to) =>
         v.Check(from is null || to is null || from < to, "validTo", "must be after validFrom.");
 

@@ -164,7 +164,7 @@ public sealed class PricingService(
             var currency = PricingValidation.Currency(v, input.Currency, supplierCurrency, "currency");
             PricingValidation.Window(v, input.ValidFrom, input.ValidTo);
             return new PricingRule(List: new PriceList(id.ToLowerInvariant(), PricingValidation.Name(v, input.Name), PricingValidation.Audience(v, input.Audience, "audience"), currency,
-                input.ValidFrom, input.ValidTo, input.Priority ?? 0, input.Active ?? true));
+                input.ValidFrom, input.ValidTo, PricingValidation.Priority(v, input.Priority), input.Active ?? true));
         }, ifMatch, cancellationToken);
 
     public Task<Versioned<PricingRule>> PutDiscountAsync(Caller caller, string supplierId, string id, DiscountRuleInput input, string? ifMatch, CancellationToken cancellationToken) =>
@@ -173,7 +173,7 @@ public sealed class PricingService(
             PricingValidation.Window(v, input.ValidFrom, input.ValidTo);
             return new PricingRule(Discount: new DiscountRule(id, PricingValidation.Name(v, input.Name), PricingValidation.Audience(v, input.Audience, "audience"),
                 PricingValidation.Products(v, input.Products, "products"), PricingValidation.Percent(v, input.Percent, "percent", true) ?? 0, input.ValidFrom, input.ValidTo,
-                input.Priority ?? 0, input.Stacking ?? Stacking.Combinable));
+                PricingValidation.Priority(v, input.Priority), input.Stacking ?? Stacking.Combinable));
         }, ifMatch, cancellationToken);
 
     public Task<Versioned<PricingRule>> PutVolumeDiscountAsync(Caller caller, string supplierId, string id, VolumeDiscountInput input, string? ifMatch, CancellationToken cancellationToken) =>
@@ -219,11 +219,11 @@ public sealed class PricingService(
                 }
             }
 
-            v.Check(input.UsageLimitPerCustomer is null or > 0, "usageLimitPerCustomer", "must be 1 or more.");
+            v.Check(input.UsageLimitPerCustomer is null or (> 0 and <= 1_000_000), "usageLimitPerCustomer", "must be from 1 to 1,000,000.");
             var coupon = v.OptionalText(input.CouponCode, "couponCode", 40);
             return new PricingRule(Promotion: new Promotion(id, PricingValidation.Name(v, input.Name), audiences, PricingValidation.Products(v, input.Products, "products"),
                 PricingValidation.NonNegative(v, input.MinQuantity, "minQuantity"), PricingValidation.NonNegative(v, input.MinValue, "minValue"), input.ValidFrom, input.ValidTo,
-                input.UsageLimitPerCustomer, coupon, reward ?? new Reward(RewardKind.PercentOff), input.Stacking ?? Stacking.Combinable, input.Priority ?? 0, input.Clearance ?? false,
+                input.UsageLimitPerCustomer, coupon, reward ?? new Reward(RewardKind.PercentOff), input.Stacking ?? Stacking.Combinable, PricingValidation.Priority(v, input.Priority), input.Clearance ?? false,
                 PricingValidation.Currency(v, input.Currency, supplierCurrency, "currency")));
         }, ifMatch, cancellationToken);
 

@@ -54,6 +54,7 @@ public sealed partial class OpenApiDocument
                 ["securitySchemes"] = new JsonObject
                 {
                     ["bearer"] = new JsonObject { ["type"] = "http", ["scheme"] = "bearer", ["bearerFormat"] = "JWT" },
+                    ["functionKey"] = new JsonObject { ["type"] = "apiKey", ["in"] = "header", ["name"] = "x-functions-key", ["description"] = "The Functions host's master key (operators only)." },
                 },
             },
             ["security"] = new JsonArray(new JsonObject { ["bearer"] = new JsonArray() }),
@@ -157,7 +158,12 @@ public sealed partial class OpenApiDocument
         }
 
         operation["responses"] = responses;
-        if (anonymous)
+        if (trigger.AuthLevel is AuthorizationLevel.Admin or AuthorizationLevel.System or AuthorizationLevel.Function)
+        {
+            // Operators' routes take the host's key, not a person's token.
+            operation["security"] = new JsonArray(new JsonObject { ["functionKey"] = new JsonArray() });
+        }
+        else if (anonymous)
         {
             operation["security"] = new JsonArray();
         }

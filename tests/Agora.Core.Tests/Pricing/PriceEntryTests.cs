@@ -108,7 +108,7 @@ public sealed class PriceEntryTests
     public async Task Deleting_a_list_removes_its_prices_in_the_background_message_by_message_and_leaves_other_lists_alone()
     {
         var (given, _) = await SupplierAsync();
-        var pricing = new PricingService(given.Stores, given.Stores, given.Stores, new Given.NoAssortments(), given.Stores, given.Access, given.Clock, given.Stores);
+        var pricing = given.PricingService;
         var purger = new PriceListPurger(given.Stores, given.Stores, given.Stores, NullLogger<PriceListPurger>.Instance);
         await pricing.PutListAsync(Given.Pricing, "supplier", "VIP", new PriceListInput("VIP", "category:retail", "BRL", null, null, 1, true), ifMatch: null, default);
         await pricing.PutListAsync(Given.Pricing, "supplier", "atacado", new PriceListInput("Atacado", "all", "BRL", null, null, 0, true), ifMatch: null, default);
@@ -137,7 +137,7 @@ public sealed class PriceEntryTests
     public async Task A_list_created_again_before_its_purge_keeps_its_prices_and_the_base_list_is_never_purged()
     {
         var (given, _) = await SupplierAsync();
-        var pricing = new PricingService(given.Stores, given.Stores, given.Stores, new Given.NoAssortments(), given.Stores, given.Access, given.Clock, given.Stores);
+        var pricing = given.PricingService;
         var purger = new PriceListPurger(given.Stores, given.Stores, given.Stores, NullLogger<PriceListPurger>.Instance);
         var vip = new PriceListInput("VIP", "category:retail", "BRL", null, null, 1, true);
         await pricing.PutListAsync(Given.Pricing, "supplier", "vip", vip, ifMatch: null, default);
@@ -162,7 +162,7 @@ public sealed class PriceEntryTests
     public async Task Deleting_a_list_that_does_not_exist_is_404_and_purges_nothing_staged_under_its_id()
     {
         var (given, _) = await SupplierAsync();
-        var pricing = new PricingService(given.Stores, given.Stores, given.Stores, new Given.NoAssortments(), given.Stores, given.Access, given.Clock, given.Stores);
+        var pricing = given.PricingService;
         await ((IPriceStore)given.Stores).UpsertAsync(new PriceEntry("supplier", "futura", "P0001", "UN", 1, 10, "BRL", default), default);
 
         var missing = await Assert.ThrowsAsync<DomainException>(() => pricing.DeleteAsync(Given.Pricing, "supplier", PricingRuleKind.Lists, "Futura", default));
@@ -176,7 +176,7 @@ public sealed class PriceEntryTests
     public async Task When_the_purge_cannot_be_queued_the_list_is_put_back_so_a_retry_deletes_and_purges_it()
     {
         var (given, _) = await SupplierAsync();
-        var pricing = new PricingService(given.Stores, given.Stores, given.Stores, new Given.NoAssortments(), given.Stores, given.Access, given.Clock, given.Stores);
+        var pricing = given.PricingService;
         await pricing.PutListAsync(Given.Pricing, "supplier", "vip", new PriceListInput("VIP", "category:retail", "BRL", null, null, 1, true), ifMatch: null, default);
         given.Stores.PurgeQueueFails = true;
 

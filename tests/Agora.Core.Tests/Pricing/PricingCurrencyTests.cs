@@ -143,7 +143,7 @@ public sealed class PricingCurrencyTests
         var given = await new Given().MarketplaceAsync();
         await given.ImportAsync("supplier", ImportKind.Catalog, "c.csv", Encoding.UTF8.GetBytes("sku;nome;categoria;marca;unidade\nP0001;Produto 1;Ferramentas;Tramontina;UN\n"));
         await given.Accounts.CreateAsync(Given.SupplierAdmin, "supplier", Given.Account() with { Currency = "USD" }, default);
-        var pricing = new PricingService(given.Stores, given.Stores, given.Stores, new Given.NoAssortments(), given.Stores, given.Access, given.Clock, given.Stores);
+        var pricing = given.PricingService;
         await pricing.PutSettingsAsync(Given.Pricing, "supplier", new PricingSettingsInput(null, null, [new ExchangeRate("BRL", "USD", 0.2m)]), ifMatch: null, default);
         await new PriceEntryService(given.Stores, given.Stores, given.Access, given.Clock).PutAsync(Given.Pricing, "supplier", "base", "P0001", "UN", "1", new PriceInput(50m, "USD"), default);
         await ((IPricingStore)given.Stores).SaveAsync("supplier", new PricingRule(Promotion: AmountOff("antiga", 10m, currency: null)), ifMatch: null, default); // as stored before
@@ -159,7 +159,7 @@ public sealed class PricingCurrencyTests
         var given = await new Given().MarketplaceAsync();
         await given.Organizations.CreateAsync(Given.SupplierAdmin, new CreateOrganization("dallas", "Dallas Supply", null, "US", "USD", [Capability.Supplier]), default);
         await given.ImportAsync("dallas", ImportKind.Catalog, "c.csv", Encoding.UTF8.GetBytes("sku;nome;categoria;marca;unidade\nP0001;Produto 1;Ferramentas;Tramontina;UN\nP0002;Produto 2;Ferramentas;Tramontina;UN\n"));
-        var pricing = new PricingService(given.Stores, given.Stores, given.Stores, new Given.NoAssortments(), given.Stores, given.Access, given.Clock, given.Stores);
+        var pricing = given.PricingService;
         var prices = new PriceEntryService(given.Stores, given.Stores, given.Access, given.Clock);
         var promotion = new PromotionInput("Promo", null, null, null, 100m, null, null, null, null, new Reward(RewardKind.AmountOff, Amount: 5), null, null, null);
 

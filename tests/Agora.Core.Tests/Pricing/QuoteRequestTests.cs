@@ -9,7 +9,7 @@ public sealed class QuoteRequestTests
     public async Task A_quote_tries_at_most_ten_coupon_codes_of_at_most_64_characters()
     {
         var given = await new Given().MarketplaceAsync();
-        var pricing = new PricingService(given.Stores, given.Stores, given.Stores, new Given.NoAssortments(), given.Stores, given.Access, given.Clock, given.Stores);
+        var pricing = given.PricingService;
         CartLine[] lines = [new("P0001", "UN", 1)];
 
         var many = await Assert.ThrowsAsync<DomainException>(() =>
@@ -22,5 +22,20 @@ public sealed class QuoteRequestTests
         Assert.Equal(["couponCodes"], many.Errors.Keys);
         Assert.Equal(["couponCodes[1]"], long_.Errors.Keys);
         Assert.Equal(FailureKind.NotFound, stranger.Kind); // authorization first
+    }
+
+    [Theory]
+    [InlineData(1001, null, "priority")]
+    [InlineData(-1001, null, "priority")]
+    [InlineData(0, 1_000_001, "usageLimitPerCustomer")]
+    [InlineData(0, 0, "usageLimitPerCustomer")]
+    public async Task A_whole_number_outside_its_documented_range_is_refused_naming_it(int priority, int? usageLimit, string field)
+    {
+        var given = await new Given().MarketplaceAsync();
+        var promotion = new PromotionInput("Promo", null, null, null, null, null, null, usageLimit, null, new Reward(RewardKind.PercentOff, Percent: 5), null, priority, null);
+
+        var refused = await Assert.ThrowsAsync<DomainException>(() => given.PricingService.PutPromotionAsync(Given.Pricing, "supplier", "p1", promotion, ifMatch: null, default));
+
+        Assert.Equal([field], refused.Errors.Keys);
     }
 }
