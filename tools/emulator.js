@@ -62,6 +62,23 @@ if (kind === "azurite") {
     }
     return query;
   };
+  // Its router decodes ids in the URL with decodeURIComponent, which throws on an escape that is no UTF-8 (`%FF`), and the
+  // throw ends the whole process: every later request then fails. Azure Cosmos DB answers such a request, so here a
+  // segment that does not decode stays as sent, and names no item. Routes are built when the server module loads, so
+  // this is patched before it is required.
+  const pathMatch = require("@vercel/cosmosdb-server/lib/path-match");
+  const match = pathMatch.default;
+  pathMatch.default = (path, opts) => {
+    const matcher = match(path, opts);
+    return pathname => {
+      try {
+        return matcher(pathname);
+      } catch (err) {
+        if (!(err instanceof URIError)) throw err;
+        return matcher(pathname.replace(/%(?![0-7][0-9A-Fa-f])/g, "%25"));
+      }
+    };
+  };
   const { createHttpServer } = require("@vercel/cosmosdb-server");
   const server = createHttpServer({ keepAlive: true }).listen(port, "127.0.0.1", () => {
     console.log(`Cosmos DB emulator listening at http://127.0.0.1:${server.address().port}`);

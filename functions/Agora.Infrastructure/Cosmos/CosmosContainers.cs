@@ -10,8 +10,20 @@ public sealed class CosmosContainers(CosmosClient client, Microsoft.Extensions.O
 {
     public Container Get(string name) => client.GetContainer(options.Value.Database, name);
 
+    /// <summary>Whether an id or key can name an item at all. Cosmos DB refuses '/', '\\', '?' and '#' in ids and more than
+    /// 255 characters, and no id Agora writes has a '%' or a control character; a route value such as <c>%FF</c> or
+    /// <c>a%2Fb</c> therefore names nothing (not found) and is never sent, where it would fail the request (and crash the
+    /// local emulator, whose URL decoding throws on it).</summary>
+    public static bool CanName(string id) =>
+        id.Length is > 0 and <= 255 && !id.Any(c => c is '/' or '\\' or '?' or '#' or '%' || char.IsControl(c) || char.IsSurrogate(c) || c == '\uFFFD');
+
     public static async Task<Document<T>?> ReadAsync<T>(Container container, string id, string pk, CancellationToken cancellationToken)
     {
+        if (!CanName(id) || !CanName(pk))
+        {
+            return null;
+        }
+
         try
         {
             return (await container.ReadItemAsync<Document<T>>(id, new PartitionKey(pk), cancellationToken: cancellationToken).ConfigureAwait(false)).Resource;
@@ -74,6 +86,11 @@ public sealed class CosmosContainers(CosmosClient client, Microsoft.Extensions.O
     /// <summary>Deletes the item; false when it was not there (deleting is idempotent).</summary>
     public static async Task<bool> DeleteAsync(Container container, string id, string pk, CancellationToken cancellationToken)
     {
+        if (!CanName(id) || !CanName(pk))
+        {
+            return false;
+        }
+
         try
         {
             await container.DeleteItemAsync<object>(id, new PartitionKey(pk), NoContent, cancellationToken).ConfigureAwait(false);

@@ -11,6 +11,7 @@ internal sealed class EmulatorProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _output = new();
+    private volatile bool _stopping;
 
     private EmulatorProcess(string name, Process process)
     {
@@ -42,6 +43,8 @@ internal sealed class EmulatorProcess : IAsyncDisposable
         process.ErrorDataReceived += (_, e) => emulator.Append(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
+        process.EnableRaisingEvents = true;
+        process.Exited += (_, _) => emulator.OnExited();
         try
         {
             await emulator.WaitForPortsAsync(ports, cancellationToken).ConfigureAwait(false);
@@ -92,10 +95,22 @@ internal sealed class EmulatorProcess : IAsyncDisposable
 
         lock (_output)
         {
-            if (_output.Length < 64 * 1024)
+            // The last 64 KB: what an emulator says before it dies is what explains it.
+            _output.AppendLine(line);
+            if (_output.Length > 64 * 1024)
             {
-                _output.AppendLine(line);
+                _output.Remove(0, _output.Length - (48 * 1024));
             }
+        }
+    }
+
+    /// <summary>An emulator that dies while the backend runs fails every request that needs it; say so, with what it said
+    /// last, rather than leave only "connection refused" in the request logs.</summary>
+    private void OnExited()
+    {
+        if (!_stopping)
+        {
+            Console.Error.WriteLine($"The {Name} emulator stopped unexpectedly (exit code {_process.ExitCode}); requests that need it fail until the backend restarts. Its last output:{Environment.NewLine}{Output()}");
         }
     }
 
@@ -140,6 +155,7 @@ internal sealed class EmulatorProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        _stopping = true;
         try
         {
             if (!_process.HasExited)
