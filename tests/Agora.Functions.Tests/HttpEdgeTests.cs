@@ -99,6 +99,26 @@ public sealed class HttpEdgeTests(BackendFixture backend)
         Assert.Equal(HttpStatusCode.PreconditionFailed, conflict.StatusCode);
     }
 
+    [Theory]
+    [InlineData("\"__4\"")]      // base64url of bytes that are no UTF-8 text
+    [InlineData("\"AAECAw\"")]   // base64url of control characters
+    [InlineData("garbage")]
+    [InlineData("*")]
+    public async Task An_if_match_this_api_never_issued_answers_412_and_changes_nothing(string ifMatch)
+    {
+        using var client = backend.As("edge-9");
+        var id = SharedEmulators.Unique("edge");
+        var created = await client.PostAsJsonAsync("/api/orgs", NewOrg(id));
+        using var request = new HttpRequestMessage(HttpMethod.Put, $"/api/orgs/{id}") { Content = JsonContent.Create(new { name = "Renamed", country = "BR", defaultCurrency = "BRL", capabilities = new[] { "supplier" } }) };
+        request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
+
+        var response = await client.SendAsync(request);
+        var read = await client.GetAsync($"/api/orgs/{id}");
+
+        Assert.Equal(HttpStatusCode.PreconditionFailed, response.StatusCode);
+        Assert.Equal(created.Headers.ETag, read.Headers.ETag);
+    }
+
     [Fact]
     public async Task A_retried_create_with_the_same_idempotency_key_gets_the_first_response_and_creates_nothing_more()
     {
@@ -209,6 +229,30 @@ public sealed class HardenedEdgeTests(BackendFixture backend)
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains(field, (await BackendFixture.Json(response))["errors"]!.AsObject().Select(e => e.Key));
+    }
+
+    [Theory]
+    [InlineData("PUT", "pricing/lists/base/prices/FER-001/UN/1", "{\"Price\": 10}", "Price", "is not a field of this operation")]
+    [InlineData("PUT", "pricing/lists/base/prices/FER-001/UN/1", "{\"price\": 10, \"price\": -5}", "price", "is given twice")]
+    [InlineData("POST", "stock", "{\"items\": [{\"sku\": \"FER-001\", \"warehouseId\": \"w1\", \"onHand\": 1, \"asOf\": \"2026-12-01\"}]}", "items[0].asOf", "must be a date and time with its offset")]
+    [InlineData("PUT", "products/FER-002", "{\"name\": \"a\", \"category\": \"X\", \"baseUnit\": \"UN\", \"attributes\": {\"cor\": 1}}", "attributes.cor", "must be text")]
+    [InlineData("POST", "stock", "", "$", "is required")]
+    [InlineData("POST", "stock", "null", "$", "must be a JSON object")]
+    [InlineData("POST", "stock", "{\"items\": [],}", "$", "The JSON object contains a trailing comma")]
+    public async Task A_body_a_careless_client_sends_answers_400_naming_the_field_in_words(string method, string route, string body, string field, string reason)
+    {
+        var supplier = await backend.OrganizationAsync("he-careless", ["supplier"]);
+        using var admin = backend.As("he-careless", "he-careless@test.example");
+        await BackendFixture.Ensure(await admin.PutAsJsonAsync($"/api/orgs/{supplier}/products/FER-001", new { name = "Furadeira", category = "Ferramentas", baseUnit = "UN" }));
+
+        var response = await admin.SendAsync(new HttpRequestMessage(new HttpMethod(method), $"/api/orgs/{supplier}/{route}") { Content = new StringContent(body, Encoding.UTF8, "application/json") });
+        var problem = await BackendFixture.Json(response);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var message = (string?)Assert.Single(problem["errors"]!.AsObject(), e => e.Key == field).Value![0];
+        Assert.Contains(reason, message, StringComparison.Ordinal);
+        Assert.DoesNotContain("System.", message, StringComparison.Ordinal);
+        Assert.DoesNotContain("Agora.", message, StringComparison.Ordinal);
     }
 
     [Fact]

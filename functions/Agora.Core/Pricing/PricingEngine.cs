@@ -71,7 +71,7 @@ public static class PricingEngine
 
             if (!(line.Quantity is > 0 && decimal.Round(line.Quantity.Value, 6) == line.Quantity && line.Quantity < 1_000_000_000))
             {
-                v.Add($"lines[{i}].quantity", "must be more than zero, with at most 6 decimals.");
+                v.Add($"lines[{i}].quantity", "must be more than zero and below 1,000,000,000, with at most 6 decimals.");
             }
             cart.Add((line.Sku ?? string.Empty, line.Unit?.ToUpperInvariant() ?? string.Empty, line.Quantity ?? 0));
         }

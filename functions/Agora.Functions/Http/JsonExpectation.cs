@@ -20,6 +20,10 @@ internal static partial class JsonExpectation
             {
                 type = ElementOf(type);
             }
+            else if (IsDictionary(type))
+            {
+                type = ElementOf(type); // a key of a map (attributes.color): its values' type
+            }
             else
             {
                 var name = segment.Groups["name"].Value;
@@ -51,7 +55,7 @@ internal static partial class JsonExpectation
             TypeCode.Int16 or TypeCode.Int64 or TypeCode.Byte => "a whole number",
             TypeCode.Boolean => "true or false",
             TypeCode.String => "text (a JSON string)",
-            _ when type == typeof(DateTimeOffset) || type == typeof(DateTime) => "a date and time such as 2026-11-27T12:00:00Z",
+            _ when type == typeof(DateTimeOffset) || type == typeof(DateTime) => "a date and time with its offset, such as 2026-11-27T12:00:00Z or 2026-11-27T09:00:00-03:00",
             _ when type == typeof(DateOnly) => "a date such as 2026-11-27",
             _ when ElementOf(type) is not null => "a list",
             _ => "an object",
@@ -59,6 +63,9 @@ internal static partial class JsonExpectation
     }
 
     private static Type Unwrap(Type type) => Nullable.GetUnderlyingType(type) ?? type;
+
+    private static bool IsDictionary(Type type) =>
+        typeof(IDictionary).IsAssignableFrom(type) || type.GetInterfaces().Append(type).Any(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IReadOnlyDictionary<,>));
 
     private static Type? ElementOf(Type type) =>
         type == typeof(string) ? null

@@ -46,14 +46,14 @@ public static partial class RequestReader
 
         if (buffer.Length == 0)
         {
-            throw new RequestRejectedException(StatusCodes.Status400BadRequest, "The request has no body; a JSON object is expected.", null);
+            throw new RequestRejectedException(StatusCodes.Status400BadRequest, "The request has no body; a JSON object is expected.", new Dictionary<string, string[]> { ["$"] = ["is required: a JSON object."] });
         }
 
         T body;
         try
         {
             body = JsonSerializer.Deserialize<T>(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), Json.Requests)
-                ?? throw new RequestRejectedException(StatusCodes.Status400BadRequest, "The body is 'null'; a JSON object is expected.", null);
+                ?? throw new RequestRejectedException(StatusCodes.Status400BadRequest, "The body is 'null'; a JSON object is expected.", new Dictionary<string, string[]> { ["$"] = ["must be a JSON object, not null."] });
         }
         catch (JsonException e)
         {
@@ -66,9 +66,18 @@ public static partial class RequestReader
                 field = field == "$" ? name : field.EndsWith(name, StringComparison.Ordinal) ? field : $"{field}.{name}";
                 reason = "is not a field of this operation; check its spelling against the API reference";
             }
-            else if (reason.StartsWith("The JSON value could not be converted", StringComparison.Ordinal) && JsonExpectation.Describe(typeof(T), field) is { } expected)
+            else if (reason.StartsWith("Duplicate property", StringComparison.Ordinal))
             {
-                reason = expected;
+                reason = "is given twice; send each field once";
+            }
+            else if (reason.StartsWith("The JSON value could not be converted", StringComparison.Ordinal))
+            {
+                // System.Text.Json names the .NET type it failed to make; a client needs the field's kind in words.
+                reason = JsonExpectation.Describe(typeof(T), field) ?? "has a value of the wrong kind for this field";
+            }
+            else
+            {
+                reason = reason.Replace(" Change the reader options.", string.Empty, StringComparison.Ordinal);
             }
 
             throw new RequestRejectedException(
@@ -111,9 +120,19 @@ public static partial class RequestReader
             return null;
         }
 
+        if (value == "*")
+        {
+            // "Any version" would let a client overwrite what it never read: only an ETag this API issued names a version.
+            return "\"*\"";
+        }
+
         try
         {
-            return value.Length > 2 && value[0] == '"' && value[^1] == '"' ? Encoding.UTF8.GetString(Base64Url.DecodeFromChars(value.AsSpan(1, value.Length - 2))) : value;
+            var version = value.Length > 2 && value[0] == '"' && value[^1] == '"' ? Encoding.UTF8.GetString(Base64Url.DecodeFromChars(value.AsSpan(1, value.Length - 2))) : value;
+
+            // Versions this API issues are printable ASCII; anything else (forged bytes) names none, and must not reach a
+            // store's request headers, which take ASCII only.
+            return version.All(c => c is >= ' ' and <= '~') ? version : value;
         }
         catch (FormatException)
         {

@@ -195,12 +195,22 @@ public sealed partial class OpenApiDocument
             TreatNullObliviousAsNonNullable = true,
             TransformSchemaNode = (context, node) =>
             {
+                var target = Nullable.GetUnderlyingType(context.TypeInfo.Type) ?? context.TypeInfo.Type;
+                if (target == typeof(DateTimeOffset))
+                {
+                    // Read by a converter (a time must carry its offset), for which the exporter can say nothing.
+                    return new JsonObject
+                    {
+                        ["type"] = target == context.TypeInfo.Type ? JsonValue.Create("string") : new JsonArray("string", "null"),
+                        ["format"] = "date-time",
+                    };
+                }
+
                 if (node is not JsonObject schema)
                 {
                     return node;
                 }
 
-                var target = Nullable.GetUnderlyingType(context.TypeInfo.Type) ?? context.TypeInfo.Type;
                 if (target == typeof(decimal))
                 {
                     schema["minimum"] = -Limits.MaxMagnitude;
