@@ -50,6 +50,13 @@ public sealed class HttpEdgeTests(BackendFixture backend)
     [InlineData("POST", "/api/orgs", "[1,2]", "$", "must be an object")]
     [InlineData("PUT", "/api/orgs/edge-any/pricing/lists/base/prices/P-1/UN/1", "{\"price\": \"abc\"}", "price", "must be a number from -1,000,000,000,000 to 1,000,000,000,000 with at most 15 significant digits (line 1")]
     [InlineData("PUT", "/api/orgs/edge-any/pricing/lists/base/prices/P-1/UN/1", "{\"price\": 10, \"currency\": 986}", "currency", "must be text (a JSON string) (line 1")]
+    [InlineData("PUT", "/api/orgs/edge-any/pricing/lists/base/prices/P-1/UN/1", "{\"Price\": 10}", "Price", "is not a field of this operation")]
+    [InlineData("PUT", "/api/orgs/edge-any/pricing/lists/base/prices/P-1/UN/1", "{\"price\": 10, \"price\": -5}", "price", "is given twice")]
+    [InlineData("POST", "/api/orgs/edge-any/stock", "{\"items\": [{\"sku\": \"P-1\", \"warehouseId\": \"w1\", \"onHand\": 1, \"asOf\": \"2026-12-01\"}]}", "items[0].asOf", "must be a date and time with its offset")]
+    [InlineData("PUT", "/api/orgs/edge-any/products/P-2", "{\"name\": \"a\", \"category\": \"X\", \"baseUnit\": \"UN\", \"attributes\": {\"cor\": 1}}", "attributes.cor", "must be text")]
+    [InlineData("POST", "/api/orgs/edge-any/stock", "", "$", "is required")]
+    [InlineData("POST", "/api/orgs/edge-any/stock", "null", "$", "must be a JSON object")]
+    [InlineData("POST", "/api/orgs/edge-any/stock", "{\"items\": [],}", "$", "The JSON object contains a trailing comma")]
     public async Task Malformed_json_answers_400_naming_where_it_broke_and_what_the_field_must_be(string method, string route, string body, string field, string reason)
     {
         using var client = backend.As("edge-3", "edge-3@test.example");
@@ -62,6 +69,7 @@ public sealed class HttpEdgeTests(BackendFixture backend)
         var message = (string?)Assert.Single(errors, e => e.Key == field).Value![0];
         Assert.StartsWith(reason, message, StringComparison.Ordinal);
         Assert.DoesNotContain("Agora.", message, StringComparison.Ordinal);
+        Assert.DoesNotContain("System.", message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -229,30 +237,6 @@ public sealed class HardenedEdgeTests(BackendFixture backend)
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains(field, (await BackendFixture.Json(response))["errors"]!.AsObject().Select(e => e.Key));
-    }
-
-    [Theory]
-    [InlineData("PUT", "pricing/lists/base/prices/FER-001/UN/1", "{\"Price\": 10}", "Price", "is not a field of this operation")]
-    [InlineData("PUT", "pricing/lists/base/prices/FER-001/UN/1", "{\"price\": 10, \"price\": -5}", "price", "is given twice")]
-    [InlineData("POST", "stock", "{\"items\": [{\"sku\": \"FER-001\", \"warehouseId\": \"w1\", \"onHand\": 1, \"asOf\": \"2026-12-01\"}]}", "items[0].asOf", "must be a date and time with its offset")]
-    [InlineData("PUT", "products/FER-002", "{\"name\": \"a\", \"category\": \"X\", \"baseUnit\": \"UN\", \"attributes\": {\"cor\": 1}}", "attributes.cor", "must be text")]
-    [InlineData("POST", "stock", "", "$", "is required")]
-    [InlineData("POST", "stock", "null", "$", "must be a JSON object")]
-    [InlineData("POST", "stock", "{\"items\": [],}", "$", "The JSON object contains a trailing comma")]
-    public async Task A_body_a_careless_client_sends_answers_400_naming_the_field_in_words(string method, string route, string body, string field, string reason)
-    {
-        var supplier = await backend.OrganizationAsync("he-careless", ["supplier"]);
-        using var admin = backend.As("he-careless", "he-careless@test.example");
-        await BackendFixture.Ensure(await admin.PutAsJsonAsync($"/api/orgs/{supplier}/products/FER-001", new { name = "Furadeira", category = "Ferramentas", baseUnit = "UN" }));
-
-        var response = await admin.SendAsync(new HttpRequestMessage(new HttpMethod(method), $"/api/orgs/{supplier}/{route}") { Content = new StringContent(body, Encoding.UTF8, "application/json") });
-        var problem = await BackendFixture.Json(response);
-
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        var message = (string?)Assert.Single(problem["errors"]!.AsObject(), e => e.Key == field).Value![0];
-        Assert.Contains(reason, message, StringComparison.Ordinal);
-        Assert.DoesNotContain("System.", message, StringComparison.Ordinal);
-        Assert.DoesNotContain("Agora.", message, StringComparison.Ordinal);
     }
 
     [Fact]
