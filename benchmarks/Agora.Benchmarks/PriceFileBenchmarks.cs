@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using Agora.Core.Imports.Files;
+using Agora.Core.Files;
 using BenchmarkDotNet.Attributes;
 using Sylvan.Data.Csv;
 

@@ -1,7 +1,6 @@
 using System.Diagnostics;
-using Agora.Core.Imports;
-using Agora.Core.Imports.Files;
-using Agora.Core.Tests.Imports;
+using Agora.Core.Files;
+using Agora.Core.Tests.Files;
 
 namespace Agora.Benchmarks;
 
@@ -26,7 +25,7 @@ internal static class XlsxBombMemory
             await using var file = await TabularFile.OpenAsync(new MemoryStream(bomb), "precos.xlsx");
             outcome = $"read: {file}";
         }
-        catch (ImportFileException e)
+        catch (TabularFileException e)
         {
             outcome = $"refused: {e.Reason}";
         }

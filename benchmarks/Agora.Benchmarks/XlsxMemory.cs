@@ -1,5 +1,5 @@
 using System.Globalization;
-using Agora.Core.Imports.Files;
+using Agora.Core.Files;
 using DocumentFormat.OpenXml;
 using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Spreadsheet;

@@ -231,7 +231,7 @@ public sealed class ImportTests(BackendFixture backend)
     {
         var (supplier, admin) = await SupplierAsync();
 
-        var job = await UploadAsync(admin, supplier, "prices", "precos.xlsx", Agora.Core.Tests.Imports.XlsxBomb.SharedStrings(300L * 1024 * 1024));
+        var job = await UploadAsync(admin, supplier, "prices", "precos.xlsx", Agora.Core.Tests.Files.XlsxBomb.SharedStrings(300L * 1024 * 1024));
 
         Assert.Equal("failed", (string?)job["status"]);
         Assert.Contains("shared strings hold more than 32 Mi characters", (string?)job["failure"], StringComparison.Ordinal);

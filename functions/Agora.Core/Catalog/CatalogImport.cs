@@ -1,7 +1,7 @@
 using Agora.Core.Accounts;
 using Agora.Core.Common;
+using Agora.Core.Files;
 using Agora.Core.Imports;
-using Agora.Core.Imports.Files;
 
 namespace Agora.Core.Catalog;
 

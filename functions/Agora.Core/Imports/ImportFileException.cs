@@ -1,8 +1,10 @@
 namespace Agora.Core.Imports;
 
-/// <summary>A supplier file that cannot be read at all: not CSV or XLSX, empty, no header, a quote left open, a corrupt
-/// workbook. The import fails as a whole and the supplier is told <see cref="Reason"/> and, when known, the
-/// <see cref="Line"/>. A single bad row is not this: the rows are read and each use case judges its own fields.</summary>
+/// <summary>A supplier file that reads as a table but that an import refuses as a whole: its header lacks a column the
+/// import needs or names one twice, a stock snapshot is dated in the future or before the one applied. The import fails
+/// and the supplier is told <see cref="Reason"/> and, when known, the <see cref="Line"/>, exactly as for a file that
+/// cannot be read at all (<see cref="Files.TabularFileException"/>, the reader's). A single bad row is not this: the rows
+/// are read and each use case judges its own fields.</summary>
 public sealed class ImportFileException : Exception
 {
     public ImportFileException()

@@ -1,7 +1,7 @@
 using System.Collections.Frozen;
 using Agora.Core.Accounts;
 using Agora.Core.Common;
-using Agora.Core.Imports.Files;
+using Agora.Core.Files;
 
 namespace Agora.Core.Imports;
 

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Agora.Core.Accounts;
 using Agora.Core.Common;
-using Agora.Core.Imports.Files;
+using Agora.Core.Files;
 using Microsoft.Extensions.Logging;
 
 namespace Agora.Core.Imports;
@@ -200,9 +200,14 @@ public sealed partial class ImportService(
                 await handler.StartAsync(context, row, cancellationToken).ConfigureAwait(false);
                 return await run.RowsAsync(handler, context, table, row, cancellationToken).ConfigureAwait(false);
             }
+            catch (TabularFileException e)
+            {
+                // The reader's failures and the import's own refusals of a whole file read alike to the supplier.
+                return await run.FailAsync(e.Message, cancellationToken).ConfigureAwait(false);
+            }
             catch (ImportFileException e)
             {
-                return await run.FailAsync(e.Line is { } line ? $"Line {line}: {e.Reason}" : e.Reason, cancellationToken).ConfigureAwait(false);
+                return await run.FailAsync(e.Message, cancellationToken).ConfigureAwait(false);
             }
         }
     }

@@ -3,8 +3,8 @@ using System.Text;
 using Agora.Core.Accounts;
 using Agora.Core.Catalog;
 using Agora.Core.Common;
+using Agora.Core.Files;
 using Agora.Core.Imports;
-using Agora.Core.Imports.Files;
 using Agora.Core.Notifications;
 using Microsoft.Extensions.Logging;
 

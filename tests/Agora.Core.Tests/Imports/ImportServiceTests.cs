@@ -2,6 +2,7 @@ using System.Text;
 using Agora.Core.Accounts;
 using Agora.Core.Catalog;
 using Agora.Core.Imports;
+using Agora.Core.Tests.Files;
 
 namespace Agora.Core.Tests.Imports;
 
@@ -149,6 +150,20 @@ public sealed class ImportServiceTests
         Assert.Equal((ImportStatus.Completed, 2L, 1L), (job.Status, job.Applied, job.Rejected));
         Assert.Equal(new ImportRowError(4, "Preço", job.Errors[0].Reason), job.Errors[0]);
         Assert.Contains(given.Stores.Prices, p => p is { Sku: "P0001", Unit: "UN", Price: 12.5m });
+    }
+
+    [Fact]
+    public async Task A_price_file_whose_shared_strings_inflate_to_300_MB_fails_its_import_with_the_limit_it_broke()
+    {
+        var given = await new Given().MarketplaceAsync();
+        var bomb = XlsxBomb.SharedStrings(300L * 1024 * 1024);
+
+        var job = await given.ImportAsync("supplier", ImportKind.Prices, "precos.xlsx", bomb);
+
+        Assert.True(bomb.Length < 1024 * 1024, $"the bomb is {bomb.Length:N0} bytes");
+        Assert.Equal(ImportStatus.Failed, job.Status);
+        Assert.Contains("shared strings hold more than 32 Mi characters", job.Failure, StringComparison.Ordinal);
+        Assert.Equal(0, job.RowsRead);
     }
 
     [Fact]

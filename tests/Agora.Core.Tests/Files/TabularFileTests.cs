@@ -1,11 +1,10 @@
 using System.Globalization;
 using System.IO.Compression;
 using System.Text;
-using Agora.Core.Imports;
-using Agora.Core.Imports.Files;
-using static Agora.Core.Tests.Imports.Files;
+using Agora.Core.Files;
+using static Agora.Core.Tests.Files.TestFiles;
 
-namespace Agora.Core.Tests.Imports;
+namespace Agora.Core.Tests.Files;
 
 public sealed class TabularFileTests
 {
@@ -289,7 +288,7 @@ public sealed class TabularFileTests
     [MemberData(nameof(Unreadable))]
     public async Task A_file_that_cannot_be_read_at_all_fails_with_a_reason(string what, byte[] bytes, string reason)
     {
-        var e = await Assert.ThrowsAsync<ImportFileException>(() => ReadAsync(bytes, "file"));
+        var e = await Assert.ThrowsAsync<TabularFileException>(() => ReadAsync(bytes, "file"));
 
         Assert.Contains(reason, e.Reason, StringComparison.OrdinalIgnoreCase);
         Assert.False(string.IsNullOrWhiteSpace(what));
@@ -298,7 +297,7 @@ public sealed class TabularFileTests
     [Fact]
     public async Task A_csv_named_xlsx_is_refused_with_a_reason()
     {
-        var e = await Assert.ThrowsAsync<ImportFileException>(() => OpenAsync(Utf8("sku\nA1\n"), "precos.xlsx"));
+        var e = await Assert.ThrowsAsync<TabularFileException>(() => OpenAsync(Utf8("sku\nA1\n"), "precos.xlsx"));
 
         Assert.Contains("not one", e.Reason, StringComparison.Ordinal);
     }
@@ -309,7 +308,7 @@ public sealed class TabularFileTests
         await using var file = await OpenAsync(Utf8("sku,name\nA1,ok\nA2,\"never closed\nA3,x\nA4,y\n"));
 
         Assert.True(await file.ReadAsync());
-        var e = await Assert.ThrowsAsync<ImportFileException>(async () => await file.ReadAsync());
+        var e = await Assert.ThrowsAsync<TabularFileException>(async () => await file.ReadAsync());
 
         Assert.Equal(3, e.Line);
         Assert.Contains("quote", e.Reason, StringComparison.Ordinal);
@@ -324,7 +323,7 @@ public sealed class TabularFileTests
         await using var file = await OpenAsync(Utf8(csv), options: new TabularFileOptions { MaxRecordLength = 1024 });
 
         Assert.True(await file.ReadAsync());
-        var e = await Assert.ThrowsAsync<ImportFileException>(async () => await file.ReadAsync());
+        var e = await Assert.ThrowsAsync<TabularFileException>(async () => await file.ReadAsync());
         Assert.Equal(3, e.Line);
     }
 
@@ -333,7 +332,7 @@ public sealed class TabularFileTests
     {
         await using var file = await OpenAsync(Utf8("sku,name\nA1,\"closed\"junk\n"));
 
-        var e = await Assert.ThrowsAsync<ImportFileException>(async () => await file.ReadAsync());
+        var e = await Assert.ThrowsAsync<TabularFileException>(async () => await file.ReadAsync());
         Assert.Equal(2, e.Line);
     }
 

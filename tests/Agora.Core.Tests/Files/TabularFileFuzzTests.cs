@@ -1,13 +1,12 @@
 using System.Text;
-using Agora.Core.Imports;
-using Agora.Core.Imports.Files;
+using Agora.Core.Files;
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
 
-namespace Agora.Core.Tests.Imports;
+namespace Agora.Core.Tests.Files;
 
-/// <summary>Whatever bytes arrive, opening and reading all rows ends, either normally or with ImportFileException.
+/// <summary>Whatever bytes arrive, opening and reading all rows ends, either normally or with TabularFileException.
 /// Each case runs under a deadline, so a hang fails the test instead of blocking the run.</summary>
 public sealed class TabularFileFuzzTests
 {
@@ -26,7 +25,7 @@ public sealed class TabularFileFuzzTests
 
     private static readonly byte[] Inserts = "\"\";,\t|\r\n\0<>&_x"u8.ToArray();
 
-    /// <summary>Reads everything; true when it ended normally or with ImportFileException. Anything else (another
+    /// <summary>Reads everything; true when it ended normally or with TabularFileException. Anything else (another
     /// exception type, or the deadline passing) fails.</summary>
     private static bool ReadsOrFailsCleanly(byte[] bytes, string name)
     {
@@ -47,7 +46,7 @@ public sealed class TabularFileFuzzTests
                     Assert.True(file.Line >= file.Row);
                 }
             }
-            catch (ImportFileException e)
+            catch (TabularFileException e)
             {
                 Assert.False(string.IsNullOrWhiteSpace(e.Reason));
             }
@@ -100,7 +99,7 @@ public sealed class TabularFileFuzzTests
     public Property Mutations_of_a_valid_csv_in_Windows_1252_and_UTF_16_read_or_fail_cleanly() =>
         Prop.ForAll(
             Gen.Elements(
-                Files.Windows1252.GetBytes(Encoding.UTF8.GetString(ValidCsv)),
+                TestFiles.Windows1252.GetBytes(Encoding.UTF8.GetString(ValidCsv)),
                 (byte[])[.. Encoding.Unicode.Preamble, .. Encoding.Unicode.GetBytes(Encoding.UTF8.GetString(ValidCsv))])
             .SelectMany(Mutated).ToArbitrary(),
             bytes => ReadsOrFailsCleanly(bytes, "file.csv"));
@@ -122,8 +121,8 @@ public sealed class TabularFileFuzzTests
     [Fact]
     public async Task The_valid_seeds_read_without_error()
     {
-        var (csv, csvRows) = await Files.ReadAsync(ValidCsv);
-        var (xlsx, xlsxRows) = await Files.ReadAsync(StoredXlsx, "x.xlsx");
+        var (csv, csvRows) = await TestFiles.ReadAsync(ValidCsv);
+        var (xlsx, xlsxRows) = await TestFiles.ReadAsync(StoredXlsx, "x.xlsx");
 
         Assert.Equal((4, 3), (csv.Headers.Count, csvRows.Count));
         Assert.Equal((3, 3), (xlsx.Headers.Count, xlsxRows.Count));

@@ -1,9 +1,9 @@
 using System.Globalization;
-using Agora.Core.Imports.Files;
+using Agora.Core.Files;
 using FsCheck;
 using FsCheck.Xunit;
 
-namespace Agora.Core.Tests.Imports;
+namespace Agora.Core.Tests.Files;
 
 public sealed class NumbersTests
 {

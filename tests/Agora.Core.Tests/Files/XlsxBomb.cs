@@ -1,7 +1,7 @@
 using System.IO.Compression;
 using System.Text;
 
-namespace Agora.Core.Tests.Imports;
+namespace Agora.Core.Tests.Files;
 
 /// <summary>Builds hostile XLSX files in memory: a valid workbook whose shared-string table inflates to
 /// <c>inflatedBytes</c> of text from a zip of a few hundred KB (the deflate ratio of repeated characters is ~1,000:1).

@@ -1,14 +1,15 @@
 using System.Globalization;
 using System.Text;
 
-namespace Agora.Core.Imports.Files;
+namespace Agora.Core.Files;
 
-/// <summary>A supplier file (price list, catalog, stock snapshot) read as a header and rows, whatever its format:
-/// CSV (',' ';' tab or '|', UTF-8 with or without BOM, UTF-16/32 with BOM, or Windows-1252) or XLSX (first worksheet).
+/// <summary>A table sent as a file (a supplier's price list, catalog or stock snapshot; a buyer's order) read as a header
+/// and rows, whatever its format: CSV (',' ';' tab or '|', UTF-8 with or without BOM, UTF-16/32 with BOM, or
+/// Windows-1252) or XLSX (first worksheet).
 /// The content is streamed: only a bounded prefix is looked at to detect the format, encoding and delimiter.</summary>
 /// <remarks>Rows whose fields are all blank are skipped (their lines still count). Rows may have more or fewer fields
 /// than the header: missing ones read as null. A file that cannot be read at all fails with
-/// <see cref="ImportFileException"/>, from <see cref="OpenAsync"/> or, when the damage is further on, from
+/// <see cref="TabularFileException"/>, from <see cref="OpenAsync"/> or, when the damage is further on, from
 /// <see cref="ReadAsync"/> (rows before it have then been read). Errors of the source stream itself (network, disk)
 /// are not the file's fault and pass through unchanged. Not thread-safe; one reader at a time.</remarks>
 public sealed class TabularFile : IAsyncDisposable
@@ -59,7 +60,7 @@ public sealed class TabularFile : IAsyncDisposable
 
     /// <summary>Opens <paramref name="content"/> (which stays the caller's to dispose) and reads its header.</summary>
     /// <param name="fileName">The file's name, used only to explain failures (an ".xlsx" that is not a workbook).</param>
-    /// <exception cref="ImportFileException">The file cannot be read as a table.</exception>
+    /// <exception cref="TabularFileException">The file cannot be read as a table.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public static async Task<TabularFile> OpenAsync(Stream content, string fileName, TabularFileOptions? options = null, CancellationToken cancellationToken = default)
     {
@@ -78,7 +79,7 @@ public sealed class TabularFile : IAsyncDisposable
         var head = prefix.AsSpan(0, length);
         if (length == 0)
         {
-            throw new ImportFileException("The file is empty.");
+            throw new TabularFileException("The file is empty.");
         }
 
         if (head.StartsWith(ZipMagic))
@@ -88,12 +89,12 @@ public sealed class TabularFile : IAsyncDisposable
 
         if (head.StartsWith(OleMagic))
         {
-            throw new ImportFileException("The file is an Excel 97-2003 workbook (.xls), which is not supported: save it as .xlsx or CSV.");
+            throw new TabularFileException("The file is an Excel 97-2003 workbook (.xls), which is not supported: save it as .xlsx or CSV.");
         }
 
         if (fileName.EndsWith(".xlsx", StringComparison.OrdinalIgnoreCase))
         {
-            throw new ImportFileException($"'{fileName}' is named as an Excel workbook but is not one (an .xlsx file is a zip archive).");
+            throw new TabularFileException($"'{fileName}' is named as an Excel workbook but is not one (an .xlsx file is a zip archive).");
         }
 
         return await OpenCsvAsync(content, prefix, length, options, cancellationToken).ConfigureAwait(false);
@@ -106,7 +107,7 @@ public sealed class TabularFile : IAsyncDisposable
         var text = encoding.GetString(prefix, bom, length - bom);
         if (text.Contains('\0', StringComparison.Ordinal))
         {
-            throw new ImportFileException("The file is not text (it contains NUL bytes): upload a CSV or XLSX file.");
+            throw new TabularFileException("The file is not text (it contains NUL bytes): upload a CSV or XLSX file.");
         }
 
         // Excel writes (and honours) a first line "sep=;" naming the delimiter: use it, and the header is the next line.
@@ -250,7 +251,7 @@ public sealed class TabularFile : IAsyncDisposable
     }
 
     /// <summary>Moves to the next non-blank row; false at the end of the file.</summary>
-    /// <exception cref="ImportFileException">The file is damaged from here on (a quote left open, a corrupt sheet).</exception>
+    /// <exception cref="TabularFileException">The file is damaged from here on (a quote left open, a corrupt sheet).</exception>
     public ValueTask<bool> ReadAsync(CancellationToken cancellationToken = default)
     {
         var pending = rows.ReadAsync(cancellationToken);

@@ -1,4 +1,4 @@
-namespace Agora.Core.Imports.Files;
+namespace Agora.Core.Files;
 
 /// <summary>How <see cref="TabularFile"/> reads a file.</summary>
 public sealed class TabularFileOptions

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using Sylvan.Data.Csv;
 
-namespace Agora.Core.Imports.Files;
+namespace Agora.Core.Files;
 
 /// <summary>CSV rows through Sylvan.Data.Csv in its standard (strict) quoting style, with the delimiter
 /// <see cref="TabularFile"/> detected, and the physical line each record starts on.</summary>
@@ -65,7 +65,7 @@ internal sealed class CsvRows : RowSource
         if (Array.TrueForAll(names, n => n.Length == 0))
         {
             await rows.csv.DisposeAsync().ConfigureAwait(false);
-            throw new ImportFileException("The first line is empty: it must hold the column names.", headerLine);
+            throw new TabularFileException("The first line is empty: it must hold the column names.", headerLine);
         }
 
         rows.headers = names;
@@ -170,15 +170,15 @@ internal sealed class CsvRows : RowSource
         return n > 0 ? n : raw.Count('\r');
     }
 
-    private static ImportFileException Translate(CsvFormatException e, long line, TabularFileOptions options) => e switch
+    private static TabularFileException Translate(CsvFormatException e, long line, TabularFileOptions options) => e switch
     {
-        CsvRecordTooLargeException => new ImportFileException(
+        CsvRecordTooLargeException => new TabularFileException(
             string.Create(CultureInfo.InvariantCulture, $"A row longer than {options.MaxRecordLength:N0} characters starts here; a quote is probably left open."), line, e),
-        CsvMissingHeadersException => new ImportFileException("The file has no header line.", line, e),
+        CsvMissingHeadersException => new TabularFileException("The file has no header line.", line, e),
         CsvInvalidCharacterException { Message: var m } when m.Contains("without a closing quote", StringComparison.Ordinal) =>
-            new ImportFileException("A quoted field in the row starting here is never closed: a quote is left open.", line, e),
-        CsvInvalidCharacterException => new ImportFileException(
+            new TabularFileException("A quoted field in the row starting here is never closed: a quote is left open.", line, e),
+        CsvInvalidCharacterException => new TabularFileException(
             $"The row starting here is not valid CSV: {e.Message} (a field that starts with a quote must end with one, and quotes inside it must be doubled).", line, e),
-        _ => new ImportFileException($"The row starting here is not valid CSV: {e.Message}", line, e),
+        _ => new TabularFileException($"The row starting here is not valid CSV: {e.Message}", line, e),
     };
 }

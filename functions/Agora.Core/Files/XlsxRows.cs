@@ -6,7 +6,7 @@ using DocumentFormat.OpenXml;
 using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Spreadsheet;
 
-namespace Agora.Core.Imports.Files;
+namespace Agora.Core.Files;
 
 /// <summary>The first worksheet of an XLSX workbook, row by row.</summary>
 /// <remarks>Library: Microsoft's Open XML SDK (DocumentFormat.OpenXml 3.3.0), the reference implementation of the
@@ -54,7 +54,7 @@ internal sealed class XlsxRows : RowSource
     public override IReadOnlyList<string> Headers => headers;
 
     /// <summary>Opens the workbook in <paramref name="package"/> (seekable, positioned at the zip's start) and reads its
-    /// header row. Disposes <paramref name="owned"/> with itself. Every failure is an <see cref="ImportFileException"/>.</summary>
+    /// header row. Disposes <paramref name="owned"/> with itself. Every failure is an <see cref="TabularFileException"/>.</summary>
     public static XlsxRows Open(Stream package, Stream? owned, TabularFileOptions options)
     {
         SpreadsheetDocument? document = null;
@@ -64,9 +64,9 @@ internal sealed class XlsxRows : RowSource
             var limits = options.Xlsx;
             CheckDeclaredSizes(package, limits);
             document = SpreadsheetDocument.Open(package, isEditable: false, new OpenSettings { MaxCharactersInPart = limits.MaxOtherPartBytes });
-            var workbookPart = document.WorkbookPart ?? throw new ImportFileException("The zip archive is not an Excel workbook (it has no workbook part).");
+            var workbookPart = document.WorkbookPart ?? throw new TabularFileException("The zip archive is not an Excel workbook (it has no workbook part).");
             var workbook = workbookPart.Workbook;
-            var worksheet = FirstWorksheet(workbookPart, workbook) ?? throw new ImportFileException("The workbook has no worksheet.");
+            var worksheet = FirstWorksheet(workbookPart, workbook) ?? throw new TabularFileException("The workbook has no worksheet.");
             var sharedStrings = ReadSharedStrings(workbookPart.SharedStringTablePart, limits);
             var dateStyles = DateStyles(workbookPart.WorkbookStylesPart?.Stylesheet);
             var date1904 = workbook.WorkbookProperties?.Date1904?.InnerText is "1" or "true";
@@ -75,12 +75,12 @@ internal sealed class XlsxRows : RowSource
             rows.ReadHeader();
             return rows;
         }
-        catch (Exception e) when (e is not ImportFileException and not OperationCanceledException)
+        catch (Exception e) when (e is not TabularFileException and not OperationCanceledException)
         {
             reader?.Dispose();
             document?.Dispose();
             owned?.Dispose();
-            throw new ImportFileException(e.Message.Contains("MaxCharacters", StringComparison.Ordinal)
+            throw new TabularFileException(e.Message.Contains("MaxCharacters", StringComparison.Ordinal)
                 ? $"A part of the workbook is larger than {options.Xlsx.MaxOtherPartBytes / 1024 / 1024} MB once inflated; save the sheet as CSV or as a new workbook."
                 : $"The workbook cannot be read ({e.Message}).", e);
         }
@@ -116,7 +116,7 @@ internal sealed class XlsxRows : RowSource
         {
             if (zip.Entries.Count > limits.MaxEntries)
             {
-                throw new ImportFileException($"The workbook holds {zip.Entries.Count:N0} zip entries; at most {limits.MaxEntries:N0} are read.");
+                throw new TabularFileException($"The workbook holds {zip.Entries.Count:N0} zip entries; at most {limits.MaxEntries:N0} are read.");
             }
 
             foreach (var entry in zip.Entries)
@@ -127,7 +127,7 @@ internal sealed class XlsxRows : RowSource
                     : (limits.MaxOtherPartBytes, $"the part '{name}'");
                 if (entry.Length > limit)
                 {
-                    throw new ImportFileException($"In the workbook, {what} inflates to {entry.Length / 1024 / 1024:N0} MB ({entry.Length / Math.Max(1, entry.CompressedLength):N0} times its {entry.CompressedLength / 1024:N0} KB in the file); at most {limit / 1024 / 1024:N0} MB are read. Save it as CSV or as a new workbook.");
+                    throw new TabularFileException($"In the workbook, {what} inflates to {entry.Length / 1024 / 1024:N0} MB ({entry.Length / Math.Max(1, entry.CompressedLength):N0} times its {entry.CompressedLength / 1024:N0} KB in the file); at most {limit / 1024 / 1024:N0} MB are read. Save it as CSV or as a new workbook.");
                 }
             }
         }
@@ -171,15 +171,15 @@ internal sealed class XlsxRows : RowSource
 
                 if (strings.Count == limits.MaxSharedStrings)
                 {
-                    throw new ImportFileException($"The workbook's shared-string table holds more than {limits.MaxSharedStrings:N0} strings; save the sheet as CSV (no such table) or as a new workbook.");
+                    throw new TabularFileException($"The workbook's shared-string table holds more than {limits.MaxSharedStrings:N0} strings; save the sheet as CSV (no such table) or as a new workbook.");
                 }
 
                 text.Clear();
-                ReadRichText(xml, text, buffer, limits.MaxCellCharacters, () => new ImportFileException($"A text of the shared-string table (number {strings.Count + 1:N0}) is longer than {limits.MaxCellCharacters:N0} characters, Excel's limit for a cell."));
+                ReadRichText(xml, text, buffer, limits.MaxCellCharacters, () => new TabularFileException($"A text of the shared-string table (number {strings.Count + 1:N0}) is longer than {limits.MaxCellCharacters:N0} characters, Excel's limit for a cell."));
                 total += text.Length;
                 if (total > limits.MaxSharedStringCharacters)
                 {
-                    throw new ImportFileException($"The workbook's shared strings hold more than {limits.MaxSharedStringCharacters / 1024 / 1024:N0} Mi characters (after {strings.Count:N0} strings); save the sheet as CSV, which is read as a stream.");
+                    throw new TabularFileException($"The workbook's shared strings hold more than {limits.MaxSharedStringCharacters / 1024 / 1024:N0} Mi characters (after {strings.Count:N0} strings); save the sheet as CSV, which is read as a stream.");
                 }
 
                 strings.Add(Unescape(text.ToString()));
@@ -187,7 +187,7 @@ internal sealed class XlsxRows : RowSource
         }
         catch (XmlException e) when (e.Message.Contains("MaxCharacters", StringComparison.Ordinal))
         {
-            throw new ImportFileException($"The workbook's shared-string table is larger than {limits.MaxSharedStringsBytes / 1024 / 1024:N0} MB once inflated; save the sheet as CSV or as a new workbook.", e);
+            throw new TabularFileException($"The workbook's shared-string table is larger than {limits.MaxSharedStringsBytes / 1024 / 1024:N0} MB once inflated; save the sheet as CSV or as a new workbook.", e);
         }
 
         return strings;
@@ -196,7 +196,7 @@ internal sealed class XlsxRows : RowSource
     /// <summary>Appends the text of the current <c>&lt;si&gt;</c> or <c>&lt;is&gt;</c> (its &lt;t&gt;, or its runs' &lt;t&gt;,
     /// without phonetic guides), reading each text in chunks and stopping past <paramref name="max"/> characters. Leaves
     /// the reader on the element's end.</summary>
-    private static void ReadRichText(XmlReader xml, StringBuilder text, char[] buffer, int max, Func<ImportFileException> tooLong)
+    private static void ReadRichText(XmlReader xml, StringBuilder text, char[] buffer, int max, Func<TabularFileException> tooLong)
     {
         if (xml.IsEmptyElement)
         {
@@ -222,7 +222,7 @@ internal sealed class XlsxRows : RowSource
     }
 
     /// <summary>Appends the text content of the current element (on it, not empty) in chunks; the reader ends on its end tag.</summary>
-    private static void ReadText(XmlReader xml, StringBuilder text, char[] buffer, int max, Func<ImportFileException> tooLong)
+    private static void ReadText(XmlReader xml, StringBuilder text, char[] buffer, int max, Func<TabularFileException> tooLong)
     {
         if (xml.IsEmptyElement)
         {
@@ -362,7 +362,7 @@ internal sealed class XlsxRows : RowSource
             }
         }
 
-        throw new ImportFileException("The first worksheet is empty: its first row must hold the column names.");
+        throw new TabularFileException("The first worksheet is empty: its first row must hold the column names.");
     }
 
     public override ValueTask<bool> ReadAsync(CancellationToken cancellationToken)
@@ -382,11 +382,11 @@ internal sealed class XlsxRows : RowSource
         }
         catch (XmlException e) when (e.Message.Contains("MaxCharacters", StringComparison.Ordinal))
         {
-            throw new ImportFileException($"The worksheet is larger than {limits.MaxSheetBytes / 1024 / 1024:N0} MB once inflated; split it or save it as CSV.", lastRowIndex + 1, e);
+            throw new TabularFileException($"The worksheet is larger than {limits.MaxSheetBytes / 1024 / 1024:N0} MB once inflated; split it or save it as CSV.", lastRowIndex + 1, e);
         }
-        catch (Exception e) when (e is not ImportFileException and not OperationCanceledException)
+        catch (Exception e) when (e is not TabularFileException and not OperationCanceledException)
         {
-            throw new ImportFileException($"The worksheet cannot be read past here ({e.Message}).", lastRowIndex + 1, e);
+            throw new TabularFileException($"The worksheet cannot be read past here ({e.Message}).", lastRowIndex + 1, e);
         }
     }
 
@@ -424,7 +424,7 @@ internal sealed class XlsxRows : RowSource
                 column = ColumnOf(reader.GetAttribute("r")) ?? column + 1;
                 if (column >= MaxColumns)
                 {
-                    throw new ImportFileException("The row has a cell past column XFD, Excel's last (16,384 columns).", lastRowIndex);
+                    throw new TabularFileException("The row has a cell past column XFD, Excel's last (16,384 columns).", lastRowIndex);
                 }
 
                 if (column >= cells.Length)
@@ -439,7 +439,7 @@ internal sealed class XlsxRows : RowSource
                 characters += cells[column]?.Length ?? 0;
                 if (characters > maxRowCharacters)
                 {
-                    throw new ImportFileException($"The row holds more than {maxRowCharacters:N0} characters.", lastRowIndex);
+                    throw new TabularFileException($"The row holds more than {maxRowCharacters:N0} characters.", lastRowIndex);
                 }
 
                 cellCount = Math.Max(cellCount, column + 1);
@@ -493,7 +493,7 @@ internal sealed class XlsxRows : RowSource
         return value;
     }
 
-    private ImportFileException TooLong() =>
+    private TabularFileException TooLong() =>
         new(string.Create(CultureInfo.InvariantCulture, $"A cell is longer than {limits.MaxCellCharacters:N0} characters, Excel's limit."), lastRowIndex);
 
     private (string? Text, bool Numeric) ValueOf(string? type, string? styleText, string? value)

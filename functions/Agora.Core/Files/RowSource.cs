@@ -1,4 +1,4 @@
-namespace Agora.Core.Imports.Files;
+namespace Agora.Core.Files;
 
 /// <summary>One file format's rows, behind <see cref="TabularFile"/>.</summary>
 internal abstract class RowSource : IAsyncDisposable

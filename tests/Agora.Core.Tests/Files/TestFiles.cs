@@ -1,17 +1,17 @@
 using System.IO.Compression;
 using System.Text;
-using Agora.Core.Imports.Files;
+using Agora.Core.Files;
 using DocumentFormat.OpenXml;
 using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Spreadsheet;
 
-namespace Agora.Core.Tests.Imports;
+namespace Agora.Core.Tests.Files;
 
 /// <summary>One row as the reader gave it.</summary>
 internal sealed record ReadRow(long Line, long Row, string?[] Fields);
 
 /// <summary>Builds supplier files and reads them back.</summary>
-internal static class Files
+internal static class TestFiles
 {
     public static readonly Encoding Windows1252 = CodePagesEncodingProvider.Instance.GetEncoding(1252)!;
 

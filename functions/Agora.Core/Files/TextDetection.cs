@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Unicode;
 
-namespace Agora.Core.Imports.Files;
+namespace Agora.Core.Files;
 
 /// <summary>Decides the encoding of a text file from its first bytes (a bounded prefix, never the whole file).</summary>
 internal static class TextDetection

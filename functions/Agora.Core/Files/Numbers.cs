@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Agora.Core.Imports.Files;
+namespace Agora.Core.Files;
 
 /// <summary>How a file writes its numbers.</summary>
 public enum DecimalStyle
@@ -12,7 +12,7 @@ public enum DecimalStyle
     Comma,
 }
 
-/// <summary>Strict parsing of the numbers found in supplier files. Accepted: surrounding white space, one leading sign,
+/// <summary>Strict parsing of the numbers found in the files suppliers and buyers send. Accepted: surrounding white space, one leading sign,
 /// digits optionally grouped by the style's thousands separator (first group of 1 to 3 digits, then groups of exactly
 /// 3), and a fractional part after the style's decimal separator. Anything else is refused rather than guessed:
 /// <c>1,2,3</c>, <c>12.34.56</c>, <c>1.5</c> in <see cref="DecimalStyle.Comma"/> (a group of one digit), <c>5.</c>,
