@@ -218,7 +218,17 @@ public sealed class TabularFile : IAsyncDisposable
 
     /// <summary>The column of the first accepted name found, trying them in order; -1 when none is in the header.
     /// Names are compared <see cref="Normalize"/>d: "Preço Unitário", "PRECO_UNITARIO" and "preco unitario" match.</summary>
-    public int Ordinal(params ReadOnlySpan<string> acceptedNames)
+    public int Ordinal(params ReadOnlySpan<string> acceptedNames) => OrdinalOf(normalizedHeaders, acceptedNames);
+
+    /// <summary>As <see cref="Ordinal(ReadOnlySpan{string})"/>, over any row of cells taken as a header: a header found
+    /// below a title row, or the first line of pasted text. Null cells match nothing.</summary>
+    public static int Ordinal(IReadOnlyList<string?> cells, params ReadOnlySpan<string> acceptedNames)
+    {
+        ArgumentNullException.ThrowIfNull(cells);
+        return OrdinalOf([.. cells.Select(c => c is null ? string.Empty : Normalize(c))], acceptedNames);
+    }
+
+    private static int OrdinalOf(string[] normalizedHeaders, ReadOnlySpan<string> acceptedNames)
     {
         foreach (var name in acceptedNames)
         {
@@ -291,7 +301,11 @@ public sealed class TabularFile : IAsyncDisposable
     public bool TryGetInt32(int ordinal, out int value) =>
         Numbers.TryParseInt(rows.Field(ordinal), StyleOf(ordinal), out value);
 
-    private DecimalStyle StyleOf(int ordinal) => rows.IsInvariantNumber(ordinal) ? DecimalStyle.Point : DecimalStyle;
+    /// <summary>True when the field is a number the format itself stores (an XLSX numeric cell), written in invariant
+    /// form (<c>1234.5</c>) whatever the file's <see cref="DecimalStyle"/>; false for any text, a CSV field included.</summary>
+    public bool IsStoredNumber(int ordinal) => rows.IsInvariantNumber(ordinal);
+
+    private DecimalStyle StyleOf(int ordinal) => IsStoredNumber(ordinal) ? DecimalStyle.Point : DecimalStyle;
 
     public ValueTask DisposeAsync() => rows.DisposeAsync();
 
