@@ -62,6 +62,33 @@ if (kind === "azurite") {
     }
     return query;
   };
+  // Its conditional patch (PATCH with a filter predicate) lower-cases the whole condition before running it, so a
+  // condition on a camelCase property (c.data.stock["SP"].onHand) or on a key with capitals never holds; and it runs the
+  // condition as a query over the whole container that matches on the id alone, so a document with the same id in
+  // another partition can satisfy it. Azure Cosmos DB evaluates the condition, as written, on the one document the patch
+  // addresses (stock holds rely on it: decision 0016b). Here the condition is checked that way, and the patch then runs
+  // without it in the same turn of the event loop, so check and write stay atomic. Callers look the function up at call time.
+  const patchOperations = require("@vercel/cosmosdb-server/lib/handler/_patch-operations");
+  const { parsePartitionKey } = require("@vercel/cosmosdb-server/lib/utils/get-partition-from-header");
+  const patchOperation = patchOperations.patchOperation;
+  patchOperations.patchOperation = (collection, input) => {
+    if (!input.condition) return patchOperation(collection, input);
+    const where = /^\s*from\s+(\w+)\s+where\s+([\s\S]+)$/i.exec(input.condition);
+    if (!where) return { statusCode: 400, body: { code: "BadRequest", message: "Invalid condition in patch request." } };
+    const data = collection.document(input.id, parsePartitionKey(input.partitionKey, input.id)).read();
+    if (data && !(input.ifMatch && input.ifMatch !== data._etag)) {
+      let holds;
+      try {
+        holds = sql.default(`SELECT * FROM ${where[1]} WHERE ${where[2]}`).exec([data], {}).result.length > 0;
+      } catch {
+        return { statusCode: 400, body: { code: "BadRequest", message: "Invalid condition in patch request." } };
+      }
+      if (!holds) {
+        return { statusCode: 412, body: { code: "PreconditionFailed", message: "Condition specified in the patch request is not satisfied." } };
+      }
+    }
+    return patchOperation(collection, { ...input, condition: undefined });
+  };
   // Its router decodes ids in the URL with decodeURIComponent, which throws on an escape that is no UTF-8 (`%FF`), and the
   // throw ends the whole process: every later request then fails. Azure Cosmos DB answers such a request, so here a
   // segment that does not decode stays as sent, and names no item. Routes are built when the server module loads, so

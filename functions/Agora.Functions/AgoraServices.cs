@@ -42,6 +42,7 @@ public static class AgoraServices
         services.AddSingleton<CatalogService>();
         services.AddSingleton<BuyerCatalogService>();
         services.AddSingleton<StockService>();
+        services.AddSingleton<StockReserver>();
         services.AddSingleton<PricingService>();
         services.AddSingleton<PriceEntryService>();
         services.AddSingleton<PriceListPurger>();

@@ -45,6 +45,7 @@ public static class InfrastructureServices
         services.AddSingleton<IDueIndex, CosmosDueIndex>();
         services.AddSingleton<IProductStore, CosmosProductStore>();
         services.AddSingleton<IWarehouseStore, CosmosWarehouseStore>();
+        services.AddSingleton<IStockHolds, CosmosStockHolds>();
         services.AddSingleton<IAssortmentStore, CosmosAssortmentStore>();
         services.AddSingleton<IPriceStore, CosmosPriceStore>();
         services.AddSingleton<IPricingStore, CosmosPricingStore>();

@@ -16,11 +16,69 @@ public sealed record SaleUnit(string Code, decimal Factor);
 
 /// <summary>Stock of one product in one warehouse, in base units. <see cref="AsOf"/> is the time the supplier's system
 /// measured <see cref="OnHand"/>: older pushes never overwrite newer ones.</summary>
-public sealed record WarehouseStock(decimal OnHand, decimal Reserved, DateTimeOffset AsOf)
+/// <param name="Reserved">What open orders hold: the sum of <paramref name="Holds"/>, plus any amount reserved before holds
+/// were kept one by one. Holds change it with an atomic increment in the store (decision 0016b), so it is rounded to
+/// <see cref="Quantities.MaxDecimals"/> whenever a record is built or read: the store keeps doubles, and a sum of
+/// increments such as 0.1 + 0.2 reads back as 0.30000000000000004.</param>
+/// <param name="Holds">What each open order holds here, by hold id (the order's id). Counts, pushes and reconciliation
+/// keep them as they keep <paramref name="Reserved"/>; only <see cref="Inventory.IStockHolds"/> adds and removes them.
+/// Never null: an absent or null map (documents written before holds existed) reads as empty, and records compare holds
+/// by content.</param>
+public sealed record WarehouseStock(decimal OnHand, decimal Reserved, DateTimeOffset AsOf, IReadOnlyDictionary<string, decimal>? Holds = null)
 {
+    private static readonly IReadOnlyDictionary<string, decimal> NoHolds = new Dictionary<string, decimal>(StringComparer.Ordinal);
+
+    private readonly decimal _reserved = Quantities.Round(Reserved);
+    private readonly IReadOnlyDictionary<string, decimal> _holds = RoundHolds(Holds);
+
+    public decimal Reserved
+    {
+        get => _reserved;
+        init => _reserved = Quantities.Round(value);
+    }
+
+    public IReadOnlyDictionary<string, decimal>? Holds
+    {
+        get => _holds;
+        init => _holds = RoundHolds(value);
+    }
+
     /// <summary>What can still be promised: never negative, even when a count fell below what is reserved.</summary>
     [JsonIgnore]
     public decimal Available => Math.Max(0, OnHand - Reserved);
+
+    /// <summary>What <paramref name="holdId"/> holds here, 0 when nothing.</summary>
+    public decimal HeldBy(string holdId) => _holds.GetValueOrDefault(holdId);
+
+    public bool Equals(WarehouseStock? other) =>
+        other is not null && OnHand == other.OnHand && _reserved == other._reserved && AsOf == other.AsOf
+        && _holds.Count == other._holds.Count && _holds.All(h => other._holds.TryGetValue(h.Key, out var q) && q == h.Value);
+
+    public override int GetHashCode() => HashCode.Combine(OnHand, _reserved, AsOf, _holds.Count);
+
+    private static IReadOnlyDictionary<string, decimal> RoundHolds(IReadOnlyDictionary<string, decimal>? holds) =>
+        holds is null || holds.Count == 0 ? NoHolds
+        : holds.Values.All(q => Quantities.Round(q) == q) ? holds
+        : holds.ToDictionary(h => h.Key, h => Quantities.Round(h.Value), StringComparer.Ordinal);
+}
+
+/// <summary>Stock quantities in base units: at most <see cref="MaxDecimals"/> decimals.</summary>
+public static class Quantities
+{
+    public const int MaxDecimals = 6;
+
+    /// <summary>Half the smallest step a quantity can take (10^-6): below it two stored doubles are the same quantity.
+    /// Conditions the store checks on sums of doubles (available ≥ asked) allow this much, so drift never refuses a hold
+    /// that fits nor grants one that does not: a real difference is at least 10^-6.</summary>
+    public const decimal Tolerance = 0.0000005m;
+
+    /// <summary>Rounds to <see cref="MaxDecimals"/> (half to even), without trailing zeros and without a negative zero, so
+    /// a drifted 0.30000000000000004 or -2.7E-17 reads as 0.3 or 0 and writes back as such.</summary>
+    public static decimal Round(decimal value)
+    {
+        var rounded = decimal.Round(value, MaxDecimals);
+        return rounded == 0 ? 0m : rounded / 1.000000000000000000000000000m;
+    }
 }
 
 /// <summary>A supplier's product with its stock per warehouse. Catalog data and stock live in one document so a buyer's

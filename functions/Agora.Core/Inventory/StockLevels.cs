@@ -9,15 +9,15 @@ public sealed record StockCount(string Sku, string WarehouseId, decimal OnHand, 
 /// <summary>How counts change stock records (pure).</summary>
 public static class StockLevels
 {
-    public const int MaxDecimals = 6;
+    public const int MaxDecimals = Quantities.MaxDecimals;
 
     /// <summary>How far ahead of the server's clock a count's measured time may be (the supplier's clock may run a little
     /// fast); later is refused, as it would shadow every real count until then.</summary>
     public static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(5);
 
     /// <summary>Applies <paramref name="counts"/> of one product: a count older than the record's is stale and ignored,
-    /// one equal to it changes nothing; reservations are always kept. Returns the product (unchanged instance when
-    /// nothing applied) and how many counts applied.</summary>
+    /// one equal to it changes nothing; reservations and every order's hold are always kept. Returns the product
+    /// (unchanged instance when nothing applied) and how many counts applied.</summary>
     public static (Product Product, int Applied) Apply(Product product, IEnumerable<StockCount> counts, DateTimeOffset now)
     {
         var stock = new Dictionary<string, WarehouseStock>(product.Stock, StringComparer.Ordinal);
@@ -32,10 +32,11 @@ public static class StockLevels
                 continue; // stale, or the measurement already recorded
             }
 
-            // A newer count of the same quantity still moves AsOf, so an older count arriving late cannot undo it.
-            stock[count.WarehouseId] = current is not null && current.OnHand == count.OnHand
-                ? current with { AsOf = count.AsOf }
-                : new WarehouseStock(count.OnHand, current?.Reserved ?? 0, count.AsOf);
+            // A newer count of the same quantity still moves AsOf, so an older count arriving late cannot undo it. A count
+            // says what is on the shelves; what orders hold (Reserved and each hold) is theirs and stays.
+            stock[count.WarehouseId] = current is null
+                ? new WarehouseStock(count.OnHand, 0, count.AsOf)
+                : current with { OnHand = count.OnHand, AsOf = count.AsOf };
             applied += current?.OnHand == count.OnHand ? 0 : 1;
             changed = true;
         }

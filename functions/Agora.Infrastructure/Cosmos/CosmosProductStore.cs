@@ -106,7 +106,9 @@ public sealed class CosmosProductStore(CosmosContainers cosmos) : IProductStore
 
         if (query.InStockOnly)
         {
-            And("c.index.available > 0");
+            // Holds move the index by increments of doubles (CosmosStockHolds), so "nothing left" may be stored as 5E-17:
+            // anything below half the smallest quantity step is nothing.
+            And($"c.index.available > {Quantities.Tolerance.ToString(CultureInfo.InvariantCulture)}");
         }
 
         if (assortment is not null)

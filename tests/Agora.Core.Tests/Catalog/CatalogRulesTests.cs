@@ -73,6 +73,21 @@ public sealed class CatalogRulesTests
     }
 
     [Fact]
+    public void A_newer_count_changes_on_hand_and_keeps_every_orders_hold()
+    {
+        var holds = new Dictionary<string, decimal> { ["o1"] = 3, ["o2"] = 1.5m };
+        var product = Make("P", "X", null) with { Stock = new Dictionary<string, WarehouseStock> { ["sp"] = new(10, 5.5m, Now, holds) } };
+
+        var (counted, applied) = StockLevels.Apply(product, [new StockCount("P", "sp", 4, Now.AddMinutes(1))], Now);
+        var (same, _) = StockLevels.Apply(counted, [new StockCount("P", "sp", 4, Now.AddMinutes(2))], Now);
+
+        Assert.Equal(1, applied);
+        Assert.Equal(new WarehouseStock(4, 5.5m, Now.AddMinutes(1), holds), counted.Stock["sp"]);
+        Assert.Equal(0, counted.Stock["sp"].Available);
+        Assert.Equal(new WarehouseStock(4, 5.5m, Now.AddMinutes(2), holds), same.Stock["sp"]);
+    }
+
+    [Fact]
     public void Availability_never_goes_below_zero_when_a_count_falls_under_the_reservations() =>
         Assert.Equal(0, new WarehouseStock(2, 5, Now).Available);
 }

@@ -4,6 +4,7 @@ using Agora.Core.Catalog;
 using Agora.Core.Imports;
 using Agora.Core.Inventory;
 using Agora.Core.Notifications;
+using Agora.Core.Tests.Inventory;
 
 namespace Agora.Core.Tests.Imports;
 
@@ -64,6 +65,23 @@ public sealed class StockReconciliationTests
         Assert.Equal((0L, 0L), (again!.Discrepancies, again.Corrected));
         Assert.Equal(writes, given.Stores.ProductWrites);
         Assert.Single(given.Stores.Queued);
+    }
+
+    [Fact]
+    public async Task Drift_is_corrected_keeping_every_hold_of_the_open_orders()
+    {
+        var given = await StockedAsync();
+        var reserver = new StockReserver(new InMemoryStockHolds(given.Stores), given.Stores, given.Stores);
+        await reserver.ReserveAsync("supplier", "o1", [new ReservationLine(1, "A", 15)], "BR", null, default);
+        await reserver.ReserveAsync("supplier", "o2", [new ReservationLine(1, "B", 2.5m)], "BR", null, default);
+        await given.ImportAsync("supplier", ImportKind.Stock, SnapshotName(given), Encoding.UTF8.GetBytes("sku;deposito;saldo\nA;sp;90\nB;sp;40\n"));
+
+        Assert.Equal(1, await given.Reconciliation.RunDueAsync(default));
+
+        var a = given.Stores.Product("supplier", "A")!.Value.Stock["sp"];
+        var b = given.Stores.Product("supplier", "B")!.Value.Stock["sp"];
+        Assert.Equal((90m, 45m, 15m), (a.OnHand, a.Reserved, a.HeldBy("o1")));
+        Assert.Equal((40m, 2.5m, 2.5m), (b.OnHand, b.Reserved, b.HeldBy("o2")));
     }
 
     [Fact]
