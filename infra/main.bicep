@@ -125,7 +125,7 @@ module storage 'modules/storage.bicep' = {
     deploymentContainerName: 'app-package-${take(functionAppName, 32)}'
     // StorageNames.BlobContainers and StorageNames.Queues.
     blobContainers: ['imports', 'imports-results', 'reports']
-    queues: ['notifications', 'price-list-purges']
+    queues: ['notifications', 'price-list-purges', 'sales']
     systemTopicName: 'evgt-st${resourceToken}'
     principalId: identity.outputs.principalId
   }
@@ -140,7 +140,7 @@ module cosmos 'modules/cosmos.bicep' = {
     accountName: 'cosmos-${resourceToken}'
     // CosmosOptions.Database, Containers.All and Containers.PartitionKeyPath.
     databaseName: 'agora'
-    containerNames: ['organizations', 'catalog', 'users', 'due', 'requests']
+    containerNames: ['organizations', 'catalog', 'users', 'due', 'requests', 'sales']
     partitionKeyPath: '/pk'
     throughputMode: cosmosThroughputMode
     autoscaleMaxThroughput: cosmosAutoscaleMaxThroughput

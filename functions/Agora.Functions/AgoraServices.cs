@@ -6,6 +6,7 @@ using Agora.Core.Inventory;
 using Agora.Core.Common;
 using Agora.Core.Notifications;
 using Agora.Core.Operations;
+using Agora.Core.Ordering;
 using Agora.Functions.Http;
 using Agora.Functions.OpenApi;
 using Agora.Infrastructure;
@@ -46,6 +47,14 @@ public static class AgoraServices
         services.AddSingleton<PricingService>();
         services.AddSingleton<PriceEntryService>();
         services.AddSingleton<PriceListPurger>();
+        services.AddSingleton<SalesAccess>();
+        services.AddSingleton<SalesOutbox>();
+        services.AddSingleton<CartService>();
+        services.AddSingleton<CheckoutService>();
+        services.AddSingleton<OrderService>();
+        services.AddSingleton<QuoteService>();
+        services.AddSingleton<TimelineService>();
+        services.AddSingleton<OrderingConfigService>();
         services.AddSingleton(configuration.GetSection("Notifications").Get<NotificationOptions>() ?? new NotificationOptions());
 
         // The HTTP edge.

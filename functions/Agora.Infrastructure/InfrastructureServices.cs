@@ -7,6 +7,7 @@ using Agora.Core.Inventory;
 using Agora.Core.Pricing;
 using Agora.Core.Notifications;
 using Agora.Core.Operations;
+using Agora.Core.Ordering;
 using Agora.Infrastructure.Cosmos;
 using Agora.Infrastructure.Email;
 using Agora.Infrastructure.Identity;
@@ -53,11 +54,18 @@ public static class InfrastructureServices
         services.AddSingleton<IImportJobStore, CosmosImportJobStore>();
         services.AddSingleton<IDeliveryLog, CosmosDeliveryLog>();
         services.AddSingleton<CosmosIdempotencyStore>();
+        services.AddSingleton<ISalesDocuments<Cart>, CosmosSalesDocuments<Cart>>();
+        services.AddSingleton<ISalesDocuments<NegotiatedQuote>, CosmosSalesDocuments<NegotiatedQuote>>();
+        services.AddSingleton<ISalesDocuments<Order>, CosmosSalesDocuments<Order>>();
+        services.AddSingleton<ITimelineStore, CosmosTimelineStore>();
+        services.AddSingleton<ISalesIndex, CosmosSalesIndex>();
+        services.AddSingleton<IOrderingStore, CosmosOrderingStore>();
 
         services.AddSingleton<StorageClients>();
         services.AddSingleton<StorageWorkQueues>();
         services.AddSingleton<INotificationQueue>(sp => sp.GetRequiredService<StorageWorkQueues>());
         services.AddSingleton<IPriceListPurgeQueue>(sp => sp.GetRequiredService<StorageWorkQueues>());
+        services.AddSingleton<ISalesQueue>(sp => sp.GetRequiredService<StorageWorkQueues>());
         services.AddSingleton<IPoisonQueues, StoragePoisonQueues>();
         services.AddSingleton<IImportReportStore, BlobImportReportStore>();
         services.AddSingleton<IImportFiles, BlobImportFiles>();

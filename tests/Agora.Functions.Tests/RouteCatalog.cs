@@ -34,6 +34,16 @@ internal static class RouteCatalog
 
         public string ImportId { get; init; } = "none";
 
+        public string LineId { get; init; } = "none";
+
+        public string ListId { get; init; } = "none";
+
+        public string OrderId { get; init; } = "none";
+
+        public string QuoteId { get; init; } = "none";
+
+        public string CartId { get; init; } = "none";
+
         public string Fill(string route) => (route.Contains("/suppliers", StringComparison.Ordinal)
             ? route.Replace("{buyerId}", Org, StringComparison.Ordinal).Replace("{supplierId}", Vendor, StringComparison.Ordinal)
             : route.Replace("{orgId}", Org, StringComparison.Ordinal).Replace("{supplierId}", Org, StringComparison.Ordinal)
@@ -43,7 +53,9 @@ internal static class RouteCatalog
             .Replace("{category}", "retail", StringComparison.Ordinal)
             .Replace("{importId}", ImportId, StringComparison.Ordinal).Replace("{kind}", "lists", StringComparison.Ordinal)
             .Replace("{ruleId}", RuleId, StringComparison.Ordinal).Replace("{listId}", "base", StringComparison.Ordinal)
-            .Replace("{unit}", "UN", StringComparison.Ordinal).Replace("{minQuantity}", "1", StringComparison.Ordinal);
+            .Replace("{unit}", "UN", StringComparison.Ordinal).Replace("{minQuantity}", "1", StringComparison.Ordinal)
+            .Replace("{lineId}", LineId, StringComparison.Ordinal).Replace("{savedListId}", ListId, StringComparison.Ordinal).Replace("{orderId}", OrderId, StringComparison.Ordinal)
+            .Replace("{quoteId}", QuoteId, StringComparison.Ordinal).Replace("{cartId}", CartId, StringComparison.Ordinal).Replace("{addressId}", "hq", StringComparison.Ordinal);
     }
 
     public static readonly Row[] Rows =
@@ -99,7 +111,59 @@ internal static class RouteCatalog
         new("DeletePrice", _ => null, [Sales, Warehouse]) { Arrange = PriceAsync },
         new("BrowseCatalog", _ => null, [Sales, Pricing, Warehouse]),
         new("GetCatalogProduct", _ => null, [Sales, Pricing, Warehouse]),
+
+        // Buying at the vendor: only the admin holds a buyer role in the organization under test.
+        new("GetCart", _ => null, [Sales, Pricing, Warehouse]) { Arrange = SalesAsync },
+        new("AddCartLines", _ => new { lines = new[] { new { sku = Ids.Sku, unit = "UN", quantity = 1 } } }, [Sales, Pricing, Warehouse]) { Arrange = SalesAsync },
+        new("ChangeCartLine", _ => new { quantity = 2 }, [Sales, Pricing, Warehouse]) { Arrange = CartLineAsync },
+        new("RemoveCartLine", _ => null, [Sales, Pricing, Warehouse]) { Arrange = CartLineAsync },
+        new("ClearCart", _ => null, [Sales, Pricing, Warehouse]) { Arrange = CartLineAsync },
+        new("SetCartCoupons", _ => new { couponCodes = new[] { "PROMO" } }, [Sales, Pricing, Warehouse]) { Arrange = SalesAsync },
+        new("QuickOrder", _ => null, [Sales, Pricing, Warehouse]) { Arrange = SalesAsync },
+        new("Reorder", ids => new { orderId = ids.OrderId }, [Sales, Pricing, Warehouse]) { Arrange = PurchaseAsync },
+        new("CreateList", _ => new { name = "Weekly", lines = new[] { new { sku = Ids.Sku, unit = "UN", quantity = 3 } } }, [Sales, Pricing, Warehouse]) { Arrange = SalesAsync },
+        new("ListLists", _ => null, [Sales, Pricing, Warehouse]) { Arrange = SalesAsync },
+        new("GetList", _ => null, [Sales, Pricing, Warehouse]) { Arrange = ListAsync },
+        new("ChangeList", _ => new { name = "Monthly", visibility = "shared" }, [Sales, Pricing, Warehouse]) { Arrange = ListAsync },
+        new("DeleteList", _ => null, [Sales, Pricing, Warehouse]) { Arrange = ListAsync },
+        new("ListToCart", _ => null, [Sales, Pricing, Warehouse]) { Arrange = ListAsync },
+        new("Checkout", _ => new { addressId = "hq", purchaseOrderNumber = "PO-7" }, [Sales, Pricing, Warehouse]) { Arrange = CartLineAsync },
+        new("RequestQuote", _ => new { comment = "Best price?", lines = new[] { new { sku = Ids.Sku, quantity = 5 } } }, [Sales, Pricing, Warehouse]) { Arrange = SalesAsync },
+        new("ReviseQuote", _ => new { comment = "And for 10?" }, [Sales, Pricing, Warehouse]) { Arrange = ProposedPurchaseQuoteAsync },
+
+        // Selling to the customer.
+        new("GetCartById", _ => null, [Pricing, Warehouse]) { Arrange = CustomerCartAsync },
+        new("CommentOnCart", _ => new { text = "Can I help?" }, [Pricing, Warehouse]) { Arrange = CustomerCartAsync },
+        new("GetCartTimeline", _ => null, [Pricing, Warehouse]) { Arrange = CustomerCartAsync },
+        new("ListOrders", _ => null, []),
+        new("ListOrdersWaitingForMe", _ => null, []),
+        new("GetOrder", _ => null, []) { Arrange = SaleAsync },
+        new("MoveOrder", _ => new { status = "confirmed" }, [Pricing, Warehouse]) { Arrange = SaleAsync },
+        new("DecideOrder", _ => new { decision = "approve", comment = "Credit is fine" }, [Pricing, Warehouse]) { Arrange = PendingSaleAsync },
+        new("CommentOnOrder", _ => new { text = "Shipping tomorrow", @internal = false }, []) { Arrange = SaleAsync },
+        new("GetOrderTimeline", _ => null, []) { Arrange = SaleAsync },
+        new("ListQuotes", _ => null, []),
+        new("ListQuotesWaitingForMe", _ => null, []),
+        new("GetQuote", _ => null, []) { Arrange = QuoteRequestAsync },
+        new("ProposeQuote", _ => new { lines = new[] { new { line = 1, unitPrice = 9.5m } }, paymentTermsDays = new[] { 30 }, comment = "For you" }, [Pricing, Warehouse]) { Arrange = QuoteRequestAsync },
+        new("DecideQuotePrices", _ => new { decision = "approve" }, [Sales, Warehouse]) { Arrange = BelowMarginQuoteAsync },
+        new("MoveQuote", _ => new { status = "withdrawn", comment = "Discontinued" }, [Pricing, Warehouse]) { Arrange = QuoteRequestAsync },
+        new("CommentOnQuote", _ => new { text = "Looking into it" }, []) { Arrange = QuoteRequestAsync },
+        new("GetQuoteTimeline", _ => null, []) { Arrange = QuoteRequestAsync },
+        new("GetOrderingSettings", _ => null, []),
+        new("PutOrderingSettings", _ => new { backorders = "allow", pendingHoldHours = 48 }, [Sales, Pricing, Warehouse]),
+        new("ListApprovalRules", _ => null, []),
+        new("GetApprovalRule", _ => null, []) { Arrange = ApprovalRuleAsync },
+        new("PutApprovalRule", _ => new { name = "Large order", side = "supplier", condition = "orderTotalAbove", amount = new { value = 1000, currency = "BRL" },
+            tiers = new[] { new { roles = new[] { "supplierAdmin" }, require = "any" } } }, [Sales, Pricing, Warehouse]),
+        new("DeleteApprovalRule", _ => null, [Sales, Pricing, Warehouse]) { Arrange = ApprovalRuleAsync },
+        new("ListAddresses", _ => null, [Sales, Pricing, Warehouse]) { Arrange = SalesAsync },
+        new("GetAddress", _ => null, [Sales, Pricing, Warehouse]) { Arrange = SalesAsync },
+        new("PutAddress", _ => Address("Depot"), [Sales, Pricing, Warehouse]),
+        new("DeleteAddress", _ => null, [Sales, Pricing, Warehouse]) { Arrange = SalesAsync },
     ];
+
+    public static object Address(string label) => new { label, recipient = "Receiving", line1 = "Rua A, 1", city = "São Paulo", postalCode = "01000-000", country = "BR" };
 
     public static object Product(string name) => new { name, category = "Tools > Drills", baseUnit = "UN", saleUnits = new[] { new { code = "CX", factor = 12 } } };
 
@@ -155,6 +219,16 @@ internal static class RouteCatalog
         {
             request.Content = new StringContent("sku;unidade;preco\nP-1;UN;10,00\n", System.Text.Encoding.UTF8, "text/csv");
         }
+        else if (method == "POST" && path.Contains("/quick-order", StringComparison.Ordinal))
+        {
+            request.Content = new StringContent($"{Ids.Sku} 2 UN\n", System.Text.Encoding.UTF8, "text/plain");
+        }
+
+        if (method == "POST")
+        {
+            // Checkout needs one; elsewhere it is harmless (a new key is a new request).
+            request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
+        }
 
         if (method == "PUT")
         {
@@ -179,6 +253,113 @@ internal static class RouteCatalog
                 let responses = operation.Value!["responses"]!.AsObject()
                 select ((string)operation.Value!["operationId"]!, int.Parse(responses.First(r => r.Key.StartsWith('2')).Key, System.Globalization.CultureInfo.InvariantCulture)))
             .ToDictionary(p => p.Item1, p => p.Item2);
+    }
+
+    /// <summary>What buying and selling need beyond <see cref="ArrangeAsync"/>: a price and stock of the product at both
+    /// suppliers, and a delivery address for both buyers.</summary>
+    private static async Task<Ids> SalesAsync(BackendFixture backend, Ids ids, HttpClient admin)
+    {
+        using var vendor = backend.As("v-admin", "v-admin@test.example");
+        using var customer = backend.As("c-admin", "c-admin@test.example");
+        foreach (var (supplier, client) in new[] { (ids.Org, admin), (ids.Vendor, vendor) })
+        {
+            await BackendFixture.Ensure(await client.PutAsJsonAsync($"/api/orgs/{supplier}/pricing/lists/base/prices/{Ids.Sku}/UN/1", new { price = 10 }));
+            await BackendFixture.Ensure(await client.PostAsJsonAsync($"/api/orgs/{supplier}/stock",
+                new { items = new[] { new { sku = Ids.Sku, warehouseId = Ids.WarehouseId, onHand = 1000, asOf = DateTimeOffset.UtcNow.AddSeconds(-1) } } }));
+        }
+
+        await BackendFixture.Ensure(await admin.PutAsJsonAsync($"/api/orgs/{ids.Org}/addresses/hq", Address("HQ")));
+        await BackendFixture.Ensure(await customer.PutAsJsonAsync($"/api/orgs/{ids.Customer}/addresses/hq", Address("HQ")));
+        return ids;
+    }
+
+    /// <summary>The admin's cart at the vendor with one line.</summary>
+    private static async Task<Ids> CartLineAsync(BackendFixture backend, Ids ids, HttpClient admin)
+    {
+        ids = await SalesAsync(backend, ids, admin);
+        var cart = await BackendFixture.Json(await admin.PostAsJsonAsync($"/api/orgs/{ids.Org}/suppliers/{ids.Vendor}/cart/lines", new { lines = new[] { new { sku = Ids.Sku, unit = "UN", quantity = 1 } } }));
+        return ids with { LineId = (string)cart["lines"]![0]!["lineId"]! };
+    }
+
+    /// <summary>An order the organization placed at the vendor.</summary>
+    private static async Task<Ids> PurchaseAsync(BackendFixture backend, Ids ids, HttpClient admin)
+    {
+        ids = await CartLineAsync(backend, ids, admin);
+        return ids with { OrderId = await CheckoutAsync(admin, ids.Org, ids.Vendor) };
+    }
+
+    private static async Task<Ids> ListAsync(BackendFixture backend, Ids ids, HttpClient admin)
+    {
+        ids = await SalesAsync(backend, ids, admin);
+        var list = await BackendFixture.Json(await admin.PostAsJsonAsync($"/api/orgs/{ids.Org}/suppliers/{ids.Vendor}/lists", new { name = "Weekly", lines = new[] { new { sku = Ids.Sku, quantity = 2 } } }));
+        return ids with { ListId = (string)list["id"]! };
+    }
+
+    /// <summary>The customer's cart at the organization.</summary>
+    private static async Task<Ids> CustomerCartAsync(BackendFixture backend, Ids ids, HttpClient admin)
+    {
+        ids = await SalesAsync(backend, ids, admin);
+        using var customer = backend.As("c-admin", "c-admin@test.example");
+        var cart = await BackendFixture.Json(await customer.PostAsJsonAsync($"/api/orgs/{ids.Customer}/suppliers/{ids.Org}/cart/lines", new { lines = new[] { new { sku = Ids.Sku, quantity = 1 } } }));
+        return ids with { CartId = (string)cart["id"]! };
+    }
+
+    /// <summary>An order the customer placed at the organization: 5 × 10 within its credit limit of 100 (placed), or 20 × 10
+    /// past it (waiting for the supplier's credit approval).</summary>
+    private static async Task<Ids> SaleAsync(BackendFixture backend, Ids ids, HttpClient admin) => await CustomerOrderAsync(backend, ids, admin, 5);
+
+    private static async Task<Ids> PendingSaleAsync(BackendFixture backend, Ids ids, HttpClient admin) => await CustomerOrderAsync(backend, ids, admin, 20);
+
+    private static async Task<Ids> CustomerOrderAsync(BackendFixture backend, Ids ids, HttpClient admin, int quantity)
+    {
+        ids = await SalesAsync(backend, ids, admin);
+        using var customer = backend.As("c-admin", "c-admin@test.example");
+        await BackendFixture.Ensure(await customer.PostAsJsonAsync($"/api/orgs/{ids.Customer}/suppliers/{ids.Org}/cart/lines", new { lines = new[] { new { sku = Ids.Sku, quantity } } }));
+        return ids with { OrderId = await CheckoutAsync(customer, ids.Customer, ids.Org) };
+    }
+
+    private static async Task<string> CheckoutAsync(HttpClient buyer, string buyerId, string supplierId)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/orgs/{buyerId}/suppliers/{supplierId}/checkout") { Content = JsonContent.Create(new { addressId = "hq" }) };
+        request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
+        var response = await buyer.SendAsync(request);
+        await BackendFixture.Ensure(response);
+        return (string)(await BackendFixture.Json(response))["id"]!;
+    }
+
+    /// <summary>A quote the customer asked the organization for.</summary>
+    private static async Task<Ids> QuoteRequestAsync(BackendFixture backend, Ids ids, HttpClient admin)
+    {
+        ids = await SalesAsync(backend, ids, admin);
+        using var customer = backend.As("c-admin", "c-admin@test.example");
+        var quote = await BackendFixture.Json(await customer.PostAsJsonAsync($"/api/orgs/{ids.Customer}/suppliers/{ids.Org}/quotes", new { comment = "Price for 5?", lines = new[] { new { sku = Ids.Sku, quantity = 5 } } }));
+        return ids with { QuoteId = (string)quote["id"]! };
+    }
+
+    /// <summary>The same, proposed by the sales manager far below the price lists: it waits for a pricing manager.</summary>
+    private static async Task<Ids> BelowMarginQuoteAsync(BackendFixture backend, Ids ids, HttpClient admin)
+    {
+        ids = await QuoteRequestAsync(backend, ids, admin);
+        using var sales = backend.As(Sales, $"{Sales}@test.example");
+        await BackendFixture.Ensure(await sales.PostAsJsonAsync($"/api/orgs/{ids.Org}/quotes/{ids.QuoteId}/proposals", new { lines = new[] { new { line = 1, unitPrice = 1 } } }));
+        return ids;
+    }
+
+    /// <summary>A quote the organization asked the vendor for, answered with a proposal.</summary>
+    private static async Task<Ids> ProposedPurchaseQuoteAsync(BackendFixture backend, Ids ids, HttpClient admin)
+    {
+        ids = await SalesAsync(backend, ids, admin);
+        var quote = await BackendFixture.Json(await admin.PostAsJsonAsync($"/api/orgs/{ids.Org}/suppliers/{ids.Vendor}/quotes", new { lines = new[] { new { sku = Ids.Sku, quantity = 5 } } }));
+        using var vendor = backend.As("v-admin", "v-admin@test.example");
+        await BackendFixture.Ensure(await vendor.PostAsJsonAsync($"/api/orgs/{ids.Vendor}/quotes/{(string)quote["id"]!}/proposals", new { lines = new[] { new { line = 1, unitPrice = 9.9m } } }));
+        return ids with { QuoteId = (string)quote["id"]! };
+    }
+
+    private static async Task<Ids> ApprovalRuleAsync(BackendFixture backend, Ids ids, HttpClient admin)
+    {
+        await BackendFixture.Ensure(await admin.PutAsJsonAsync($"/api/orgs/{ids.Org}/approval-rules/{Ids.RuleId}",
+            new { name = "First order", side = "supplier", condition = "firstOrder", tiers = new[] { new { roles = new[] { "salesManager" }, require = "any" } } }));
+        return ids;
     }
 
     private static async Task<Ids> ImportAsync(BackendFixture backend, Ids ids, HttpClient admin)

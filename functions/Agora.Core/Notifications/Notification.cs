@@ -10,6 +10,10 @@ public enum NotificationKind
 
     /// <summary>To a supplier's warehouse staff: the nightly reconciliation found stock drift.</summary>
     StockDiscrepancies,
+
+    /// <summary>About a cart, a negotiated quote or an order: composed by the sales use case (subject, headline, details)
+    /// with a link to the document in the portal.</summary>
+    SalesUpdate,
 }
 
 /// <summary>A message to one person, recorded in the outbox of the document whose change caused it and delivered through

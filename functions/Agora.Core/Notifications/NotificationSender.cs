@@ -70,6 +70,17 @@ public sealed partial class NotificationSender(IEmailSender email, IDeliveryLog 
                     $"{H("snapshotFile")} and found <b>{H("discrepancies")}</b> discrepancies; {H("corrected")} were corrected (reservations kept).</p>" +
                     $"<p>The full report is at reports/{H("report")}.</p><pre>sku;warehouse;expected;found;delta;reserved\n{H("lines")}</pre>");
 
+            case NotificationKind.SalesUpdate:
+            {
+                var link = $"{options.PortalUrl.TrimEnd('/')}{D("path")}";
+                return new EmailMessage(
+                    n.To,
+                    n.ToName,
+                    D("subject"),
+                    $"Hello {greeting},\n\n{D("headline")}\n\n{D("details")}\n\nOpen it: {link}\n",
+                    $"<p>Hello {WebUtility.HtmlEncode(greeting)},</p><p><b>{H("headline")}</b></p><p>{H("details")}</p><p><a href=\"{WebUtility.HtmlEncode(link)}\">Open it in Agora</a></p>");
+            }
+
             default:
                 throw new ArgumentOutOfRangeException(nameof(n), n.Kind, "Unknown notification kind.");
         }

@@ -31,6 +31,17 @@ public sealed class PricingService(
         return PricingEngine.Price(supplierId, customer, book, request, clock.GetUtcNow());
     }
 
+    /// <summary>Prices <paramref name="request"/> for the customer of <paramref name="account"/>, for carts and checkout
+    /// (whose callers decided access already), with the book it was priced on: its products are what checkout holds stock
+    /// of, so they are read once.</summary>
+    internal async Task<(Quote Quote, PricingBook Book)> PriceAsync(CustomerAccount account, QuoteRequest request, CancellationToken cancellationToken)
+    {
+        CheckCoupons(request.CouponCodes);
+        var customer = new PricingCustomer(account.BuyerId, account.Category, account.Currency);
+        var book = await BookAsync(account.SupplierId, customer, request, cancellationToken).ConfigureAwait(false);
+        return (PricingEngine.Price(account.SupplierId, customer, book, request, clock.GetUtcNow()), book);
+    }
+
     /// <summary>A quote tries at most <see cref="MaxCouponCodes"/> codes of at most <see cref="MaxCouponCodeLength"/>
     /// characters: a cart cannot be used to guess a supplier's coupons by the thousand.</summary>
     private static void CheckCoupons(IReadOnlyList<string?>? codes)

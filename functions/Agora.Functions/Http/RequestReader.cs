@@ -148,6 +148,33 @@ public static partial class RequestReader
         : int.TryParse(text, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var value) ? value
         : throw DomainException.Invalid(name, "must be a whole number.");
 
+    /// <summary>An enum value written as the API writes it (camelCase, <c>pendingApproval</c>); 400 naming the values otherwise.</summary>
+    public static T? QueryEnum<T>(this HttpRequest request, string name)
+        where T : struct, Enum
+    {
+        if (request.Query(name) is not { } text)
+        {
+            return null;
+        }
+
+        foreach (var value in Enum.GetValues<T>())
+        {
+            if (string.Equals(System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(value.ToString()), text, StringComparison.Ordinal))
+            {
+                return value;
+            }
+        }
+
+        throw DomainException.Invalid(name, $"must be one of {string.Join(", ", Enum.GetValues<T>().Select(v => System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(v.ToString())))}.");
+    }
+
+    /// <summary>A time with its offset (<c>2026-12-01T00:00:00Z</c>); 400 otherwise.</summary>
+    public static DateTimeOffset? QueryTime(this HttpRequest request, string name) =>
+        request.Query(name) is not { } text ? null
+        : text.Length >= 16 && (text.EndsWith('Z') || text[^6] is '+' or '-')
+            && DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var value) ? value
+        : throw DomainException.Invalid(name, "must be a time in ISO 8601 with its offset, such as 2026-12-01T00:00:00Z.");
+
     /// <summary>Catalog listing filters from the query string: q, category, brand, inStock, status, cursor, limit.</summary>
     public static Core.Catalog.CatalogFilter CatalogFilter(this HttpRequest request) => new(
         request.Query("q"),

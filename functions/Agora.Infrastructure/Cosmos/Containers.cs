@@ -5,7 +5,9 @@ namespace Agora.Infrastructure.Cosmos;
 public static class Containers
 {
     /// <summary>pk = organization id: the organization (members, invitations, outbox), its customer accounts when it is a
-    /// supplier, and the copies of its supplier accounts when it is a buyer.</summary>
+    /// supplier, and the copies of its supplier accounts when it is a buyer; its ordering settings, approval rules and
+    /// addresses; the summaries of its orders, quotes, carts and lists (what listings page), its checkout claims and order
+    /// number counters.</summary>
     public const string Organizations = "organizations";
 
     /// <summary>pk = supplier id: the supplier's products (with their stock), warehouses, assortment rules, price entries
@@ -21,7 +23,11 @@ public static class Containers
     /// <summary>pk = id: stored responses of requests sent with an Idempotency-Key, and delivered notifications; both expire (ttl).</summary>
     public const string Requests = "requests";
 
-    public static readonly IReadOnlyList<string> All = [Organizations, Catalog, Users, Due, Requests];
+    /// <summary>pk = a cart's, negotiated quote's or order's id: the document and its timeline entries. Each sale is a
+    /// logical partition of its own, so no supplier's or buyer's volume of sales ever meets the 20 GB partition limit.</summary>
+    public const string Sales = "sales";
+
+    public static readonly IReadOnlyList<string> All = [Organizations, Catalog, Users, Due, Requests, Sales];
 
     public const string PartitionKeyPath = "/pk";
 }

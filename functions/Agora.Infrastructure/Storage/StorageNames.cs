@@ -9,6 +9,9 @@ public static class StorageNames
     /// <summary>Deleted price lists whose prices are still to be removed.</summary>
     public const string PriceListPurgesQueue = "price-list-purges";
 
+    /// <summary>Sales documents (carts, quotes, orders) whose outbox is to be handed on.</summary>
+    public const string SalesQueue = "sales";
+
     /// <summary>Files suppliers drop: <c>imports/{supplierId}/{kind}/{file}</c>.</summary>
     public const string ImportsContainer = "imports";
 
@@ -26,7 +29,7 @@ public static class StorageNames
     public const string IntegrationEventsQueue = "integration-events";
 
     /// <summary>The queues of every environment: infra/main.bicep provisions them, <see cref="AgoraResources"/> creates them locally.</summary>
-    public static readonly IReadOnlyList<string> Queues = [NotificationsQueue, PriceListPurgesQueue];
+    public static readonly IReadOnlyList<string> Queues = [NotificationsQueue, PriceListPurgesQueue, SalesQueue];
 
     /// <summary>The queues only the local environment has.</summary>
     public static readonly IReadOnlyList<string> LocalQueues = [IntegrationEventsQueue];

@@ -1,18 +1,22 @@
 using System.Text.Json;
 using Agora.Core.Common;
 using Agora.Core.Notifications;
+using Agora.Core.Ordering;
 using Agora.Core.Pricing;
 
 namespace Agora.Infrastructure.Storage;
 
 /// <summary>The internal work queues: each message is the API's JSON of one item, read back by its queue trigger.</summary>
-public sealed class StorageWorkQueues(StorageClients storage) : INotificationQueue, IPriceListPurgeQueue
+public sealed class StorageWorkQueues(StorageClients storage) : INotificationQueue, IPriceListPurgeQueue, ISalesQueue
 {
     public Task SendAsync(Notification notification, CancellationToken cancellationToken) =>
         SendAsync(StorageNames.NotificationsQueue, notification, cancellationToken);
 
     public Task SendAsync(PriceListPurge purge, CancellationToken cancellationToken) =>
         SendAsync(StorageNames.PriceListPurgesQueue, purge, cancellationToken);
+
+    public Task SendAsync(SalesWork work, CancellationToken cancellationToken) =>
+        SendAsync(StorageNames.SalesQueue, work, cancellationToken);
 
     private async Task SendAsync<T>(string queue, T message, CancellationToken cancellationToken) =>
         await storage.Queues.GetQueueClient(queue).SendMessageAsync(JsonSerializer.Serialize(message, Json.Options), cancellationToken).ConfigureAwait(false);

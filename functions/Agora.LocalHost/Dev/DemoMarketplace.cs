@@ -2,6 +2,7 @@ using Agora.Core.Accounts;
 using Agora.Core.Catalog;
 using Agora.Core.Common;
 using Agora.Core.Inventory;
+using Agora.Core.Ordering;
 using Agora.Core.Pricing;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -101,6 +102,47 @@ public static class DemoMarketplace
         }
 
         await SeedCatalogAsync(services, supplierAdmin, cancellationToken).ConfigureAwait(false);
+        await SeedOrderingAsync(services, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Delivery addresses for each buyer, and approval rules on both sides: Horizonte's orders above 20,000 BRL
+    /// wait for its approver (julia), then its admin above 100,000 BRL; ACME keeps its credit-limit rule and adds one for
+    /// customers' first orders (bruno or ana).</summary>
+    private static async Task SeedOrderingAsync(IServiceProvider services, CancellationToken cancellationToken)
+    {
+        var config = services.GetRequiredService<OrderingConfigService>();
+        var addresses = new (string Buyer, string Id, AddressInput Address)[]
+        {
+            ("construtora-horizonte", "obra-paulista", new AddressInput("Obra Av. Paulista", "Almoxarifado da obra", "Av. Paulista, 1000", "Portão 3", "São Paulo", "SP", "01310-100", "BR", "+55 11 3000-1000")),
+            ("construtora-horizonte", "sede", new AddressInput("Sede", "Recebimento", "Rua Funchal, 200", null, "São Paulo", "SP", "04551-060", "BR", null)),
+            ("hospital-sao-lucas", "almoxarifado", new AddressInput("Almoxarifado central", "Farmácia", "Av. John Boyd Dunlop, 500", null, "Campinas", "SP", "13060-904", "BR", null)),
+            ("andes-mining", "antofagasta", new AddressInput("Faena Antofagasta", "Bodega", "Av. Grecia 1500", null, "Antofagasta", null, "1240000", "CL", null)),
+        };
+        foreach (var (buyer, id, address) in addresses)
+        {
+            await IgnoreSeededAsync(() => config.PutAddressAsync(CallerOf(Users.First(u => u.OrgId == buyer)), buyer, id, address, null, cancellationToken)).ConfigureAwait(false);
+        }
+
+        var helena = CallerOf(Users.First(u => u.Id == "helena"));
+        await IgnoreSeededAsync(() => config.PutRuleAsync(helena, "construtora-horizonte", "acima-20-mil", new ApprovalRuleInput("Pedidos acima de R$ 20.000", ApprovalSide.Buyer,
+            ConditionKind.OrderTotalAbove, new Amount(20_000, "BRL"), null, null, [new ApprovalTierInput([Role.Approver], Quorum.Any)], true, 1), null, cancellationToken)).ConfigureAwait(false);
+        await IgnoreSeededAsync(() => config.PutRuleAsync(helena, "construtora-horizonte", "acima-100-mil", new ApprovalRuleInput("Pedidos acima de R$ 100.000", ApprovalSide.Buyer,
+            ConditionKind.OrderTotalAbove, new Amount(100_000, "BRL"), null, null, [new ApprovalTierInput([Role.Approver], Quorum.Any), new ApprovalTierInput([Role.BuyerAdmin], Quorum.Any)], true, 2),
+            null, cancellationToken)).ConfigureAwait(false);
+        await IgnoreSeededAsync(() => config.PutRuleAsync(CallerOf(Users[0]), SupplierId, "primeiro-pedido", new ApprovalRuleInput("Primeiro pedido do cliente", ApprovalSide.Supplier,
+            ConditionKind.FirstOrder, null, null, null, [new ApprovalTierInput([Role.SupplierAdmin, Role.SalesManager], Quorum.Any)], true, 1), null, cancellationToken)).ConfigureAwait(false);
+    }
+
+    /// <summary>Seeding again at a later start finds the item there (a replace would need its version): it is kept.</summary>
+    private static async Task IgnoreSeededAsync<T>(Func<Task<T>> seed)
+    {
+        try
+        {
+            await seed().ConfigureAwait(false);
+        }
+        catch (DomainException e) when (e.Kind is FailureKind.PreconditionRequired or FailureKind.Conflict)
+        {
+        }
     }
 
     /// <summary>50 products in two warehouses with stock, and assortments: construction customers see tools, fixings and

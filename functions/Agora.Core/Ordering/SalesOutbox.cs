@@ -1,0 +1,154 @@
+using Agora.Core.Common;
+using Agora.Core.Integration;
+using Agora.Core.Inventory;
+using Agora.Core.Notifications;
+using Microsoft.Extensions.Logging;
+
+namespace Agora.Core.Ordering;
+
+/// <summary>Hands on what a change of a cart, quote or order recorded in its outbox: timeline entries to the timeline,
+/// integration events to the customers' systems, emails to the notifications queue, and, for an order that ended before
+/// shipping, the release of its stock. It runs from the sales queue (<see cref="HandleAsync"/>), so the request that made
+/// the change answers without waiting for it. Every step is idempotent: entries and events keep their ids (the timeline
+/// adds an id once, Service Bus drops a duplicate id, the delivery log sends an email once, a released hold is gone), so a
+/// message delivered twice changes nothing the second time, and a message that keeps failing leaves the document's outbox
+/// as it was, for an operator to re-drive from the poison queue.</summary>
+public sealed partial class SalesOutbox(
+    ISalesQueue queue,
+    ITimelineStore timeline,
+    IIntegrationEventPublisher events,
+    INotificationQueue notifications,
+    ISalesDocuments<Cart> carts,
+    ISalesDocuments<Order> orders,
+    ISalesDocuments<NegotiatedQuote> quotes,
+    StockReserver stock,
+    IDueIndex due,
+    TimeProvider clock,
+    ILogger<SalesOutbox> logger)
+{
+    /// <summary>Due entries that ask the timer to hand on an outbox whose queue message could not be sent.</summary>
+    public const string DueKind = "salesOutbox";
+
+    /// <summary>After a write: asks the queue to hand the outbox on. When the queue cannot be reached the change still
+    /// stands; a due entry makes the next timer run do it, so nothing waits for ever.</summary>
+    public async Task SignalAsync(ISalesDocument document, CancellationToken cancellationToken)
+    {
+        if (document.Outbox.IsEmpty && document is not Order { Stock: StockState.Releasing })
+        {
+            return;
+        }
+
+        try
+        {
+            await queue.SendAsync(new SalesWork(document.Kind, document.Id), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+        {
+            LogQueueFailed(logger, e, document.Kind, document.Id);
+            var now = clock.GetUtcNow();
+            await due.AddAsync(new DueEntry(DueEntry.DayOf(now), $"{document.Kind}.{document.Id}", DueKind, document.SupplierId, now), CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The timer's side of <see cref="SignalAsync"/>.</summary>
+    public Task HandleDueAsync(DueEntry entry, CancellationToken cancellationToken)
+    {
+        var dot = entry.Id.IndexOf('.', StringComparison.Ordinal);
+        return dot < 0 ? Task.CompletedTask : HandleAsync(new SalesWork(entry.Id[..dot], entry.Id[(dot + 1)..]), cancellationToken);
+    }
+
+    /// <summary>Hands on the outbox of the document <paramref name="work"/> names; a document that is gone (a deleted
+    /// list) has nothing to hand on.</summary>
+    public Task HandleAsync(SalesWork work, CancellationToken cancellationToken) => work.Kind switch
+    {
+        "order" => DispatchAsync(orders, work.Id, (o, box, released) => o with { Outbox = box, Stock = released ? StockState.Released : o.Stock }, cancellationToken),
+        "quote" => DispatchAsync(quotes, work.Id, (q, box, _) => q with { Outbox = box }, cancellationToken),
+        "cart" => DispatchAsync(carts, work.Id, (c, box, _) => c with { Outbox = box }, cancellationToken),
+        _ => throw new ArgumentException($"Unknown sales document kind '{work.Kind}'.", nameof(work)),
+    };
+
+    /// <summary>How long a handler may hand an outbox on before another may take it over (a crash, a recycled instance).</summary>
+    public static readonly TimeSpan ClaimTime = TimeSpan.FromMinutes(2);
+
+    /// <summary>Claims the outbox (one handler at a time per document), hands on what it holds, and clears what was handed
+    /// on with the version read; when a change added entries meanwhile, hands those on too before letting go. A handler
+    /// that finds the outbox claimed leaves it to the holder, which sees its entries before it ends.</summary>
+    private async Task DispatchAsync<T>(ISalesDocuments<T> store, string id, Func<T, Outbox, bool, T> handedOn, CancellationToken cancellationToken)
+        where T : ISalesDocument
+    {
+        var current = await store.FindAsync(id, cancellationToken).ConfigureAwait(false);
+        if (current is null || (current.Value.Outbox.IsEmpty && current.Value is not Order { Stock: StockState.Releasing }))
+        {
+            return;
+        }
+
+        var holder = Ids.New(clock);
+        var now = clock.GetUtcNow();
+        if (!await store.ClaimOutboxAsync(id, holder, now + ClaimTime, now, cancellationToken).ConfigureAwait(false))
+        {
+            LogClaimed(logger, current.Value.Kind, id);
+            return;
+        }
+
+        var done = new HashSet<string>(StringComparer.Ordinal);
+        var released = false;
+        int stored = 0, published = 0, emailed = 0;
+        for (var round = 1; ; round++)
+        {
+            current = await store.FindAsync(id, cancellationToken).ConfigureAwait(false);
+            if (current is null)
+            {
+                return;
+            }
+
+            if (current.Value is Order { Stock: StockState.Releasing } order && !released)
+            {
+                await stock.ReleaseAsync(order.SupplierId, order.Id, order.Skus.ToArray(), cancellationToken).ConfigureAwait(false);
+                released = true;
+            }
+
+            var box = current.Value.Outbox;
+            var entries = box.Timeline.Where(t => !done.Contains(t.Id)).ToArray();
+            var news = box.Events.Where(e => !done.Contains(e.Id)).ToArray();
+            var emails = box.Notifications.Where(n => !done.Contains(n.Id)).ToArray();
+            if (entries.Length > 0)
+            {
+                await timeline.AddAsync(entries, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (news.Length > 0)
+            {
+                await events.PublishAsync(news, cancellationToken).ConfigureAwait(false);
+            }
+
+            foreach (var notification in emails)
+            {
+                await notifications.SendAsync(notification, cancellationToken).ConfigureAwait(false);
+            }
+
+            (stored, published, emailed) = (stored + entries.Length, published + news.Length, emailed + emails.Length);
+            done.UnionWith(entries.Select(t => t.Id).Concat(news.Select(e => e.Id)).Concat(emails.Select(n => n.Id)));
+            try
+            {
+                // A change made meanwhile fails this write (its version is newer): the next round hands its entries on.
+                var stillReleasing = released && current.Value is Order { Stock: StockState.Releasing };
+                await store.ReplaceAsync(handedOn(current.Value, box.Without(done), stillReleasing), current.ETag, cancellationToken).ConfigureAwait(false);
+                break;
+            }
+            catch (DomainException e) when (e.IsWriteConflict && round < Concurrency.MaxAttempts * 2)
+            {
+            }
+        }
+
+        LogHandedOn(logger, current.Value.Kind, id, stored, published, emailed, released);
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "The outbox of {Kind} {Id} is being handed on by another handler")]
+    private static partial void LogClaimed(ILogger logger, string kind, string id);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not queue the outbox of {Kind} {Id}; the sales timer hands it on")]
+    private static partial void LogQueueFailed(ILogger logger, Exception exception, string kind, string id);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Handed on the outbox of {Kind} {Id}: {Entries} timeline entries, {Events} events, {Emails} emails, stock released: {Released}")]
+    private static partial void LogHandedOn(ILogger logger, string kind, string id, int entries, int events, int emails, bool released);
+}

@@ -1,0 +1,63 @@
+using System.Globalization;
+using System.Net;
+using Agora.Core.Common;
+using Agora.Core.Ordering;
+using Microsoft.Azure.Cosmos;
+
+namespace Agora.Infrastructure.Cosmos;
+
+/// <summary>Carts, negotiated quotes and orders in <c>sales</c>, each in the partition of its own id (id = pk = the
+/// document's id, type = its kind).</summary>
+public sealed class CosmosSalesDocuments<T>(CosmosContainers cosmos) : ISalesDocuments<T>
+    where T : ISalesDocument
+{
+    private static readonly string Type = typeof(T) switch
+    {
+        var t when t == typeof(Order) => "order",
+        var t when t == typeof(NegotiatedQuote) => "quote",
+        var t when t == typeof(Cart) => "cart",
+        var t => throw new InvalidOperationException($"{t.Name} is not a sales document."),
+    };
+
+    public async Task<Versioned<T>?> FindAsync(string id, CancellationToken cancellationToken)
+    {
+        var document = await CosmosContainers.ReadAsync<T>(cosmos.Get(Containers.Sales), id, id, cancellationToken).ConfigureAwait(false);
+        return document is null || document.Type != Type ? null : new Versioned<T>(document.Data, document.ETag!);
+    }
+
+    public async Task<Versioned<T>> CreateAsync(T document, CancellationToken cancellationToken) =>
+        new(document, await CosmosContainers.CreateAsync(cosmos.Get(Containers.Sales), ToDocument(document), $"The {Type} '{document.Id}' exists.", cancellationToken).ConfigureAwait(false));
+
+    public async Task<Versioned<T>> ReplaceAsync(T document, string ifMatch, CancellationToken cancellationToken) =>
+        new(document, await CosmosContainers.ReplaceAsync(cosmos.Get(Containers.Sales), ToDocument(document), ifMatch, $"The {Type}", cancellationToken).ConfigureAwait(false));
+
+    public Task<bool> DeleteAsync(string id, CancellationToken cancellationToken) => CosmosContainers.DeleteAsync(cosmos.Get(Containers.Sales), id, id, cancellationToken);
+
+    /// <summary>One patch, conditional on the outbox being unclaimed or its claim having ended: the server applies it
+    /// atomically, and it sends two small fields, not the document.</summary>
+    public async Task<bool> ClaimOutboxAsync(string id, string holder, DateTimeOffset until, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (!CosmosContainers.CanName(id))
+        {
+            return false;
+        }
+
+        try
+        {
+            await cosmos.Get(Containers.Sales).PatchItemAsync<object>(id, new PartitionKey(id),
+                [PatchOperation.Set("/data/outbox/claimedBy", holder), PatchOperation.Set("/data/outbox/claimedUntil", until.ToUnixTimeMilliseconds())],
+                new PatchItemRequestOptions
+                {
+                    FilterPredicate = $"FROM c WHERE NOT IS_DEFINED(c.data.outbox.claimedUntil) OR c.data.outbox.claimedUntil < {now.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture)}",
+                    EnableContentResponseOnWrite = false,
+                }, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (CosmosException e) when (e.StatusCode is HttpStatusCode.PreconditionFailed or HttpStatusCode.NotFound)
+        {
+            return false;
+        }
+    }
+
+    private static Document<T> ToDocument(T value) => new() { Id = value.Id, Pk = value.Id, Type = Type, Data = value };
+}

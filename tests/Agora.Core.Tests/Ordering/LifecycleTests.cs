@@ -1,0 +1,107 @@
+using Agora.Core.Accounts;
+using Agora.Core.Common;
+using Agora.Core.Ordering;
+using Agora.Core.Pricing;
+using Agora.Core.Tests.Pricing;
+
+namespace Agora.Core.Tests.Ordering;
+
+public sealed class LifecycleTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 12, 1, 12, 0, 0, TimeSpan.Zero);
+
+    internal static Order OrderIn(OrderStatus status, string placedBy = "pat") => new()
+    {
+        Id = "o1",
+        Number = "2026-000001",
+        SupplierId = "acme",
+        SupplierName = "Acme",
+        BuyerId = "buyer",
+        BuyerName = "Buyer",
+        PlacedBy = new Actor(placedBy, placedBy, null, "buyer"),
+        Status = status,
+        Currency = "BRL",
+        Lines = [],
+        ListTotal = 0,
+        DiscountTotal = 0,
+        Total = 0,
+        DeliveryAddress = new Address("hq", "HQ", "R", "L1", null, "São Paulo", "SP", "01000-000", "BR", null),
+        DeliveryTerms = new DeliveryTerms("FOB", null),
+        PaymentTerms = new PaymentTerms([30]),
+        Approval = ApprovalProcess.None,
+        Stock = StockState.Held,
+        CreatedAt = Now,
+        UpdatedAt = Now,
+    };
+
+    [Fact]
+    public void An_illegal_move_is_a_conflict_naming_the_current_state_and_the_allowed_ones()
+    {
+        var e = Assert.Throws<DomainException>(() => OrderLifecycle.Check(OrderIn(OrderStatus.Placed), OrderStatus.Delivered, [Role.SupplierAdmin], "sara"));
+        Assert.Equal(FailureKind.Conflict, e.Kind);
+        Assert.Equal(["placed"], e.Errors["currentStatus"]);
+        Assert.Equal(["confirmed", "cancelled"], e.Errors["allowedStatuses"]);
+        var final = Assert.Throws<DomainException>(() => OrderLifecycle.Check(OrderIn(OrderStatus.Cancelled), OrderStatus.Placed, [Role.SupplierAdmin], "sara"));
+        Assert.Empty(final.Errors["allowedStatuses"]);
+    }
+
+    [Fact]
+    public void Each_move_belongs_to_its_roles()
+    {
+        Assert.Equal(OrderStatus.Confirmed, OrderLifecycle.Check(OrderIn(OrderStatus.Placed), OrderStatus.Confirmed, [Role.SalesManager], "sam").To);
+        Assert.Equal(FailureKind.Forbidden, Assert.Throws<DomainException>(() => OrderLifecycle.Check(OrderIn(OrderStatus.Placed), OrderStatus.Confirmed, [Role.Warehouse], "walt")).Kind);
+        Assert.Equal(FailureKind.Forbidden, Assert.Throws<DomainException>(() => OrderLifecycle.Check(OrderIn(OrderStatus.Placed), OrderStatus.Confirmed, [Role.Purchaser], "pat")).Kind);
+        Assert.Equal(OrderStatus.Shipped, OrderLifecycle.Check(OrderIn(OrderStatus.Confirmed), OrderStatus.Shipped, [Role.Warehouse], "walt").To);
+        Assert.Equal(OrderStatus.Delivered, OrderLifecycle.Check(OrderIn(OrderStatus.Shipped), OrderStatus.Delivered, [Role.Purchaser], "pat").To);
+    }
+
+    [Fact]
+    public void A_purchaser_cancels_only_the_orders_they_placed_and_an_admin_any()
+    {
+        Assert.Equal(OrderStatus.Cancelled, OrderLifecycle.Check(OrderIn(OrderStatus.Placed, "pat"), OrderStatus.Cancelled, [Role.Purchaser], "pat").To);
+        Assert.Equal(FailureKind.Forbidden, Assert.Throws<DomainException>(() => OrderLifecycle.Check(OrderIn(OrderStatus.Placed, "pia"), OrderStatus.Cancelled, [Role.Purchaser], "pat")).Kind);
+        Assert.Equal(OrderStatus.Cancelled, OrderLifecycle.Check(OrderIn(OrderStatus.Placed, "pia"), OrderStatus.Cancelled, [Role.BuyerAdmin], "boss").To);
+    }
+
+    [Fact]
+    public void Every_state_is_reachable_and_only_the_final_ones_lead_nowhere()
+    {
+        var reached = new HashSet<OrderStatus> { OrderStatus.PendingApproval, OrderStatus.Placed, OrderStatus.Rejected };
+        foreach (var move in OrderLifecycle.Moves)
+        {
+            reached.Add(move.To);
+        }
+
+        Assert.Equal(Enum.GetValues<OrderStatus>().Order(), reached.Order());
+        Assert.All(Enum.GetValues<OrderStatus>(), s => Assert.Equal(OrderLifecycle.IsFinal(s), OrderLifecycle.Next(s).Count == 0));
+    }
+
+    [Fact]
+    public void A_negotiated_price_keeps_the_engines_explanation_and_says_what_was_agreed()
+    {
+        var engine = new Book().Price("base", "BRO-1", "UN", 100m).Quote(("BRO-1", "UN", 3));
+        var quote = new NegotiatedQuote
+        {
+            Id = "q1",
+            SupplierId = "acme",
+            SupplierName = "Acme",
+            BuyerId = "buyer",
+            BuyerName = "Buyer",
+            RequestedBy = new Actor("pat", null, null, "buyer"),
+            Status = QuoteStatus.Accepted,
+            Currency = "BRL",
+            Versions = [new QuoteVersion(2, Capability.Supplier, new Actor("sam", null, null, "acme"), Now, [new QuoteItem(1, "BRO-1", "UN", 3, "Brocas", 100m, 90m)], 300, 270, null, null, Now.AddDays(5), null)],
+            CreatedAt = Now,
+            UpdatedAt = Now,
+        };
+        var priced = NegotiatedPrices.Apply(engine, quote);
+        var line = Assert.Single(priced.Lines);
+        Assert.Equal(90m, line.NetUnitPrice);
+        Assert.Equal(270m, line.LineTotal);
+        Assert.Equal(270m, priced.Total);
+        Assert.Equal(30m, priced.DiscountTotal);
+        var negotiated = Assert.Single(line.Adjustments, a => a.Kind == "negotiated");
+        Assert.Equal(10m, negotiated.AmountPerUnit);
+        Assert.Equal(LineStatus.Priced, line.Status);
+    }
+}
