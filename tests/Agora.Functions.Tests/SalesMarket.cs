@@ -166,27 +166,41 @@ internal sealed class SalesMarket : IDisposable
         return found!;
     }
 
-    /// <summary>The integration events published locally for this market's supplier (read without removing them: each
-    /// message is received with a short invisibility and seen once).</summary>
-    public async Task<IReadOnlyList<JsonNode>> EventsAsync()
-    {
-        var queue = Backend.Backend.Services.GetRequiredService<StorageClients>().RawQueues.GetQueueClient(StorageNames.IntegrationEventsQueue);
-        var seen = new Dictionary<string, JsonNode>(StringComparer.Ordinal);
-        while (true)
-        {
-            var batch = (await queue.ReceiveMessagesAsync(32, TimeSpan.FromSeconds(10))).Value;
-            if (batch.Length == 0 || batch.All(m => seen.ContainsKey(m.MessageId)))
-            {
-                break;
-            }
+    /// <summary>The integration events published locally for this market's supplier.</summary>
+    public async Task<IReadOnlyList<JsonNode>> EventsAsync() => (await AllEventsAsync(Backend)).Where(e => (string?)e["tenant"] == Supplier).ToArray();
 
-            foreach (var message in batch)
+    // Every event the local integration queue carried in this test run: nothing else consumes it, so it is drained here once
+    // and kept, and each test reads its own tenant's.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, JsonNode> Published = new(StringComparer.Ordinal);
+    private static readonly SemaphoreSlim Draining = new(1, 1);
+
+    public static async Task<IReadOnlyCollection<JsonNode>> AllEventsAsync(BackendFixture backend)
+    {
+        var queue = backend.Backend.Services.GetRequiredService<StorageClients>().RawQueues.GetQueueClient(StorageNames.IntegrationEventsQueue);
+        await Draining.WaitAsync();
+        try
+        {
+            while (true)
             {
-                seen[message.MessageId] = JsonNode.Parse(Encoding.UTF8.GetString(Convert.FromBase64String(message.MessageText)))!;
+                var batch = (await queue.ReceiveMessagesAsync(32, TimeSpan.FromSeconds(30))).Value;
+                if (batch.Length == 0)
+                {
+                    break;
+                }
+
+                foreach (var message in batch)
+                {
+                    Published.TryAdd(message.MessageId, JsonNode.Parse(Encoding.UTF8.GetString(Convert.FromBase64String(message.MessageText)))!);
+                    await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt);
+                }
             }
         }
+        finally
+        {
+            Draining.Release();
+        }
 
-        return seen.Values.Where(e => (string?)e["tenant"] == Supplier).ToArray();
+        return Published.Values.ToArray();
     }
 
     public void Dispose()

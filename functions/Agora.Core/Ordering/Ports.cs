@@ -21,6 +21,9 @@ public interface ISalesDocuments<T>
     /// <summary>Claims the document's outbox for <paramref name="holder"/> until <paramref name="until"/>, in one conditional
     /// patch: false when another holder's claim has not ended by <paramref name="now"/> (or the document is gone).</summary>
     Task<bool> ClaimOutboxAsync(string id, string holder, DateTimeOffset until, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>Ends <paramref name="holder"/>'s claim, if it still holds it (after a failure, so a retry need not wait).</summary>
+    Task ReleaseOutboxClaimAsync(string id, string holder, CancellationToken cancellationToken);
 }
 
 /// <summary>The timeline of each sales document.</summary>

@@ -86,10 +86,27 @@ public sealed partial class SalesOutbox(
         var now = clock.GetUtcNow();
         if (!await store.ClaimOutboxAsync(id, holder, now + ClaimTime, now, cancellationToken).ConfigureAwait(false))
         {
+            // Another handler is at it, and hands on what it finds before it lets go; should it fail instead, this message,
+            // retried by the queue, finds the outbox free.
             LogClaimed(logger, current.Value.Kind, id);
-            return;
+            throw new OutboxBusyException($"The outbox of {current.Value.Kind} '{id}' is being handed on by another handler; the queue retries this message.");
         }
 
+        try
+        {
+            await HandOnAsync(store, id, handedOn, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await store.ReleaseOutboxClaimAsync(id, holder, CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private async Task HandOnAsync<T>(ISalesDocuments<T> store, string id, Func<T, Outbox, bool, T> handedOn, CancellationToken cancellationToken)
+        where T : ISalesDocument
+    {
+        Versioned<T>? current;
         var done = new HashSet<string>(StringComparer.Ordinal);
         var released = false;
         int stored = 0, published = 0, emailed = 0;
@@ -111,11 +128,7 @@ public sealed partial class SalesOutbox(
             var entries = box.Timeline.Where(t => !done.Contains(t.Id)).ToArray();
             var news = box.Events.Where(e => !done.Contains(e.Id)).ToArray();
             var emails = box.Notifications.Where(n => !done.Contains(n.Id)).ToArray();
-            if (entries.Length > 0)
-            {
-                await timeline.AddAsync(entries, cancellationToken).ConfigureAwait(false);
-            }
-
+            // Events first: the customers' systems are the likeliest to fail, and a failure then leaves nothing handed on.
             if (news.Length > 0)
             {
                 await events.PublishAsync(news, cancellationToken).ConfigureAwait(false);
@@ -124,6 +137,11 @@ public sealed partial class SalesOutbox(
             foreach (var notification in emails)
             {
                 await notifications.SendAsync(notification, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (entries.Length > 0)
+            {
+                await timeline.AddAsync(entries, cancellationToken).ConfigureAwait(false);
             }
 
             (stored, published, emailed) = (stored + entries.Length, published + news.Length, emailed + emails.Length);
@@ -143,7 +161,7 @@ public sealed partial class SalesOutbox(
         LogHandedOn(logger, current.Value.Kind, id, stored, published, emailed, released);
     }
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "The outbox of {Kind} {Id} is being handed on by another handler")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "The outbox of {Kind} {Id} is being handed on by another handler; this message will be retried")]
     private static partial void LogClaimed(ILogger logger, string kind, string id);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not queue the outbox of {Kind} {Id}; the sales timer hands it on")]
@@ -151,4 +169,23 @@ public sealed partial class SalesOutbox(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Handed on the outbox of {Kind} {Id}: {Entries} timeline entries, {Events} events, {Emails} emails, stock released: {Released}")]
     private static partial void LogHandedOn(ILogger logger, string kind, string id, int entries, int events, int emails, bool released);
+}
+
+/// <summary>Another handler holds the outbox: the queue delivers the message again later.</summary>
+public sealed class OutboxBusyException : Exception
+{
+    public OutboxBusyException()
+        : this("The outbox is being handed on by another handler.")
+    {
+    }
+
+    public OutboxBusyException(string message)
+        : base(message)
+    {
+    }
+
+    public OutboxBusyException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
 }

@@ -59,5 +59,24 @@ public sealed class CosmosSalesDocuments<T>(CosmosContainers cosmos) : ISalesDoc
         }
     }
 
+    public async Task ReleaseOutboxClaimAsync(string id, string holder, CancellationToken cancellationToken)
+    {
+        if (!CosmosContainers.CanName(id) || !Ids.IsWellFormed(holder))
+        {
+            return;
+        }
+
+        try
+        {
+            await cosmos.Get(Containers.Sales).PatchItemAsync<object>(id, new PartitionKey(id),
+                [PatchOperation.Remove("/data/outbox/claimedBy"), PatchOperation.Remove("/data/outbox/claimedUntil")],
+                new PatchItemRequestOptions { FilterPredicate = $"FROM c WHERE c.data.outbox.claimedBy = '{holder}'", EnableContentResponseOnWrite = false }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (CosmosException e) when (e.StatusCode is HttpStatusCode.PreconditionFailed or HttpStatusCode.NotFound or HttpStatusCode.BadRequest)
+        {
+            // Taken over or ended meanwhile: nothing of ours to release.
+        }
+    }
+
     private static Document<T> ToDocument(T value) => new() { Id = value.Id, Pk = value.Id, Type = Type, Data = value };
 }

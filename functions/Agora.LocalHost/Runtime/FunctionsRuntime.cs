@@ -62,6 +62,7 @@ public sealed partial class FunctionsRuntime : IAsyncDisposable
             EnvironmentName = Environment.GetEnvironmentVariable("AZURE_FUNCTIONS_ENVIRONMENT") ?? Environments.Development,
         });
         ConfigureConfiguration(builder.Configuration, options, localSettings, hostJson);
+        hostJson = hostJson.WithOverrides(builder.Configuration);
         builder.WebHost.UseUrls(Urls(options, localSettings));
 
         // The app sees the runtime's clock (a FakeTimeProvider in tests) unless it registers its own.

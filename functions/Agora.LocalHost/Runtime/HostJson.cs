@@ -66,6 +66,31 @@ internal sealed class HostJson
         };
     }
 
+    /// <summary>host.json values overridden by app settings, as the Functions host allows
+    /// (<c>AzureFunctionsJobHost__extensions__queues__visibilityTimeout</c>): for the queue options.</summary>
+    public HostJson WithOverrides(Microsoft.Extensions.Configuration.IConfiguration configuration)
+    {
+        var section = configuration.GetSection("AzureFunctionsJobHost:extensions:queues");
+        string? S(string name) => section.GetChildren().FirstOrDefault(c => string.Equals(c.Key, name, StringComparison.OrdinalIgnoreCase))?.Value;
+        int? I(string name) => S(name) is { } text ? int.Parse(text, CultureInfo.InvariantCulture) : null;
+        TimeSpan? T(string name) => S(name) is { } text ? TimeSpan.Parse(text, CultureInfo.InvariantCulture) : null;
+        var q = Queues;
+        return new HostJson
+        {
+            RoutePrefix = RoutePrefix,
+            LoggingSettings = LoggingSettings,
+            Queues = new QueueOptions
+            {
+                BatchSize = I("batchSize") ?? q.BatchSize,
+                NewBatchThreshold = I("newBatchThreshold") ?? q.NewBatchThreshold,
+                MaxPollingInterval = T("maxPollingInterval") ?? q.MaxPollingInterval,
+                VisibilityTimeout = T("visibilityTimeout") ?? q.VisibilityTimeout,
+                MaxDequeueCount = I("maxDequeueCount") ?? q.MaxDequeueCount,
+                Base64Encoding = q.Base64Encoding,
+            },
+        };
+    }
+
     private static int? Int(JsonObject? section, string name) => section?[name] switch
     {
         JsonValue v when v.TryGetValue(out int i) => i,
