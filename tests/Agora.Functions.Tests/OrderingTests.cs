@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
 using Agora.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
 
 namespace Agora.Functions.Tests;
@@ -47,7 +48,9 @@ public sealed class OrderingTests(BackendFixture backend, ITestOutputHelper outp
         await m.MailAsync("s-sales", "New order");
         var events = await m.EventsAsync();
         var placed = Assert.Single(events, e => (string?)e["type"] == "order.placed");
-        Assert.Equal(40, placed["data"]!["lines"]!.AsArray().Count);
+        Assert.Equal(40, (int)placed["data"]!["order"]!["lineCount"]!);
+        var href = (string)placed["data"]!["href"]!;
+        Assert.Equal((string)order["id"]!, (string?)(await BackendFixture.Json(await m.Sales.GetAsync(href)))["id"]); // the whole order, read where the event says
     }
 
     [Fact]
@@ -267,5 +270,38 @@ public sealed class OrderingTests(BackendFixture backend, ITestOutputHelper outp
         Assert.Contains("2 hours", (string?)expired["cancellationReason"], StringComparison.Ordinal);
         Assert.Equal(0m, (await m.ProductAsync(SalesMarket.Sku(0)))["stock"]!.AsObject().Sum(s => (decimal)s.Value!["reserved"]!));
         await m.MailAsync("b-buyer", "no approval in time");
+    }
+
+    /// <summary>Cosmos requests per placed order grow with its lines (one stock hold each) plus a small constant; the figures
+    /// and the largest order document's size go to docs/performance.md from this test's output.</summary>
+    [Fact]
+    public async Task A_checkout_costs_one_cosmos_request_per_line_plus_a_small_constant_for_1_100_and_1000_lines()
+    {
+        using var m = await SalesMarket.CreateAsync(backend, products: 1000);
+        var costs = new List<(int Lines, long Requests, double Seconds, int Bytes)>();
+        foreach (var lines in new[] { 1, 100, 1000 })
+        {
+            // In parts: the test backend takes bodies up to 64 KB.
+            foreach (var part in Enumerable.Range(0, lines).Chunk(250))
+            {
+                await m.AddAsync(m.Purchaser, part.Select(i => (SalesMarket.Sku(i), i % 3 == 0 ? "CX" : (string?)"UN", (decimal)(i % 5 + 1))).ToArray());
+            }
+
+            var started = DateTime.UtcNow;
+            var response = await m.CheckoutAsync(m.Purchaser);
+            var seconds = (DateTime.UtcNow - started).TotalSeconds;
+            Assert.Equal(System.Net.HttpStatusCode.Created, response.StatusCode);
+            var requests = long.Parse(response.Headers.GetValues("x-cosmos-requests").Single(), System.Globalization.CultureInfo.InvariantCulture);
+            var order = await BackendFixture.Json(response);
+            Assert.Equal(lines, order["lines"]!.AsArray().Count);
+            var stored = await backend.Backend.Services.GetRequiredService<Core.Ordering.ISalesDocuments<Core.Ordering.Order>>().FindAsync((string)order["id"]!, default);
+            var bytes = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(stored!.Value, BackendFixture.Options).Length;
+            costs.Add((lines, requests, seconds, bytes));
+            await m.TimelineAsync(m.Purchaser, m.Buyer, (string)order["id"]!, 1);
+        }
+
+        output.WriteLine(string.Join(Environment.NewLine, costs.Select(c => $"{c.Lines} lines: {c.Requests} Cosmos requests, {c.Seconds:0.00} s, order document {c.Bytes / 1024.0:0} KB")));
+        Assert.All(costs, c => Assert.True(c.Requests <= c.Lines + 30, $"{c.Requests} requests for {c.Lines} lines"));
+        Assert.True(costs[2].Bytes < 2 * 1024 * 1024, $"a 1,000-line order is {costs[2].Bytes} bytes");
     }
 }

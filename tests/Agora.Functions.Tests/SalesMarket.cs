@@ -93,7 +93,7 @@ internal sealed class SalesMarket : IDisposable
 
         await Imported(await BackendFixture.ImportAsync(admin, supplier, "catalog", "catalogo.csv", catalog.ToString()));
         await Imported(await BackendFixture.ImportAsync(admin, supplier, "prices", "precos.csv", prices.ToString()));
-        foreach (var chunk in stock.Chunk(1000))
+        foreach (var chunk in stock.Chunk(300))
         {
             await BackendFixture.Ensure(await market.Warehouse.PostAsJsonAsync($"/api/orgs/{supplier}/stock", new { items = chunk }));
         }

@@ -135,7 +135,7 @@ public sealed class StockReserver(IStockHolds holds, IProductStore products, IWa
     public const int MaxAttempts = Concurrency.MaxAttempts;
 
     /// <summary>SKUs of one order held at once: each is its own document, so they never contend with each other.</summary>
-    public const int Parallelism = 8;
+    public const int Parallelism = 32;
 
     /// <summary><see cref="IProductStore.FindManyAsync"/> reads up to this many in one query.</summary>
     private const int ReadChunk = 1000;

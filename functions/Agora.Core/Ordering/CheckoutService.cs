@@ -313,16 +313,16 @@ public sealed class CheckoutService(
 }
 
 /// <summary>Integration events of orders (DESIGN.md section 6): the supplier's systems subscribe with the supplier's id as
-/// tenant; the data is the order's summary and its lines as sold.</summary>
+/// tenant. An event carries the order's summary and where to read the whole order (the claim-check pattern): a 1,000-line
+/// order is far larger than a queue message may be (64 KB in storage queues, 256 KB on Service Bus standard), and the
+/// subscriber's read is authorized like any other.</summary>
 public static class OrderEvents
 {
     public static IntegrationEvent Event(TimeProvider clock, string type, Order order) =>
         IntegrationEvent.Create(Ids.New(clock), type, order.SupplierId, order.Subject, clock.GetUtcNow(), new
         {
             order = OrderSummary.Of(order),
-            lines = order.Lines.Select(l => new { line = l.Price.Line, sku = l.Price.Sku, unit = l.Price.Unit, quantity = l.Price.Quantity, unitPrice = l.Price.NetUnitPrice, lineTotal = l.Price.LineTotal, backordered = l.Backordered }),
-            deliveryAddress = order.DeliveryAddress,
-            order.RequestedDeliveryDate,
+            href = $"/api/orgs/{order.SupplierId}/orders/{order.Id}",
             order.CancellationReason,
         });
 }

@@ -103,7 +103,8 @@ public interface IOrderingStore
 /// <summary>The queue that hands a document's outbox on (<see cref="SalesOutbox"/>).</summary>
 public interface ISalesQueue
 {
-    Task SendAsync(SalesWork work, CancellationToken cancellationToken);
+    /// <summary>Queues <paramref name="work"/>, visible to the trigger after <paramref name="delay"/> (at once when null).</summary>
+    Task SendAsync(SalesWork work, CancellationToken cancellationToken, TimeSpan? delay = null);
 }
 
 /// <summary>One queue message: hand on the outbox of the <paramref name="Kind"/> document <paramref name="Id"/>.</summary>

@@ -70,6 +70,9 @@ public sealed partial class SalesOutbox(
     /// <summary>How long a handler may hand an outbox on before another may take it over (a crash, a recycled instance).</summary>
     public static readonly TimeSpan ClaimTime = TimeSpan.FromMinutes(2);
 
+    /// <summary>When work that found its outbox busy is asked again.</summary>
+    public static readonly TimeSpan BusyRetry = TimeSpan.FromSeconds(5);
+
     /// <summary>Claims the outbox (one handler at a time per document), hands on what it holds, and clears what was handed
     /// on with the version read; when a change added entries meanwhile, hands those on too before letting go. A handler
     /// that finds the outbox claimed leaves it to the holder, which sees its entries before it ends.</summary>
@@ -86,10 +89,12 @@ public sealed partial class SalesOutbox(
         var now = clock.GetUtcNow();
         if (!await store.ClaimOutboxAsync(id, holder, now + ClaimTime, now, cancellationToken).ConfigureAwait(false))
         {
-            // Another handler is at it, and hands on what it finds before it lets go; should it fail instead, this message,
-            // retried by the queue, finds the outbox free.
+            // Another handler is at it, and hands on what it finds before it lets go. Should it fail instead, this work comes
+            // back in a moment and finds the outbox free (asked again rather than failed: a busy outbox is no failure, and
+            // must not use up the message's attempts).
             LogClaimed(logger, current.Value.Kind, id);
-            throw new OutboxBusyException($"The outbox of {current.Value.Kind} '{id}' is being handed on by another handler; the queue retries this message.");
+            await queue.SendAsync(new SalesWork(current.Value.Kind, id), cancellationToken, BusyRetry).ConfigureAwait(false);
+            return;
         }
 
         try
@@ -161,7 +166,7 @@ public sealed partial class SalesOutbox(
         LogHandedOn(logger, current.Value.Kind, id, stored, published, emailed, released);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "The outbox of {Kind} {Id} is being handed on by another handler; this message will be retried")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "The outbox of {Kind} {Id} is being handed on by another handler; asked again in a moment")]
     private static partial void LogClaimed(ILogger logger, string kind, string id);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not queue the outbox of {Kind} {Id}; the sales timer hands it on")]
@@ -169,23 +174,4 @@ public sealed partial class SalesOutbox(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Handed on the outbox of {Kind} {Id}: {Entries} timeline entries, {Events} events, {Emails} emails, stock released: {Released}")]
     private static partial void LogHandedOn(ILogger logger, string kind, string id, int entries, int events, int emails, bool released);
-}
-
-/// <summary>Another handler holds the outbox: the queue delivers the message again later.</summary>
-public sealed class OutboxBusyException : Exception
-{
-    public OutboxBusyException()
-        : this("The outbox is being handed on by another handler.")
-    {
-    }
-
-    public OutboxBusyException(string message)
-        : base(message)
-    {
-    }
-
-    public OutboxBusyException(string message, Exception innerException)
-        : base(message, innerException)
-    {
-    }
 }

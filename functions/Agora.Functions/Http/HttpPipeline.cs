@@ -20,6 +20,9 @@ namespace Agora.Functions.Http;
 public sealed partial class HttpPipeline(JwtAuthenticator authenticator, IdempotentRequests idempotency, AccessControl access, ILogger<HttpPipeline> logger)
 {
     public const string CorrelationHeader = "x-correlation-id";
+
+    /// <summary>The Cosmos DB requests the HTTP request made (its queued work is counted by its own trigger).</summary>
+    public const string CosmosRequestsHeader = "x-cosmos-requests";
     internal const string CorrelationItem = "agora.correlationId";
 
     /// <summary>Each function's markers, read by reflection once rather than on every request.</summary>
@@ -83,6 +86,10 @@ public sealed partial class HttpPipeline(JwtAuthenticator authenticator, Idempot
         }
 
         var path = http.Request.Path.Value ?? string.Empty;
+
+        // What the request cost in Cosmos DB, for operators and load tests (as Cosmos itself answers x-ms-request-charge).
+        // The work it queued (the sales outbox) is counted by its own trigger.
+        http.Response.Headers[CosmosRequestsHeader] = cosmos.Requests.ToString(System.Globalization.CultureInfo.InvariantCulture);
         LogRequest(logger, http.Request.Method, path, status, watch.ElapsedMilliseconds, cosmos.Requests, cosmos.RequestUnits);
         return result;
     }

@@ -15,8 +15,8 @@ public sealed class StorageWorkQueues(StorageClients storage) : INotificationQue
     public Task SendAsync(PriceListPurge purge, CancellationToken cancellationToken) =>
         SendAsync(StorageNames.PriceListPurgesQueue, purge, cancellationToken);
 
-    public Task SendAsync(SalesWork work, CancellationToken cancellationToken) =>
-        SendAsync(StorageNames.SalesQueue, work, cancellationToken);
+    public async Task SendAsync(SalesWork work, CancellationToken cancellationToken, TimeSpan? delay = null) =>
+        await storage.Queues.GetQueueClient(StorageNames.SalesQueue).SendMessageAsync(JsonSerializer.Serialize(work, Json.Options), delay, cancellationToken: cancellationToken).ConfigureAwait(false);
 
     private async Task SendAsync<T>(string queue, T message, CancellationToken cancellationToken) =>
         await storage.Queues.GetQueueClient(queue).SendMessageAsync(JsonSerializer.Serialize(message, Json.Options), cancellationToken).ConfigureAwait(false);
