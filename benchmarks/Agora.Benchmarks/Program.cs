@@ -77,10 +77,18 @@ if (args is ["xlsx-bomb", ..])
     return;
 }
 
+if (args is ["checkout", ..])
+{
+    // Checkout end to end through the local runtime and the emulators: checkout [lines] [runs] [orders] [concurrency].
+    int Arg(int i, int fallback) => args.Length > i ? int.Parse(args[i], System.Globalization.CultureInfo.InvariantCulture) : fallback;
+    await CheckoutLoad.RunAsync(Arg(1, 1000), Arg(2, 5), Arg(3, 200), Arg(4, 16));
+    return;
+}
+
 if (args is ["xlsx-memory", ..])
 {
     await XlsxMemory.RunAsync();
     return;
 }
 
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+BenchmarkSwitcher.FromAssembly(typeof(CheckoutLoad).Assembly).Run(args);
