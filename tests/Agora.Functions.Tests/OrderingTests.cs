@@ -304,4 +304,31 @@ public sealed class OrderingTests(BackendFixture backend, ITestOutputHelper outp
         Assert.All(costs, c => Assert.True(c.Requests <= c.Lines + 30, $"{c.Requests} requests for {c.Lines} lines"));
         Assert.True(costs[2].Bytes < 2 * 1024 * 1024, $"a 1,000-line order is {costs[2].Bytes} bytes");
     }
+
+    [Fact]
+    public async Task A_list_is_shared_and_changed_with_the_etag_its_owner_read_even_after_the_queue_handed_its_outbox_on()
+    {
+        using var m = await SalesMarket.CreateAsync(backend, products: 3);
+        var path = $"/api/orgs/{m.Buyer}/suppliers/{m.Supplier}/lists";
+        var created = await m.Purchaser.PostAsJsonAsync(path, new { name = "Obra semanal", lines = new[] { new { sku = SalesMarket.Sku(1), quantity = 4 } } });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var id = (string)(await BackendFixture.Json(created))["id"]!;
+        var etag = created.Headers.ETag!;
+        await BackendFixture.EventuallyAsync(async () =>
+            (await backend.Backend.Services.GetRequiredService<Core.Ordering.ISalesDocuments<Core.Ordering.Cart>>().FindAsync(id, default))!.Value.Outbox.IsEmpty, "the list's outbox handed on");
+
+        using var change = new HttpRequestMessage(HttpMethod.Put, $"{path}/{id}") { Content = JsonContent.Create(new { visibility = "shared" }) };
+        change.Headers.IfMatch.Add(etag);
+        var changed = await m.Purchaser.SendAsync(change);
+        using var stale = new HttpRequestMessage(HttpMethod.Put, $"{path}/{id}") { Content = JsonContent.Create(new { name = "Outra" }) };
+        stale.Headers.IfMatch.Add(etag);
+        var refused = await m.Purchaser.SendAsync(stale);
+        var colleague = await BackendFixture.Json(await m.Approver1.GetAsync(path));
+        var copied = await BackendFixture.Json(await m.BuyerAdmin.PostAsync($"{path}/{id}/cart", null));
+
+        Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
+        Assert.Equal(HttpStatusCode.PreconditionFailed, refused.StatusCode);
+        Assert.Contains(colleague["items"]!.AsArray(), l => (string?)l!["id"] == id);
+        Assert.Equal(4m, (decimal)copied["lines"]![0]!["quantity"]!);
+    }
 }

@@ -68,6 +68,10 @@ public sealed record Cart : ISalesDocument
 
     public string Subject => $"cart:{Id}";
 
+    /// <summary>The version a client names in If-Match to change a list: its content, not the store's ETag, which the
+    /// sales queue changes when it hands the outbox on.</summary>
+    public string ContentVersion => Common.Versions.OfContent(new { Name, Visibility, Lines, CouponCodes });
+
     /// <summary>The id of a member's cart at a supplier: derived from the three, so finding it is one point read and two
     /// requests that create it at once create one.</summary>
     public static string CartIdOf(string buyerId, string supplierId, string userId) =>

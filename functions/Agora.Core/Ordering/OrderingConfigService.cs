@@ -1,6 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json;
 using Agora.Core.Accounts;
 using Agora.Core.Common;
 
@@ -147,20 +144,11 @@ public sealed class OrderingConfigService(SalesAccess access, IOrderingStore ord
             return;
         }
 
-        if (ifMatch is null)
-        {
-            throw DomainException.PreconditionRequired();
-        }
-
-        if (ifMatch != ContentVersion(existing))
-        {
-            throw new DomainException(FailureKind.PreconditionFailed, "It changed since it was read; read it again and retry with the new ETag.");
-        }
+        Versions.CheckContent(ContentVersion(existing), ifMatch);
     }
 
     /// <summary>The version of one item of a list: a hash of its content.</summary>
-    public static string ContentVersion<T>(T value) =>
-        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(value, Json.Options))))[..32];
+    public static string ContentVersion<T>(T value) => Versions.OfContent(value);
 
     private static string Name(ApprovalSide side) => side == ApprovalSide.Buyer ? "buyer" : "supplier";
 }
