@@ -1,6 +1,8 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Agora.Core.Ordering;
 using Agora.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Agora.Functions.Tests;
 
@@ -155,7 +157,7 @@ internal static class RouteCatalog
         new("CreateList", _ => new { name = "Weekly", lines = new[] { new { sku = Ids.Sku, unit = "UN", quantity = 3 } } }, ShoppersOnly) { Arrange = SalesAsync },
         new("ListLists", _ => null, BuyerOnly) { Arrange = SalesAsync },
         new("GetList", _ => null, BuyerOnly) { Arrange = ListAsync },
-        new("ChangeList", _ => new { name = "Monthly", visibility = "shared" }, ShoppersOnly) { Arrange = ListAsync },
+        new("ChangeList", _ => new { name = "Monthly", visibility = "shared" }, ShoppersOnly) { Arrange = SettledListAsync },
         new("DeleteList", _ => null, ShoppersOnly) { Arrange = ListAsync },
         new("ListToCart", _ => null, ShoppersOnly) { Arrange = ListAsync },
         new("Checkout", _ => new { addressId = "hq", purchaseOrderNumber = "PO-7" }, ShoppersOnly) { Arrange = CartLineAsync },
@@ -365,6 +367,16 @@ internal static class RouteCatalog
         var list = await BackendFixture.Json(await owner.PostAsJsonAsync($"/api/orgs/{ids.Org}/suppliers/{ids.Vendor}/lists",
             new { name = "Weekly", visibility = "shared", lines = new[] { new { sku = Ids.Sku, quantity = 2 } } }));
         return ids with { ListId = (string)list["id"]!, CartId = (string)list["id"]! };
+    }
+
+    /// <summary>The same list once its outbox was handed on. Handing it on rewrites the document, and so its ETag: a change
+    /// naming an ETag read before that gets 412 (a client reads again and retries; a test must not race it).</summary>
+    private static async Task<Ids> SettledListAsync(BackendFixture backend, Ids ids, HttpClient admin)
+    {
+        ids = await ListAsync(backend, ids, admin);
+        var lists = backend.Backend.Services.GetRequiredService<ISalesDocuments<Cart>>();
+        await BackendFixture.EventuallyAsync(async () => (await lists.FindAsync(ids.ListId, default))?.Value.Outbox.IsEmpty == true, $"list {ids.ListId}'s outbox to be handed on");
+        return ids;
     }
 
     /// <summary>The customer's cart at the organization.</summary>
