@@ -42,8 +42,8 @@ public static class OrderLifecycle
     /// <summary>The states <paramref name="from"/> may move to by anyone.</summary>
     public static IReadOnlyList<OrderStatus> Next(OrderStatus from) => Moves.Where(m => m.From == from).Select(m => m.To).ToArray();
 
-    /// <summary>The move from the order's state to <paramref name="to"/> the caller, with <paramref name="roles"/> in the
-    /// organization they act for, may make; 409 naming the current state and the allowed ones when no such move exists,
+    /// <summary>The move from the order's state to <paramref name="to"/> the caller, with <paramref name="roles"/> on the
+    /// side they act for (<see cref="SalesParty.Roles"/>: never those they hold for the other side), may make; 409 naming the current state and the allowed ones when no such move exists,
     /// 403 when it exists but not for these roles. A purchaser who is not the buyer's admin cancels only the orders they
     /// placed.</summary>
     public static Move Check(Order order, OrderStatus to, IReadOnlyList<Role> roles, string callerId)

@@ -32,9 +32,13 @@ public sealed class OrderingConfigService(SalesAccess access, IOrderingStore ord
         return rules.Where(r => you.HasAny(r.Side == ApprovalSide.Buyer ? Roles.BuyerStaff : Roles.SupplierStaff)).ToArray();
     }
 
+    /// <summary>One rule, for the staff of its side: a member who works only on the other side gets 403 (they are of the
+    /// organization; only strangers get 404).</summary>
     public async Task<Versioned<ApprovalRule>> GetRuleAsync(Caller caller, string orgId, string ruleId, CancellationToken cancellationToken)
     {
-        var rule = (await ListRulesAsync(caller, orgId, cancellationToken).ConfigureAwait(false)).FirstOrDefault(r => r.Id == ruleId) ?? throw DomainException.NotFound("Approval rule", ruleId);
+        var you = await access.MemberAsync(caller, orgId, cancellationToken).ConfigureAwait(false);
+        var rule = (await RulesAsync(orgId, you.Org, cancellationToken).ConfigureAwait(false)).FirstOrDefault(r => r.Id == ruleId) ?? throw DomainException.NotFound("Approval rule", ruleId);
+        _ = you.Require($"read {Name(rule.Side)} approval rules", rule.Side == ApprovalSide.Buyer ? Roles.BuyerStaff : Roles.SupplierStaff);
         return new Versioned<ApprovalRule>(rule, ContentVersion(rule));
     }
 
@@ -74,8 +78,7 @@ public sealed class OrderingConfigService(SalesAccess access, IOrderingStore ord
         {
             var stored = await ordering.ApprovalRulesAsync(orgId, cancellationToken).ConfigureAwait(false);
             var rules = stored?.Value ?? (you.Org.IsSupplier ? Approvals.SupplierDefaults : []);
-            var existing = rules.FirstOrDefault(r => r.Id == ruleId && you.HasAny(r.Side == ApprovalSide.Buyer ? Roles.BuyerStaff : Roles.SupplierStaff))
-                ?? throw DomainException.NotFound("Approval rule", ruleId);
+            var existing = rules.FirstOrDefault(r => r.Id == ruleId) ?? throw DomainException.NotFound("Approval rule", ruleId);
             _ = you.Require("delete approval rules", [Roles.AdminOf(existing.Side == ApprovalSide.Buyer ? Capability.Buyer : Capability.Supplier)]);
             await ordering.SaveApprovalRulesAsync(orgId, rules.Where(r => r.Id != ruleId).ToArray(), stored?.ETag, cancellationToken).ConfigureAwait(false);
         }).ConfigureAwait(false);

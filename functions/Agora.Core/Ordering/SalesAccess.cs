@@ -11,6 +11,10 @@ public sealed record SalesParty(OrgAccess You, Capability Side)
 
     public Visibility Sees => IsBuyer ? Visibility.Buyer : Visibility.Supplier;
 
+    /// <summary>The caller's roles on this side only. A company that buys and sells gives its admin both admin roles: acting
+    /// for the buyer they must not confirm or ship their own purchase with the supplier admin role they hold for its sales.</summary>
+    public IReadOnlyList<Role> Roles => You.Member.Roles.Where(r => Accounts.Roles.SideOf(r) == Side).ToArray();
+
     public Actor Actor(Caller caller) => Ordering.Actor.Of(caller, You.Org.Id);
 }
 

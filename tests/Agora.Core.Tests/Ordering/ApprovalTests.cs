@@ -9,13 +9,16 @@ public sealed class ApprovalTests
 {
     private static readonly DateTimeOffset Now = new(2026, 12, 1, 12, 0, 0, TimeSpan.Zero);
 
-    private static Organization Org(string id, Capability side, params (string User, Role[] Roles)[] members) => new()
+    private static Organization Org(string id, Capability side, params (string User, Role[] Roles)[] members) => Org(id, [side], members);
+
+    /// <summary>An organization acting on <paramref name="sides"/>, its members with emails at it.</summary>
+    internal static Organization Org(string id, Capability[] sides, params (string User, Role[] Roles)[] members) => new()
     {
         Id = id,
         Name = id,
         Country = "BR",
         DefaultCurrency = "BRL",
-        Capabilities = [side],
+        Capabilities = sides,
         Members = members.Select(m => new Member(m.User, $"{m.User}@{id}.test", m.User, m.Roles, Now)).ToArray(),
         CreatedAt = Now,
         UpdatedAt = Now,

@@ -64,6 +64,24 @@ public sealed class LifecycleTests
     }
 
     [Fact]
+    public void Roles_held_for_the_other_side_move_no_order()
+    {
+        // A company that buys and sells: its admin holds both admin roles, a clerk ships its sales and buys for it.
+        var org = ApprovalTests.Org("buyer", [Capability.Supplier, Capability.Buyer], ("boss", [Role.SupplierAdmin, Role.BuyerAdmin]), ("clerk", [Role.Warehouse, Role.Purchaser]));
+        SalesParty Party(string user, Capability side) => new(new OrgAccess(new Versioned<Organization>(org, "e"), org.MemberOf(user)!), side);
+
+        var boss = Party("boss", Capability.Buyer);
+        Assert.Equal([Role.BuyerAdmin], boss.Roles);
+        Assert.Equal(FailureKind.Forbidden, Assert.Throws<DomainException>(() => OrderLifecycle.Check(OrderIn(OrderStatus.Placed, "boss"), OrderStatus.Confirmed, boss.Roles, "boss")).Kind);
+        Assert.Equal(OrderStatus.Cancelled, OrderLifecycle.Check(OrderIn(OrderStatus.Placed, "boss"), OrderStatus.Cancelled, boss.Roles, "boss").To);
+
+        // On a sale the clerk is warehouse staff: placing orders for the company elsewhere gives no say in cancelling this one.
+        var clerk = Party("clerk", Capability.Supplier);
+        Assert.Equal([Role.Warehouse], clerk.Roles);
+        Assert.Equal(FailureKind.Forbidden, Assert.Throws<DomainException>(() => OrderLifecycle.Check(OrderIn(OrderStatus.Placed, "pat"), OrderStatus.Cancelled, clerk.Roles, "clerk")).Kind);
+    }
+
+    [Fact]
     public void Every_state_is_reachable_and_only_the_final_ones_lead_nowhere()
     {
         var reached = new HashSet<OrderStatus> { OrderStatus.PendingApproval, OrderStatus.Placed, OrderStatus.Rejected };
