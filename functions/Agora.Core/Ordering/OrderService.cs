@@ -80,7 +80,7 @@ public sealed class OrderService(
         var actor = party.Actor(caller);
         var changed = await ChangeAsync(orderId, (order, supplier) =>
         {
-            var move = OrderLifecycle.Check(order, to, party.You.Member.Roles, caller.UserId);
+            var move = OrderLifecycle.Check(order, to, party.Roles, caller.UserId);
             var now = clock.GetUtcNow();
             var next = order with
             {

@@ -11,6 +11,10 @@ public sealed record SalesParty(OrgAccess You, Capability Side)
 
     public Visibility Sees => IsBuyer ? Visibility.Buyer : Visibility.Supplier;
 
+    /// <summary>The caller's roles on the document's side only: a member of an organization that both buys and sells acts
+    /// on what it bought as a buyer, so its supplier roles never confirm, invoice or mark paid its own purchases.</summary>
+    public IReadOnlyList<Role> Roles => You.Member.Roles.Where(r => Accounts.Roles.SideOf(r) == Side).ToArray();
+
     public Actor Actor(Caller caller) => Ordering.Actor.Of(caller, You.Org.Id);
 }
 

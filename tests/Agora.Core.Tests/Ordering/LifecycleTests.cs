@@ -64,6 +64,34 @@ public sealed class LifecycleTests
     }
 
     [Fact]
+    public void An_organization_that_buys_and_sells_moves_its_own_purchases_with_its_buyer_roles_only()
+    {
+        // Its admin holds both admin roles; on an order it placed at another supplier it is the buyer, so confirming,
+        // invoicing or marking it paid (the supplier's moves) is not theirs to make.
+        var both = new Organization
+        {
+            Id = "buyer",
+            Name = "Buyer and supplier",
+            Country = "CL",
+            DefaultCurrency = "USD",
+            Capabilities = [Capability.Buyer, Capability.Supplier],
+            Members = [new Member("mat", null, "Mat", [Role.BuyerAdmin, Role.SupplierAdmin], Now)],
+            CreatedAt = Now,
+            UpdatedAt = Now,
+        };
+        var you = new OrgAccess(new Versioned<Organization>(both, "e"), both.Members[0]);
+        var asBuyer = new SalesParty(you, Capability.Buyer);
+        Assert.Equal([Role.BuyerAdmin], asBuyer.Roles);
+        foreach (var (from, to) in new[] { (OrderStatus.Placed, OrderStatus.Confirmed), (OrderStatus.Delivered, OrderStatus.Invoiced), (OrderStatus.Invoiced, OrderStatus.Paid) })
+        {
+            Assert.Equal(FailureKind.Forbidden, Assert.Throws<DomainException>(() => OrderLifecycle.Check(OrderIn(from, "mat"), to, asBuyer.Roles, "mat")).Kind);
+        }
+
+        Assert.Equal(OrderStatus.Cancelled, OrderLifecycle.Check(OrderIn(OrderStatus.Placed, "mat"), OrderStatus.Cancelled, asBuyer.Roles, "mat").To);
+        Assert.Equal([Role.SupplierAdmin], new SalesParty(you, Capability.Supplier).Roles);
+    }
+
+    [Fact]
     public void Every_state_is_reachable_and_only_the_final_ones_lead_nowhere()
     {
         var reached = new HashSet<OrderStatus> { OrderStatus.PendingApproval, OrderStatus.Placed, OrderStatus.Rejected };
