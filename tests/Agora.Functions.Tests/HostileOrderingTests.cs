@@ -73,4 +73,18 @@ public sealed class HostileOrderingTests(BackendFixture backend)
         Assert.Equal(2, supplierView["versions"]!.AsArray().Count);
         Assert.Equal("Nosso custo é 8,00", (string?)supplierView["priceApproval"]!["comment"]);
     }
+
+    [Fact]
+    public async Task A_proposal_that_prices_one_line_twice_is_refused_naming_the_second()
+    {
+        using var m = await SalesMarket.CreateAsync(backend, products: 1);
+        await m.AddAsync(m.Purchaser, (SalesMarket.Sku(0), "UN", 10));
+        var quoteId = (string)(await BackendFixture.Json(await m.Purchaser.PostAsJsonAsync($"/api/orgs/{m.Buyer}/suppliers/{m.Supplier}/quotes", new { comment = "Preço?" })))["id"]!;
+
+        var twice = await m.Sales.PostAsJsonAsync($"/api/orgs/{m.Supplier}/quotes/{quoteId}/proposals", new { lines = new[] { new { line = 1, unitPrice = 9.5m }, new { line = 1, unitPrice = 1m } } });
+
+        Assert.Equal(HttpStatusCode.BadRequest, twice.StatusCode);
+        Assert.NotNull((await BackendFixture.Json(twice))["errors"]!["lines[1].line"]);
+        Assert.Equal("requested", (string?)(await BackendFixture.Json(await m.Sales.GetAsync($"/api/orgs/{m.Supplier}/quotes/{quoteId}")))["status"]);
+    }
 }

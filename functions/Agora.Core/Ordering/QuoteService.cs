@@ -128,6 +128,7 @@ public sealed class QuoteService(
         var v = new Validation();
         var given = input.Lines ?? [];
         var proposed = items.ToList();
+        var priced = new HashSet<int>();
         for (var i = 0; i < given.Count; i++)
         {
             var line = given[i];
@@ -135,6 +136,13 @@ public sealed class QuoteService(
             if (index < 0)
             {
                 v.Add($"lines[{i}].line", $"must be the number of a line of the quote (1 to {proposed.Count}).");
+                continue;
+            }
+
+            // Two prices for one line leave the buyer's price to the order of the list: say which.
+            if (!priced.Add(line.Line!.Value))
+            {
+                v.Add($"lines[{i}].line", $"line {line.Line} is priced earlier in this proposal; give each line one price.");
                 continue;
             }
 
