@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Agora.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Agora.Functions.Tests;
 
@@ -86,5 +87,25 @@ public sealed class HostileOrderingTests(BackendFixture backend)
         Assert.Equal(HttpStatusCode.BadRequest, twice.StatusCode);
         Assert.NotNull((await BackendFixture.Json(twice))["errors"]!["lines[1].line"]);
         Assert.Equal("requested", (string?)(await BackendFixture.Json(await m.Sales.GetAsync($"/api/orgs/{m.Supplier}/quotes/{quoteId}")))["status"]);
+    }
+
+    [Fact]
+    public async Task A_lists_etag_stays_valid_while_the_system_hands_its_history_on()
+    {
+        using var m = await SalesMarket.CreateAsync(backend, products: 1);
+        var created = await m.Purchaser.PostAsJsonAsync($"/api/orgs/{m.Buyer}/suppliers/{m.Supplier}/lists", new { name = "Obra", lines = new[] { new { sku = SalesMarket.Sku(0), quantity = 2 } } });
+        await BackendFixture.Ensure(created);
+        var id = (string)(await BackendFixture.Json(created))["id"]!;
+        var carts = backend.Backend.Services.GetRequiredService<Core.Ordering.ISalesDocuments<Core.Ordering.Cart>>();
+        await BackendFixture.EventuallyAsync(async () => (await carts.FindAsync(id, default))!.Value.Outbox.IsEmpty, $"list {id}'s outbox to be handed on");
+
+        using var rename = new HttpRequestMessage(HttpMethod.Put, $"/api/orgs/{m.Buyer}/suppliers/{m.Supplier}/lists/{id}") { Content = JsonContent.Create(new { name = "Obra Paulista" }) };
+        rename.Headers.TryAddWithoutValidation("If-Match", created.Headers.ETag!.ToString());
+        var renamed = await m.Purchaser.SendAsync(rename);
+
+        Assert.Equal(HttpStatusCode.OK, renamed.StatusCode);
+        using var stale = new HttpRequestMessage(HttpMethod.Put, $"/api/orgs/{m.Buyer}/suppliers/{m.Supplier}/lists/{id}") { Content = JsonContent.Create(new { name = "Outra" }) };
+        stale.Headers.TryAddWithoutValidation("If-Match", created.Headers.ETag!.ToString());
+        Assert.Equal(HttpStatusCode.PreconditionFailed, (await m.Purchaser.SendAsync(stale)).StatusCode);
     }
 }

@@ -174,7 +174,7 @@ public sealed class CartService(
         list = list with { Outbox = list.Outbox.Add(SalesFacts.Entry(clock, list.Subject, Actor.Of(caller, buyerId), "created", $"Created list '{name}' with {items.Count} lines.", Visibility.Buyer)) };
         var stored = await carts.CreateAsync(list, cancellationToken).ConfigureAwait(false);
         await AfterWriteAsync(stored.Value, cancellationToken).ConfigureAwait(false);
-        return new Versioned<CartView>(await ViewAsync(stored.Value, account, cancellationToken).ConfigureAwait(false), stored.ETag);
+        return new Versioned<CartView>(await ViewAsync(stored.Value, account, cancellationToken).ConfigureAwait(false), VersionOf(stored.Value));
     }
 
     public async Task<Versioned<CartView>> GetListAsync(Caller caller, string buyerId, string supplierId, string listId, CancellationToken cancellationToken)
@@ -182,7 +182,7 @@ public sealed class CartService(
         var you = await access.BuyerAsync(caller, buyerId, "read lists", Roles.BuyerStaff, cancellationToken).ConfigureAwait(false);
         var account = await AccountAsync(supplierId, buyerId, cancellationToken).ConfigureAwait(false);
         var list = await ListAsync(you, caller, supplierId, listId, write: false, cancellationToken).ConfigureAwait(false);
-        return new Versioned<CartView>(await ViewAsync(list.Value, account, cancellationToken).ConfigureAwait(false), list.ETag);
+        return new Versioned<CartView>(await ViewAsync(list.Value, account, cancellationToken).ConfigureAwait(false), VersionOf(list.Value));
     }
 
     public async Task<Page<CartSummary>> ListListsAsync(Caller caller, string buyerId, string supplierId, string? cursor, int? limit, CancellationToken cancellationToken)
@@ -203,41 +203,57 @@ public sealed class CartService(
         IReadOnlyList<CartItem>? items = input.Lines is null ? null
             : await ResolveUnitsAsync(supplierId, CartViews.Validate(input.Lines, "lines").Select(l => new CartItem(Ids.New(clock), l.Sku!, l.Unit?.ToUpperInvariant() ?? string.Empty, l.Quantity!.Value, clock.GetUtcNow())).ToArray(),
                 cancellationToken).ConfigureAwait(false);
-        var current = await ListAsync(you, caller, supplierId, listId, write: true, cancellationToken).ConfigureAwait(false);
         if (ifMatch is null)
         {
             throw DomainException.PreconditionRequired();
         }
 
-        var now = clock.GetUtcNow();
-        var changed = current.Value with
+        var stored = await Concurrency.RetryAsync("The list", async _ =>
         {
-            Name = name ?? current.Value.Name,
-            Visibility = input.Visibility ?? current.Value.Visibility,
-            Lines = items ?? current.Value.Lines,
+            var current = await ListAsync(you, caller, supplierId, listId, write: true, cancellationToken).ConfigureAwait(false);
+            if (VersionOf(current.Value) != ifMatch)
+            {
+                throw new DomainException(FailureKind.PreconditionFailed, "The list changed since it was read; read it again and retry with the new ETag.");
+            }
+
+            return await carts.ReplaceAsync(Changed(current.Value, caller, buyerId, name, input.Visibility, items), current.ETag, cancellationToken).ConfigureAwait(false);
+        }).ConfigureAwait(false);
+        await AfterWriteAsync(stored.Value, cancellationToken).ConfigureAwait(false);
+        return new Versioned<CartView>(await ViewAsync(stored.Value, account, cancellationToken).ConfigureAwait(false), VersionOf(stored.Value));
+    }
+
+    /// <summary>A list's version for If-Match: its content, not the stored item's ETag, which handing its outbox on (the
+    /// system's own bookkeeping) changes moments after every change.</summary>
+    private static string VersionOf(Cart list) => OrderingConfigService.ContentVersion(list with { Outbox = Outbox.Empty });
+
+    private Cart Changed(Cart current, Caller caller, string buyerId, string? name, ListVisibility? visibility, IReadOnlyList<CartItem>? items)
+    {
+        var now = clock.GetUtcNow();
+        var changed = current with
+        {
+            Name = name ?? current.Name,
+            Visibility = visibility ?? current.Visibility,
+            Lines = items ?? current.Lines,
             UpdatedAt = now,
             LastActivityAt = now,
         };
         var changes = new Dictionary<string, string>();
-        if (changed.Name != current.Value.Name)
+        if (changed.Name != current.Name)
         {
-            changes["name"] = $"{current.Value.Name} → {changed.Name}";
+            changes["name"] = $"{current.Name} → {changed.Name}";
         }
 
-        if (changed.Visibility != current.Value.Visibility)
+        if (changed.Visibility != current.Visibility)
         {
-            changes["visibility"] = $"{current.Value.Visibility} → {changed.Visibility}".ToLowerInvariant();
+            changes["visibility"] = $"{current.Visibility} → {changed.Visibility}".ToLowerInvariant();
         }
 
         if (items is not null)
         {
-            changes["lines"] = $"{current.Value.Lines.Count} → {items.Count}";
+            changes["lines"] = $"{current.Lines.Count} → {items.Count}";
         }
 
-        changed = changed with { Outbox = changed.Outbox.Add(SalesFacts.Entry(clock, changed.Subject, Actor.Of(caller, buyerId), "changed", $"Changed list '{changed.Name}'.", Visibility.Buyer, changes)) };
-        var stored = await carts.ReplaceAsync(changed, ifMatch, cancellationToken).ConfigureAwait(false);
-        await AfterWriteAsync(stored.Value, cancellationToken).ConfigureAwait(false);
-        return new Versioned<CartView>(await ViewAsync(stored.Value, account, cancellationToken).ConfigureAwait(false), stored.ETag);
+        return changed with { Outbox = changed.Outbox.Add(SalesFacts.Entry(clock, changed.Subject, Actor.Of(caller, buyerId), "changed", $"Changed list '{changed.Name}'.", Visibility.Buyer, changes)) };
     }
 
     public async Task DeleteListAsync(Caller caller, string buyerId, string supplierId, string listId, CancellationToken cancellationToken)
