@@ -100,6 +100,27 @@ public sealed class IntegrationEventPublisherTests(InfrastructureFixture fixture
     }
 
     [Fact]
+    public async Task An_event_larger_than_a_queue_message_is_sent_with_its_data_in_a_blob()
+    {
+        // The events of a 1,000-line order are about 110 KB; Service Bus takes them, a storage queue message (64 KB) does not.
+        var storage = fixture.Get<StorageClients>();
+        var publisher = new StorageQueueIntegrationEventPublisher(storage);
+        var id = SharedEmulators.Unique("evt");
+        var data = JsonSerializer.Serialize(new { lines = Enumerable.Range(1, 1000).Select(i => new { line = i, sku = $"FER-{i:D6}-FURADEIRA-650W", unit = "UN", quantity = 2.5m, unitPrice = 1899.9m, lineTotal = 4749.75m }) });
+        Assert.True(data.Length > 100_000);
+
+        await publisher.PublishAsync([Event(id, data)], default);
+
+        var queue = storage.Queues.GetQueueClient(StorageNames.IntegrationEventsQueue);
+        var message = (await queue.ReceiveMessagesAsync(32)).Value.Select(m => JsonDocument.Parse(m.Body).RootElement).Single(m => m.GetProperty("id").GetString() == id);
+        Assert.Equal("order.placed", message.GetProperty("type").GetString());
+        Assert.False(message.TryGetProperty("data", out _));
+        var blob = message.GetProperty("dataBlob").GetString()!.Split('/', 2);
+        var stored = await storage.Blobs.GetBlobContainerClient(blob[0]).GetBlobClient(blob[1]).DownloadContentAsync();
+        Assert.Equal(data, stored.Value.Content.ToString());
+    }
+
+    [Fact]
     public async Task The_storage_queue_publisher_refuses_data_that_is_not_json()
     {
         var publisher = new StorageQueueIntegrationEventPublisher(fixture.Get<StorageClients>());

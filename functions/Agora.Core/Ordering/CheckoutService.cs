@@ -76,6 +76,17 @@ public sealed class CheckoutService(
 
         // What is ordered: the accepted quote's lines at its prices, or the caller's cart.
         var (request, negotiated, cart) = await SourceAsync(caller, buyerId, supplierId, input.QuoteId, cancellationToken).ConfigureAwait(false);
+
+        // The same lines of a cart, or one quote, are ordered once: a checkout of them under another key (a second tab, a
+        // client that makes a key per click) takes the order id the first one took, so the two write one order. Lines are
+        // named by their ids (new for every line added), not by the cart's version, which the outbox's handing on changes.
+        var source = negotiated is not null ? $"quote {negotiated.Id}"
+            : "cart " + string.Join(",", cart!.Value.Lines.Select(l => string.Create(CultureInfo.InvariantCulture, $"{l.LineId}:{l.Unit}:{l.Quantity}"))) + " " + string.Join(",", cart.Value.CouponCodes);
+        orderId = await ordering.ClaimCheckoutAsync(buyerId, Claim(negotiated is not null ? string.Empty : caller.UserId, supplierId, source), orderId, cancellationToken).ConfigureAwait(false);
+        if (await orders.FindAsync(orderId, cancellationToken).ConfigureAwait(false) is { } same)
+        {
+            return (same, false);
+        }
         var (priced, book) = await pricing.PriceAsync(account, request, cancellationToken).ConfigureAwait(false);
         if (negotiated is not null)
         {

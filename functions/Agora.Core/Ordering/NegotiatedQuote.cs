@@ -27,6 +27,8 @@ public enum QuoteStatus
 public sealed record QuoteItem(int Line, string Sku, string Unit, decimal Quantity, string? Name, decimal? EngineUnitPrice, decimal? ProposedUnitPrice);
 
 /// <summary>One round of the negotiation, kept for ever: the buyer's request or the supplier's proposal.</summary>
+/// <param name="Withheld">A proposal below the margin no pricing manager approved (waiting, or rejected): the supplier's
+/// own business, never shown to the buyer.</param>
 public sealed record QuoteVersion(
     int Number,
     Capability Side,
@@ -38,7 +40,8 @@ public sealed record QuoteVersion(
     IReadOnlyList<int>? PaymentTermsDays,
     string? Incoterm,
     DateTimeOffset? ExpiresAt,
-    string? Comment);
+    string? Comment,
+    bool Withheld = false);
 
 /// <summary>A pricing manager's decision on a proposal below the margin.</summary>
 public sealed record PriceApproval(int Version, string Reason, Actor? DecidedBy, bool? Approved, string? Comment, DateTimeOffset? DecidedAt);
@@ -85,8 +88,12 @@ public sealed record NegotiatedQuote : ISalesDocument
 
     public QuoteVersion Latest => Versions[^1];
 
-    /// <summary>The supplier's latest proposal, if any.</summary>
-    public QuoteVersion? Proposal => Versions.LastOrDefault(v => v.Side == Capability.Supplier);
+    /// <summary>The supplier's latest proposal the buyer was shown, if any.</summary>
+    public QuoteVersion? Proposal => Versions.LastOrDefault(v => v.Side == Capability.Supplier && !v.Withheld);
+
+    /// <summary>The quote as its buyer reads it: without the proposals no pricing manager approved and without the price
+    /// approval, whose reason and comment are the supplier's margin and its pricing managers' words.</summary>
+    public NegotiatedQuote ForBuyer() => this with { Versions = Versions.Where(v => !v.Withheld).ToArray(), PriceApproval = null, Outbox = Outbox.Empty };
 }
 
 public sealed record QuoteSummary(

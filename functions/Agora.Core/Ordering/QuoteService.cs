@@ -94,10 +94,7 @@ public sealed class QuoteService(
     public async Task<Versioned<NegotiatedQuote>> GetAsync(Caller caller, string orgId, string quoteId, CancellationToken cancellationToken)
     {
         var (quote, party) = await ReadAsync(caller, orgId, quoteId, cancellationToken).ConfigureAwait(false);
-        // A proposal waiting for price approval is the supplier's business until approved.
-        return party.IsBuyer && quote.Value.Status == QuoteStatus.PendingPriceApproval
-            ? quote with { Value = quote.Value with { Versions = quote.Value.Versions.Take(quote.Value.Versions.Count - 1).ToArray(), PriceApproval = null, Outbox = Outbox.Empty } }
-            : quote with { Value = quote.Value with { Outbox = Outbox.Empty } };
+        return Seen(quote, party);
     }
 
     public async Task<Page<QuoteSummary>> ListAsync(Caller caller, string orgId, OrderSide? side, QuoteStatus? status, bool waiting, string? cursor, int? limit, CancellationToken cancellationToken)
@@ -131,6 +128,7 @@ public sealed class QuoteService(
         var v = new Validation();
         var given = input.Lines ?? [];
         var proposed = items.ToList();
+        var priced = new HashSet<int>();
         for (var i = 0; i < given.Count; i++)
         {
             var line = given[i];
@@ -138,6 +136,13 @@ public sealed class QuoteService(
             if (index < 0)
             {
                 v.Add($"lines[{i}].line", $"must be the number of a line of the quote (1 to {proposed.Count}).");
+                continue;
+            }
+
+            // Two prices for one line leave the buyer's price to the order of the list: say which.
+            if (!priced.Add(line.Line!.Value))
+            {
+                v.Add($"lines[{i}].line", $"line {line.Line} is priced earlier in this proposal; give each line one price.");
                 continue;
             }
 
@@ -183,7 +188,7 @@ public sealed class QuoteService(
             var next = quote with
             {
                 Status = pending ? QuoteStatus.PendingPriceApproval : QuoteStatus.Proposed,
-                Versions = [.. quote.Versions, version with { Number = quote.Versions.Count + 1 }],
+                Versions = [.. quote.Versions, version with { Number = quote.Versions.Count + 1, Withheld = pending }],
                 PriceApproval = pending ? new PriceApproval(quote.Versions.Count + 1,
                     $"{below.Length} line(s) more than {settings.NegotiationMarginPercent}% below the price lists: {string.Join(", ", below.Take(5).Select(b => $"{b.Sku} {b.ProposedUnitPrice} instead of {b.EngineUnitPrice}"))}", null, null, null, null) : null,
                 UpdatedAt = now,
@@ -234,6 +239,7 @@ public sealed class QuoteService(
             var next = quote with
             {
                 Status = approve ? QuoteStatus.Proposed : QuoteStatus.Requested,
+                Versions = approve ? [.. quote.Versions.SkipLast(1), proposal with { Withheld = false }] : quote.Versions,
                 PriceApproval = quote.PriceApproval! with { DecidedBy = actor, Approved = approve, Comment = comment, DecidedAt = now },
                 UpdatedAt = now,
             };
@@ -273,7 +279,7 @@ public sealed class QuoteService(
         var items = await PriceItemsAsync(account, lines, cancellationToken).ConfigureAwait(false);
         var supplier = (await organizations.FindAsync(found.Value.SupplierId, cancellationToken).ConfigureAwait(false))!.Value;
         var actor = party.Actor(caller);
-        return await ChangeAsync(quoteId, quote =>
+        var changed = await ChangeAsync(quoteId, quote =>
         {
             if (quote.Status != QuoteStatus.Proposed)
             {
@@ -290,6 +296,7 @@ public sealed class QuoteService(
                     .Add(Sellers(quote, supplier).Select(m => SalesFacts.Email(clock, m.Email!, m.Name, $"{quote.BuyerName} answered your proposal", $"{actor.Name ?? actor.UserId} answered with changes.", comment!, $"/quotes/{quote.Id}"))),
             };
         }, supplier, cancellationToken).ConfigureAwait(false);
+        return Seen(changed, party);
     }
 
     /// <summary>The buyer accepts or declines the proposal; the supplier withdraws a quote.</summary>
@@ -309,7 +316,7 @@ public sealed class QuoteService(
 
         var supplier = (await organizations.FindAsync(found.Value.SupplierId, cancellationToken).ConfigureAwait(false))!.Value;
         var actor = party.Actor(caller);
-        return await ChangeAsync(quoteId, quote =>
+        var changed = await ChangeAsync(quoteId, quote =>
         {
             var now = clock.GetUtcNow();
             var allowed = to == QuoteStatus.Withdrawn ? quote.Status is QuoteStatus.Requested or QuoteStatus.Proposed or QuoteStatus.PendingPriceApproval or QuoteStatus.Accepted : quote.Status == QuoteStatus.Proposed;
@@ -331,6 +338,7 @@ public sealed class QuoteService(
                 : ToBuyer(next, $"{quote.SupplierName} withdrew a quote", $"{quote.SupplierName} withdrew the quote.", comment ?? string.Empty));
             return next with { Outbox = box };
         }, supplier, cancellationToken).ConfigureAwait(false);
+        return Seen(changed, party);
     }
 
     private static void CheckRounds(NegotiatedQuote quote)
@@ -396,6 +404,10 @@ public sealed class QuoteService(
         var party = await access.PartyAsync(caller, orgId, quote?.Value, "Quote", quoteId, cancellationToken).ConfigureAwait(false);
         return (quote!, party);
     }
+
+    /// <summary>What <paramref name="party"/> reads of the quote: the buyer only what was proposed to them.</summary>
+    private static Versioned<NegotiatedQuote> Seen(Versioned<NegotiatedQuote> quote, SalesParty party) =>
+        quote with { Value = party.IsBuyer ? quote.Value.ForBuyer() : quote.Value with { Outbox = Outbox.Empty } };
 
     private static string Name(QuoteStatus status) => System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(status.ToString());
 }

@@ -34,6 +34,21 @@ public sealed class LifecycleTests
         UpdatedAt = Now,
     };
 
+    private static NegotiatedQuote QuoteIn(QuoteStatus status, params QuoteVersion[] versions) => new()
+    {
+        Id = "q1",
+        SupplierId = "acme",
+        SupplierName = "Acme",
+        BuyerId = "buyer",
+        BuyerName = "Buyer",
+        RequestedBy = new Actor("pat", null, null, "buyer"),
+        Status = status,
+        Currency = "BRL",
+        Versions = versions,
+        CreatedAt = Now,
+        UpdatedAt = Now,
+    };
+
     [Fact]
     public void An_illegal_move_is_a_conflict_naming_the_current_state_and_the_allowed_ones()
     {
@@ -95,23 +110,34 @@ public sealed class LifecycleTests
     }
 
     [Fact]
+    public void A_proposal_a_pricing_manager_rejected_stays_the_suppliers_and_the_buyer_reads_only_what_was_proposed_to_them()
+    {
+        var sam = new Actor("sam", null, null, "acme");
+        QuoteVersion Version(int number, Capability side, decimal? price, string? comment, bool withheld = false) =>
+            new(number, side, side == Capability.Buyer ? new Actor("pat", null, null, "buyer") : sam, Now, [new QuoteItem(1, "BRO-1", "UN", 3, "Brocas", 100m, price)], 300, price * 3, null, null,
+                side == Capability.Supplier ? Now.AddDays(5) : null, comment, withheld);
+        var quote = QuoteIn(QuoteStatus.Proposed,
+            Version(1, Capability.Buyer, null, null), Version(2, Capability.Supplier, 10m, "internal: go as low as it takes", withheld: true), Version(3, Capability.Supplier, 95m, null)) with
+        {
+            PriceApproval = new PriceApproval(2, "1 line(s) more than 10% below the price lists", new Actor("pia", null, null, "acme"), false, "Our cost is 80.", Now),
+        };
+
+        var seen = quote.ForBuyer();
+        Assert.Equal([1, 3], seen.Versions.Select(v => v.Number));
+        Assert.Null(seen.PriceApproval);
+        Assert.Equal(3, quote.Proposal!.Number);
+        Assert.Equal(285m, QuoteSummary.Of(quote, []).ProposedTotal);
+
+        // Rejected and not proposed again: the lists show no proposed total, as the buyer has seen none.
+        Assert.Null(QuoteSummary.Of(quote with { Versions = quote.Versions.Take(2).ToArray(), Status = QuoteStatus.Requested }, []).ProposedTotal);
+    }
+
+    [Fact]
     public void A_negotiated_price_keeps_the_engines_explanation_and_says_what_was_agreed()
     {
         var engine = new Book().Price("base", "BRO-1", "UN", 100m).Quote(("BRO-1", "UN", 3));
-        var quote = new NegotiatedQuote
-        {
-            Id = "q1",
-            SupplierId = "acme",
-            SupplierName = "Acme",
-            BuyerId = "buyer",
-            BuyerName = "Buyer",
-            RequestedBy = new Actor("pat", null, null, "buyer"),
-            Status = QuoteStatus.Accepted,
-            Currency = "BRL",
-            Versions = [new QuoteVersion(2, Capability.Supplier, new Actor("sam", null, null, "acme"), Now, [new QuoteItem(1, "BRO-1", "UN", 3, "Brocas", 100m, 90m)], 300, 270, null, null, Now.AddDays(5), null)],
-            CreatedAt = Now,
-            UpdatedAt = Now,
-        };
+        var quote = QuoteIn(QuoteStatus.Accepted,
+            new QuoteVersion(2, Capability.Supplier, new Actor("sam", null, null, "acme"), Now, [new QuoteItem(1, "BRO-1", "UN", 3, "Brocas", 100m, 90m)], 300, 270, null, null, Now.AddDays(5), null));
         var priced = NegotiatedPrices.Apply(engine, quote);
         var line = Assert.Single(priced.Lines);
         Assert.Equal(90m, line.NetUnitPrice);
