@@ -167,11 +167,9 @@ public sealed class CatalogTests(BackendFixture backend)
         {
             name = "Kit Furadeira", category = "Ferramentas > Elétricas", brand = "Bosch", baseUnit = "UN", related = new[] { "DRL-2", "SAW-1", "GLV-1", "DRL-1" },
         }));
-        var meter = backend.Backend.Services.GetRequiredService<CosmosRequestMeter>();
-
-        var before = meter.Requests;
-        var listed = await BackendFixture.Json(await m.BuilderClient.GetAsync($"/api/orgs/{m.Builder}/suppliers/{m.Supplier}/products?q=kit"));
-        var requests = meter.Requests - before;
+        var listing = await m.BuilderClient.GetAsync($"/api/orgs/{m.Builder}/suppliers/{m.Supplier}/products?q=kit");
+        var listed = await BackendFixture.Json(listing);
+        var requests = BackendFixture.CosmosRequestsOf(listing);
         var single = await BackendFixture.Json(await m.BuilderClient.GetAsync($"/api/orgs/{m.Builder}/suppliers/{m.Supplier}/products/KIT-1"));
         var supplierView = await BackendFixture.Json(await m.Admin.GetAsync($"/api/orgs/{m.Supplier}/products/KIT-1"));
 
@@ -186,12 +184,10 @@ public sealed class CatalogTests(BackendFixture backend)
     public async Task A_catalog_page_costs_the_same_few_cosmos_requests_whatever_its_size()
     {
         var m = await MarketAsync();
-        var meter = backend.Backend.Services.GetRequiredService<CosmosRequestMeter>();
         async Task<(long Requests, int Items)> Page(int limit)
         {
-            var before = meter.Requests;
-            var page = await BackendFixture.Json(await m.BuilderClient.GetAsync($"/api/orgs/{m.Builder}/suppliers/{m.Supplier}/products?limit={limit}"));
-            return (meter.Requests - before, page["items"]!.AsArray().Count);
+            var response = await m.BuilderClient.GetAsync($"/api/orgs/{m.Builder}/suppliers/{m.Supplier}/products?limit={limit}");
+            return (BackendFixture.CosmosRequestsOf(response), (await BackendFixture.Json(response))["items"]!.AsArray().Count);
         }
 
         var one = await Page(1);

@@ -181,12 +181,10 @@ public sealed class HttpEdgeTests(BackendFixture backend)
             await BackendFixture.Ensure(await admin.PostAsJsonAsync($"/api/orgs/{supplier}/customers", new { buyerId = buyer, category = "retail", paymentTermsDays = new[] { 30 }, incoterm = "FOB", creditLimit = 10 }));
         }
 
-        var meter = backend.Backend.Services.GetRequiredService<CosmosRequestMeter>();
         async Task<(long Requests, int Items)> Page(int limit)
         {
-            var before = meter.Requests;
-            var page = await BackendFixture.Json(await admin.GetAsync($"/api/orgs/{supplier}/customers?limit={limit}"));
-            return (meter.Requests - before, page["items"]!.AsArray().Count);
+            var response = await admin.GetAsync($"/api/orgs/{supplier}/customers?limit={limit}");
+            return (BackendFixture.CosmosRequestsOf(response), (await BackendFixture.Json(response))["items"]!.AsArray().Count);
         }
 
         var small = await Page(2);

@@ -291,7 +291,7 @@ public sealed class OrderingTests(BackendFixture backend, ITestOutputHelper outp
             var response = await m.CheckoutAsync(m.Purchaser);
             var seconds = (DateTime.UtcNow - started).TotalSeconds;
             Assert.Equal(System.Net.HttpStatusCode.Created, response.StatusCode);
-            var requests = long.Parse(response.Headers.GetValues("x-cosmos-requests").Single(), System.Globalization.CultureInfo.InvariantCulture);
+            var requests = BackendFixture.CosmosRequestsOf(response);
             var order = await BackendFixture.Json(response);
             Assert.Equal(lines, order["lines"]!.AsArray().Count);
             var stored = await backend.Backend.Services.GetRequiredService<Core.Ordering.ISalesDocuments<Core.Ordering.Order>>().FindAsync((string)order["id"]!, default);
@@ -301,7 +301,8 @@ public sealed class OrderingTests(BackendFixture backend, ITestOutputHelper outp
         }
 
         output.WriteLine(string.Join(Environment.NewLine, costs.Select(c => $"{c.Lines} lines: {c.Requests} Cosmos requests, {c.Seconds:0.00} s, order document {c.Bytes / 1024.0:0} KB")));
-        Assert.All(costs, c => Assert.True(c.Requests <= c.Lines + 30, $"{c.Requests} requests for {c.Lines} lines"));
+        // ~28 plus the lines; a few more when the sales queue clears the cart's outbox as checkout empties it (a lost race, decided again).
+        Assert.All(costs, c => Assert.True(c.Requests <= c.Lines + 40, $"{c.Requests} requests for {c.Lines} lines"));
         Assert.True(costs[2].Bytes < 2 * 1024 * 1024, $"a 1,000-line order is {costs[2].Bytes} bytes");
     }
 

@@ -84,14 +84,12 @@ public sealed class PricingTests(BackendFixture backend, ITestOutputHelper outpu
     public async Task A_quote_costs_the_same_cosmos_requests_for_two_lines_or_forty()
     {
         var (supplier, buyer, _, purchaser) = await MarketAsync();
-        var meter = backend.Backend.Services.GetRequiredService<CosmosRequestMeter>();
         async Task<long> CostAsync(int lines)
         {
-            var before = meter.Requests;
             var response = await purchaser.PostAsJsonAsync($"/api/orgs/{buyer}/suppliers/{supplier}/quote",
                 new { lines = Enumerable.Range(0, lines).Select(i => new { sku = i % 2 == 0 ? "PAR-1" : "FUR-1", unit = i % 2 == 0 ? "CX" : "UN", quantity = i + 1 }).ToArray() });
             await BackendFixture.Ensure(response);
-            return meter.Requests - before;
+            return BackendFixture.CosmosRequestsOf(response);
         }
 
         var two = await CostAsync(2);
@@ -141,15 +139,13 @@ public sealed class PricingTests(BackendFixture backend, ITestOutputHelper outpu
         await BackendFixture.Ensure(await pricing.PutAsJsonAsync($"/api/orgs/{supplier}/pricing/volume-discounts/grande", new { name = "Pedido grande", audience = "all", minOrderValue = 20000, percent = 3 }));
         var imported = await ImportAsync(pricing, supplier, "prices", "precos.csv", prices.ToString());
 
-        var meter = backend.Backend.Services.GetRequiredService<CosmosRequestMeter>();
         var costs = new List<(int Lines, long Requests, int Priced)>();
         foreach (var lines in new[] { 2, 40, Products, 2 })
         {
-            var before = meter.Requests;
             var response = await purchaser.PostAsJsonAsync($"/api/orgs/{buyer}/suppliers/{supplier}/quote",
                 new { lines = Enumerable.Range(0, lines).Select(i => new { sku = $"Q{i:D4}", unit = i % 3 == 0 ? "CX" : "UN", quantity = (i % 120) + 1 }).ToArray() });
             await BackendFixture.Ensure(response);
-            var requests = meter.Requests - before;
+            var requests = BackendFixture.CosmosRequestsOf(response);
             var quote = await BackendFixture.Json(response);
             costs.Add((lines, requests, quote["lines"]!.AsArray().Count(l => (string?)l!["status"] == "priced")));
         }

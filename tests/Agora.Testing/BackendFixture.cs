@@ -148,6 +148,11 @@ public sealed class BackendFixture : IAsyncLifetime
         }
     }
 
+    /// <summary>The Cosmos DB requests the request made, as the backend says in <c>x-cosmos-requests</c>: the request's own,
+    /// not those of background work running meanwhile (the sales queue), which a global counter would add.</summary>
+    public static long CosmosRequestsOf(HttpResponseMessage response) =>
+        long.Parse(response.Headers.GetValues("x-cosmos-requests").Single(), System.Globalization.CultureInfo.InvariantCulture);
+
     public static async Task<JsonNode> Json(HttpResponseMessage response) => JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
 
     public static readonly JsonSerializerOptions Options = Core.Common.Json.Options;

@@ -173,12 +173,12 @@ public static class DemoMarketplace
         }
 
         await stock.PushAsync(CallerOf(Users[3]), SupplierId, new StockPush(counts), cancellationToken).ConfigureAwait(false);
-        await catalog.PutAssortmentAsync(admin, SupplierId, AssortmentScope.Category, "construction",
-            new AssortmentRuleInput(new ProductSetInput(null, null, ["Ferramentas", "Fixação", "Segurança"]), null), ifMatch: null, cancellationToken).ConfigureAwait(false);
-        await catalog.PutAssortmentAsync(admin, SupplierId, AssortmentScope.Category, "healthcare",
-            new AssortmentRuleInput(new ProductSetInput(null, null, ["Hospitalar", "Segurança"]), null), ifMatch: null, cancellationToken).ConfigureAwait(false);
-        await catalog.PutAssortmentAsync(admin, SupplierId, AssortmentScope.Category, "export",
-            new AssortmentRuleInput(null, new ProductSetInput(null, ["Bosch"], null)), ifMatch: null, cancellationToken).ConfigureAwait(false);
+        await IgnoreSeededAsync(() => catalog.PutAssortmentAsync(admin, SupplierId, AssortmentScope.Category, "construction",
+            new AssortmentRuleInput(new ProductSetInput(null, null, ["Ferramentas", "Fixação", "Segurança"]), null), ifMatch: null, cancellationToken)).ConfigureAwait(false);
+        await IgnoreSeededAsync(() => catalog.PutAssortmentAsync(admin, SupplierId, AssortmentScope.Category, "healthcare",
+            new AssortmentRuleInput(new ProductSetInput(null, null, ["Hospitalar", "Segurança"]), null), ifMatch: null, cancellationToken)).ConfigureAwait(false);
+        await IgnoreSeededAsync(() => catalog.PutAssortmentAsync(admin, SupplierId, AssortmentScope.Category, "export",
+            new AssortmentRuleInput(null, new ProductSetInput(null, ["Bosch"], null)), ifMatch: null, cancellationToken)).ConfigureAwait(false);
         await SeedPricingAsync(services, admin, cancellationToken).ConfigureAwait(false);
     }
 
@@ -218,15 +218,15 @@ public static class DemoMarketplace
             index++;
         }
 
-        await pricing.PutSettingsAsync(admin, SupplierId, new PricingSettingsInput(ListResolution.MostSpecific, 40, [new ExchangeRate("BRL", "USD", 0.19m)]), ifMatch: null, cancellationToken).ConfigureAwait(false);
-        await pricing.PutListAsync(admin, SupplierId, "construcao", new PriceListInput("Construção civil", "category:construction", "BRL", null, null, 10, true), ifMatch: null, cancellationToken).ConfigureAwait(false);
-        await pricing.PutDiscountAsync(admin, SupplierId, "horizonte-5", new DiscountRuleInput("Contrato Horizonte", "customer:construtora-horizonte", null, 5, null, null, 1, Stacking.Combinable), ifMatch: null, cancellationToken).ConfigureAwait(false);
-        await pricing.PutPromotionAsync(admin, SupplierId, "epi-semana", new PromotionInput("Semana da segurança", ["all"], new ProductSetInput(null, null, ["Segurança"]), null, null, null, null, null, null,
-            new Reward(RewardKind.PercentOff, Percent: 15), Stacking.Combinable, 5, false), ifMatch: null, cancellationToken).ConfigureAwait(false);
-        await pricing.PutPromotionAsync(admin, SupplierId, "furadeira-brocas", new PromotionInput("Furadeira + luvas", ["category:construction"], new ProductSetInput(["FER-001"], null, null), null, null, null, null, null, null,
-            new Reward(RewardKind.BonusProduct, BonusSku: "EPI-004", BuyQuantity: 2, BonusQuantity: 1), Stacking.Combinable, 0, false), ifMatch: null, cancellationToken).ConfigureAwait(false);
-        await pricing.PutVolumeDiscountAsync(admin, SupplierId, "pedido-grande", new VolumeDiscountInput("Pedido grande", "all", 5000, null, 3, null, null), ifMatch: null, cancellationToken).ConfigureAwait(false);
-        await pricing.PutQuantityRuleAsync(admin, SupplierId, "parafusos-caixa", new QuantityRuleInput("all", new ProductSetInput(null, null, ["Fixação"]), "CX", null, 1, null), ifMatch: null, cancellationToken).ConfigureAwait(false);
+        await IgnoreSeededAsync(() => pricing.PutSettingsAsync(admin, SupplierId, new PricingSettingsInput(ListResolution.MostSpecific, 40, [new ExchangeRate("BRL", "USD", 0.19m)]), ifMatch: null, cancellationToken)).ConfigureAwait(false);
+        await IgnoreSeededAsync(() => pricing.PutListAsync(admin, SupplierId, "construcao", new PriceListInput("Construção civil", "category:construction", "BRL", null, null, 10, true), ifMatch: null, cancellationToken)).ConfigureAwait(false);
+        await IgnoreSeededAsync(() => pricing.PutDiscountAsync(admin, SupplierId, "horizonte-5", new DiscountRuleInput("Contrato Horizonte", "customer:construtora-horizonte", null, 5, null, null, 1, Stacking.Combinable), ifMatch: null, cancellationToken)).ConfigureAwait(false);
+        await IgnoreSeededAsync(() => pricing.PutPromotionAsync(admin, SupplierId, "epi-semana", new PromotionInput("Semana da segurança", ["all"], new ProductSetInput(null, null, ["Segurança"]), null, null, null, null, null, null,
+            new Reward(RewardKind.PercentOff, Percent: 15), Stacking.Combinable, 5, false), ifMatch: null, cancellationToken)).ConfigureAwait(false);
+        await IgnoreSeededAsync(() => pricing.PutPromotionAsync(admin, SupplierId, "furadeira-brocas", new PromotionInput("Furadeira + luvas", ["category:construction"], new ProductSetInput(["FER-001"], null, null), null, null, null, null, null, null,
+            new Reward(RewardKind.BonusProduct, BonusSku: "EPI-004", BuyQuantity: 2, BonusQuantity: 1), Stacking.Combinable, 0, false), ifMatch: null, cancellationToken)).ConfigureAwait(false);
+        await IgnoreSeededAsync(() => pricing.PutVolumeDiscountAsync(admin, SupplierId, "pedido-grande", new VolumeDiscountInput("Pedido grande", "all", 5000, null, 3, null, null), ifMatch: null, cancellationToken)).ConfigureAwait(false);
+        await IgnoreSeededAsync(() => pricing.PutQuantityRuleAsync(admin, SupplierId, "parafusos-caixa", new QuantityRuleInput("all", new ProductSetInput(null, null, ["Fixação"]), "CX", null, 1, null), ifMatch: null, cancellationToken)).ConfigureAwait(false);
     }
 
     /// <summary>The demo stock counts' time: fixed, so seeding again at a later start changes nothing.</summary>
