@@ -106,6 +106,48 @@ if (kind === "azurite") {
       }
     };
   };
+  // Its queries materialize and evaluate every item of the container, whatever partition they name (issue 11): a query's
+  // cost grew with everything stored, so local imports were quadratic and every page slowed as data grew. Azure Cosmos DB
+  // runs a single-partition query on that partition only. Here a query that names its partition (the
+  // x-ms-documentdb-partitionkey header, which the SDK sends for every query Agora makes) is evaluated on that partition's
+  // items only; the WHERE clause still names the key too, so results are the same. The handler reads its body
+  // asynchronously, so the partition travels with the request in an AsyncLocalStorage.
+  const { AsyncLocalStorage } = require("async_hooks");
+  const requestPartition = new AsyncLocalStorage();
+  const queryDocuments = require("@vercel/cosmosdb-server/lib/handler/query-documents");
+  const handleQuery = queryDocuments.default;
+  queryDocuments.default = (account, req, res, params) => {
+    let partition;
+    try {
+      const header = req.headers["x-ms-documentdb-partitionkey"];
+      const keys = header ? JSON.parse(header) : null;
+      if (Array.isArray(keys) && keys.length === 1 && typeof keys[0] === "string") partition = keys[0];
+    } catch {
+      partition = undefined;
+    }
+    return partition === undefined ? handleQuery(account, req, res, params) : requestPartition.run(partition, () => handleQuery(account, req, res, params));
+  };
+  const Items = require("@vercel/cosmosdb-server/lib/account/items").default;
+  const getValue = require("@vercel/cosmosdb-server/lib/utils/get-value").default;
+  const query = Items.prototype.query;
+  Items.prototype.query = function (params, options) {
+    const partition = requestPartition.getStore();
+    if (partition === undefined) return query.call(this, params, options);
+    const all = this._data;
+    const path = this._getPartitionKeyPath();
+    const inPartition = new Map();
+    for (const [rid, item] of all) {
+      const data = item.read();
+      if (data && getValue(path, data) === partition) inPartition.set(rid, item);
+    }
+    // query() is synchronous: no other request runs while it sees the one partition.
+    this._data = inPartition;
+    try {
+      return query.call(this, params, options);
+    } finally {
+      this._data = all;
+    }
+  };
   const { createHttpServer } = require("@vercel/cosmosdb-server");
   const server = createHttpServer({ keepAlive: true }).listen(port, "127.0.0.1", () => {
     console.log(`Cosmos DB emulator listening at http://127.0.0.1:${server.address().port}`);
