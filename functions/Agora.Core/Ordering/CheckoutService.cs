@@ -120,7 +120,7 @@ public sealed class CheckoutService(
 
         var number = await ordering.NextOrderNumberAsync(supplierId, now.Year, cancellationToken).ConfigureAwait(false);
         var order = Build(orderId, $"{now.Year.ToString(CultureInfo.InvariantCulture)}-{number.ToString("D6", CultureInfo.InvariantCulture)}", caller, you.Org, supplier, account, priced,
-            book.Products, held, address, input, po, comment, negotiated, approval, settings, now);
+            book.Products, held, address, input, po, comment, negotiated, approval, settings, now, request.CouponCodes ?? []);
         Versioned<Order> created;
         try
         {
@@ -265,7 +265,8 @@ public sealed class CheckoutService(
         products.TryGetValue(line.Sku, out var p) && p.UnitOf(line.Unit) is { } unit ? line.Quantity * unit.Factor : line.Quantity;
 
     private Order Build(string id, string number, Caller caller, Organization buyer, Organization supplier, CustomerAccount account, Quote priced, IReadOnlyDictionary<string, Product> products,
-        ReservationResult held, Address address, CheckoutRequest input, string? po, string? comment, NegotiatedQuote? negotiated, ApprovalProcess approval, OrderingSettings settings, DateTimeOffset now)
+        ReservationResult held, Address address, CheckoutRequest input, string? po, string? comment, NegotiatedQuote? negotiated, ApprovalProcess approval, OrderingSettings settings, DateTimeOffset now,
+        IReadOnlyList<string> coupons)
     {
         var pending = approval.Steps.Count > 0;
         var placer = Actor.Of(caller, buyer.Id);
@@ -296,7 +297,7 @@ public sealed class CheckoutService(
             PaymentTerms = negotiated?.Proposal?.PaymentTermsDays is { } days ? new PaymentTerms(days) : account.PaymentTerms,
             PurchaseOrderNumber = po,
             Comment = comment,
-            CouponCodes = [],
+            CouponCodes = coupons,
             SalesManagerId = account.SalesManagerId,
             QuoteId = negotiated?.Id,
             QuoteVersion = negotiated?.Proposal?.Number,

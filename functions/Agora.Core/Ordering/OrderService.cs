@@ -50,10 +50,7 @@ public sealed class OrderService(
     }
 
     /// <summary>What waits for the caller's approval in <paramref name="orgId"/>, newest first.</summary>
-    public Task<Page<OrderSummary>> WaitingAsync(Caller caller, string orgId, string? cursor, int? limit, CancellationToken cancellationToken) =>
-        WaitingForAsync(caller, orgId, cursor, limit, cancellationToken);
-
-    private async Task<Page<OrderSummary>> WaitingForAsync(Caller caller, string orgId, string? cursor, int? limit, CancellationToken cancellationToken)
+    public async Task<Page<OrderSummary>> WaitingAsync(Caller caller, string orgId, string? cursor, int? limit, CancellationToken cancellationToken)
     {
         var you = await access.MemberAsync(caller, orgId, cancellationToken).ConfigureAwait(false);
         var side = you.HasAny(Roles.SupplierStaff) && you.Org.IsSupplier && !you.HasAny(Roles.BuyerStaff) ? OrderSide.Sales : OrderSide.Purchases;
