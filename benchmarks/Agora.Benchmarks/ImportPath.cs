@@ -51,7 +51,7 @@ internal static class ImportPath
         var timedService = Service(timed);
 
         ImportService Service(ImportHandler h) =>
-            new([h], organizations, jobs, reports, files, new AccessControl(organizations), clock, NullLogger<ImportService>.Instance);
+            new([h], organizations, jobs, reports, files, new AccessControl(organizations), clock, new ImportOptions { BatchSize = 100 }, NullLogger<ImportService>.Instance);
 
         await RawParseAsync(path); // JIT
         var heapBeforeImports = SettledHeap();

@@ -35,6 +35,7 @@ public static class AgoraServices
         services.AddSingleton<ImportHandler, CatalogImport>();
         services.AddSingleton<ImportHandler, PriceImport>();
         services.AddSingleton<ImportHandler, StockSnapshotImport>();
+        services.AddSingleton((configuration.GetSection("Imports").Get<ImportOptions>() ?? new ImportOptions()).Validated());
         services.AddSingleton<ImportService>();
         services.AddSingleton<StockReconciliation>();
         services.AddSingleton<PoisonMessages>();

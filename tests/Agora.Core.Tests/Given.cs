@@ -30,7 +30,7 @@ internal sealed class Given
         Catalog = new CatalogService(Stores, Stores, new NoAssortments(), Access, Clock);
         Imports = new ImportService(
             [new CustomerAccountImport(Accounts), new CatalogImport(Stores, Clock), new PriceImport(Stores, Stores, Clock), new StockSnapshotImport(Stores, Stores, Stores, Stores, Clock)],
-            Stores, Stores, Stores, Stores, Access, Clock, NullLogger<ImportService>.Instance);
+            Stores, Stores, Stores, Stores, Access, Clock, new ImportOptions(), NullLogger<ImportService>.Instance);
         Reconciliation = new StockReconciliation(Stores, Stores, Stores, Stores, Stores, Stores, Outbox, new DueWork(Stores, Clock, NullLogger<DueWork>.Instance), new StockReconciliationOptions { AlertThreshold = 2 }, Clock, NullLogger<StockReconciliation>.Instance);
     }
 

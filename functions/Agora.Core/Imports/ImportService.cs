@@ -18,9 +18,9 @@ public sealed partial class ImportService(
     IImportFiles files,
     AccessControl access,
     TimeProvider clock,
+    ImportOptions options,
     ILogger<ImportService> logger)
 {
-    public const int BatchSize = 100;
 
     /// <summary>Runs of one version before its job fails: the blob trigger's attempts (host.json
     /// <c>extensions.queues.maxDequeueCount</c>, which the host's blob trigger queue uses). The last one fails the job with
@@ -34,6 +34,8 @@ public sealed partial class ImportService(
     internal int ProgressEveryRows { get; set; } = 5000;
 
     private IImportJobStore Jobs => jobs;
+
+    private ImportOptions Options => options;
 
     private IImportReportStore Reports => reports;
 
@@ -195,7 +197,7 @@ public sealed partial class ImportService(
                 await using var table = await TabularFile.OpenAsync(content, file, cancellationToken: cancellationToken).ConfigureAwait(false);
                 run.Job = run.Job with { Format = table.ToString() };
                 var row = ImportRow.Bind(table, handler.Columns);
-                var context = new ImportContext(supplier.Value, uploader, run.Job);
+                var context = new ImportContext(supplier.Value, uploader, run.Job) { WritesInFlight = options.WritesInFlight };
                 row.File = context;
                 await handler.StartAsync(context, row, cancellationToken).ConfigureAwait(false);
                 return await run.RowsAsync(handler, context, table, row, cancellationToken).ConfigureAwait(false);
@@ -236,8 +238,8 @@ public sealed partial class ImportService(
         public async Task<ImportJob> RowsAsync(ImportHandler handler, ImportContext context, TabularFile table, ImportRow row, CancellationToken cancellationToken)
         {
             var resumeAfter = Job.Checkpoint;
-            var batch = new List<object>(BatchSize);
-            var lines = new List<long>(BatchSize);
+            var batch = new List<object>(service.Options.BatchSize);
+            var lines = new List<long>(service.Options.BatchSize);
             while (await table.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
                 if (table.Row <= resumeAfter)
@@ -258,7 +260,7 @@ public sealed partial class ImportService(
                     Reject(table.Line, RowOutcome.Rejected(e).Errors!, row);
                 }
 
-                if (batch.Count == BatchSize)
+                if (batch.Count == service.Options.BatchSize)
                 {
                     await ApplyAsync(handler, context, batch, lines, row, cancellationToken).ConfigureAwait(false);
                     if (!await ProgressAsync(table.Row, cancellationToken).ConfigureAwait(false))

@@ -89,12 +89,12 @@ public sealed class CatalogImportTests
     public async Task Rows_of_one_sku_merge_and_contradict_across_batches_too()
     {
         var given = await new Given().MarketplaceAsync();
-        var filler = string.Concat(Enumerable.Range(1, ImportService.BatchSize + 10).Select(i => $"F-{i};Filler {i};X;UN;1\n"));
+        var filler = string.Concat(Enumerable.Range(1, ImportOptions.DefaultBatchSize + 10).Select(i => $"F-{i};Filler {i};X;UN;1\n"));
 
         var job = await given.ImportAsync("supplier", ImportKind.Catalog, "c.csv", Csv(
             "sku;nome;categoria;unidade;fator\nA-1;Alpha;X;UN;1\n" + filler + "A-1;Alpha caixa;X;CX;6\nA-1;Alpha;X;KG;1\n"));
 
-        var line = 2 + ImportService.BatchSize + 10 + 2;
+        var line = 2 + ImportOptions.DefaultBatchSize + 10 + 2;
         Assert.Equal([new SaleUnit("UN", 1), new SaleUnit("CX", 6)], given.Stores.Product("supplier", "A-1")!.Value.SaleUnits);
         var error = Assert.Single(job.Errors);
         Assert.Equal(line, error.Line);
