@@ -66,6 +66,16 @@ param stockReconciliationSchedule string = '0 30 2 * * *'
 @description('From how many discrepancies a stock reconciliation emails the warehouse staff (StockReconciliation__AlertThreshold).')
 param stockReconciliationAlertThreshold int = 10
 
+@minValue(1)
+@maxValue(5000)
+@description('Rows of a supplier file applied together: read in one query per kind, their writes overlapping (Imports__BatchSize).')
+param importBatchSize int = 1000
+
+@minValue(1)
+@maxValue(256)
+@description('Database requests one import keeps in flight (Imports__WritesInFlight); throttled ones wait and are sent again.')
+param importWritesInFlight int = 32
+
 @minValue(1024)
 @description('Largest JSON request body, in bytes (Http__MaxRequestBodyBytes).')
 param httpMaxRequestBodyBytes int = 1048576
@@ -203,6 +213,8 @@ module functionApp 'modules/functionapp.bicep' = {
     invitationExpirySchedule: invitationExpirySchedule
     stockReconciliationSchedule: stockReconciliationSchedule
     stockReconciliationAlertThreshold: stockReconciliationAlertThreshold
+    importBatchSize: importBatchSize
+    importWritesInFlight: importWritesInFlight
     httpMaxRequestBodyBytes: httpMaxRequestBodyBytes
     maximumInstanceCount: functionMaximumInstanceCount
     instanceMemoryMB: functionInstanceMemoryMB

@@ -23,6 +23,8 @@ param portalUrl = readEnvironmentVariable('PORTAL_URL', '')
 param invitationExpirySchedule = readEnvironmentVariable('INVITATION_EXPIRY_SCHEDULE', '0 0 2 * * *')
 param stockReconciliationSchedule = readEnvironmentVariable('STOCK_RECONCILIATION_SCHEDULE', '0 30 2 * * *')
 param stockReconciliationAlertThreshold = int(readEnvironmentVariable('STOCK_RECONCILIATION_ALERT_THRESHOLD', '10'))
+param importBatchSize = int(readEnvironmentVariable('IMPORT_BATCH_SIZE', '1000'))
+param importWritesInFlight = int(readEnvironmentVariable('IMPORT_WRITES_IN_FLIGHT', '32'))
 param httpMaxRequestBodyBytes = int(readEnvironmentVariable('HTTP_MAX_REQUEST_BODY_BYTES', '1048576'))
 
 param functionMaximumInstanceCount = int(readEnvironmentVariable('FUNCTION_MAXIMUM_INSTANCE_COUNT', '100'))

@@ -107,6 +107,12 @@ public static class InfrastructureServices
             ApplicationName = "agora",
             UseSystemTextJsonSerializerWithOptions = new System.Text.Json.JsonSerializerOptions(Core.Common.Json.Options) { Converters = { new StoredDecimalConverter() } },
             CustomHandlers = { services.GetRequiredService<CosmosRequestMeter>().CreateHandler() },
+            // Imports keep 32 writes in flight (ImportOptions): on an account at its provisioned throughput some are answered
+            // 429 with the time to wait (x-ms-retry-after-ms), which the SDK waits before sending them again. Its defaults give
+            // up after 9 retries or 30 s; an import slowed by throttling should slow down, not fail and start over, so it
+            // waits longer. A request still throttled after that fails its batch, and the run resumes from its checkpoint.
+            MaxRetryAttemptsOnRateLimitedRequests = 30,
+            MaxRetryWaitTimeOnRateLimitedRequests = TimeSpan.FromMinutes(2),
         };
         if (options.Emulator)
         {

@@ -35,6 +35,8 @@ param portalUrl string
 param invitationExpirySchedule string
 param stockReconciliationSchedule string
 param stockReconciliationAlertThreshold int
+param importBatchSize int
+param importWritesInFlight int
 param httpMaxRequestBodyBytes int
 
 @description('Most instances Flex Consumption scales out to.')
@@ -129,6 +131,8 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
       InvitationExpirySchedule: invitationExpirySchedule
       StockReconciliationSchedule: stockReconciliationSchedule
       StockReconciliation__AlertThreshold: string(stockReconciliationAlertThreshold)
+      Imports__BatchSize: string(importBatchSize)
+      Imports__WritesInFlight: string(importWritesInFlight)
       Http__MaxRequestBodyBytes: string(httpMaxRequestBodyBytes)
       // The host's own body limit (default 100 MB) sits above the app's upload limit (100 MB), so that the app answers a
       // larger upload with its own 413 problem rather than the host with a bare one.

@@ -21,7 +21,7 @@ internal sealed class Given
     public static readonly Caller Purchaser = new("buy-purchaser", "purchaser@buyer.test", "Pat Purchaser");
     public static readonly Caller Stranger = new("stranger", "x@elsewhere.test", "Stan Stranger");
 
-    public Given()
+    public Given(ImportOptions? imports = null)
     {
         Access = new AccessControl(Stores);
         Outbox = new OutboxDispatcher(Stores, Stores, NullLogger<OutboxDispatcher>.Instance);
@@ -30,7 +30,7 @@ internal sealed class Given
         Catalog = new CatalogService(Stores, Stores, new NoAssortments(), Access, Clock);
         Imports = new ImportService(
             [new CustomerAccountImport(Accounts), new CatalogImport(Stores, Clock), new PriceImport(Stores, Stores, Clock), new StockSnapshotImport(Stores, Stores, Stores, Stores, Clock)],
-            Stores, Stores, Stores, Stores, Access, Clock, new ImportOptions(), NullLogger<ImportService>.Instance);
+            Stores, Stores, Stores, Stores, Access, Clock, imports ?? new ImportOptions(), NullLogger<ImportService>.Instance);
         Reconciliation = new StockReconciliation(Stores, Stores, Stores, Stores, Stores, Stores, Outbox, new DueWork(Stores, Clock, NullLogger<DueWork>.Instance), new StockReconciliationOptions { AlertThreshold = 2 }, Clock, NullLogger<StockReconciliation>.Instance);
     }
 

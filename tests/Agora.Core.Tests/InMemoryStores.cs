@@ -247,12 +247,16 @@ internal sealed class InMemoryStores : IOrganizationStore, IUserProfileStore, IC
     private readonly ConcurrentDictionary<(string, string), PriceEntry> _prices = new();
     private readonly ConcurrentDictionary<string, StockSnapshot> _snapshots = new();
 
-    public int ProductWrites { get; private set; }
+    private int _productWrites;
+    private int _priceWrites;
+
+    /// <summary>Writes of products (counted atomically: imports write in parallel).</summary>
+    public int ProductWrites => _productWrites;
 
     /// <summary>Writes of these products fail as an unreachable store would (not a rule the row breaks).</summary>
     public HashSet<string> FailingSkus { get; } = new(StringComparer.Ordinal);
 
-    public int PriceWrites { get; private set; }
+    public int PriceWrites => _priceWrites;
 
     Task<Versioned<Product>?> IProductStore.FindAsync(string supplierId, string sku, CancellationToken cancellationToken) =>
         Task.FromResult(_products.TryGetValue((supplierId, sku), out var p) ? p : null);
@@ -275,7 +279,7 @@ internal sealed class InMemoryStores : IOrganizationStore, IUserProfileStore, IC
             throw DomainException.AlreadyExists("exists");
         }
 
-        ProductWrites++;
+        Interlocked.Increment(ref _productWrites);
         return Task.FromResult(v);
     }
 
@@ -296,8 +300,12 @@ internal sealed class InMemoryStores : IOrganizationStore, IUserProfileStore, IC
         }
 
         var v = new Versioned<Product>(product, NextETag());
-        _products[(product.SupplierId, product.Sku)] = v;
-        ProductWrites++;
+        if (!_products.TryUpdate((product.SupplierId, product.Sku), v, stored))
+        {
+            throw DomainException.PreconditionFailed("Product");
+        }
+
+        Interlocked.Increment(ref _productWrites);
         return Task.FromResult(v);
     }
 
@@ -414,7 +422,7 @@ internal sealed class InMemoryStores : IOrganizationStore, IUserProfileStore, IC
     public Task UpsertAsync(PriceEntry entry, CancellationToken cancellationToken)
     {
         _prices[(entry.SupplierId, entry.Key)] = entry;
-        PriceWrites++;
+        Interlocked.Increment(ref _priceWrites);
         return Task.CompletedTask;
     }
 

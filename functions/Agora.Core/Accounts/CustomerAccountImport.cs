@@ -37,19 +37,25 @@ public sealed class CustomerAccountImport(CustomerAccountService accounts) : Imp
 
     public override async Task<IReadOnlyList<RowOutcome>> ApplyAsync(ImportContext file, IReadOnlyList<object> rows, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(file);
+        ArgumentNullException.ThrowIfNull(rows);
+        // Accounts WritesInFlight at a time (issue 11); two rows of one buyer in file order, the later one last.
         var outcomes = new RowOutcome[rows.Count];
-        for (var i = 0; i < rows.Count; i++)
+        var byBuyer = Enumerable.Range(0, rows.Count).GroupBy(i => ((CustomerAccountInput)rows[i]).BuyerId?.Trim().ToLowerInvariant() ?? "\0" + i.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparer.Ordinal);
+        await file.ForEachAsync(byBuyer, async (rowsOfBuyer, ct) =>
         {
-            try
+            foreach (var i in rowsOfBuyer)
             {
-                outcomes[i] = await accounts.ImportAsync(file.Supplier, file.Uploader, (CustomerAccountInput)rows[i], cancellationToken).ConfigureAwait(false) ? RowOutcome.Applied : RowOutcome.Unchanged;
+                try
+                {
+                    outcomes[i] = await accounts.ImportAsync(file.Supplier, file.Uploader, (CustomerAccountInput)rows[i], ct).ConfigureAwait(false) ? RowOutcome.Applied : RowOutcome.Unchanged;
+                }
+                catch (DomainException e)
+                {
+                    outcomes[i] = RowOutcome.Rejected(e);
+                }
             }
-            catch (DomainException e)
-            {
-                outcomes[i] = RowOutcome.Rejected(e);
-            }
-        }
-
+        }, cancellationToken).ConfigureAwait(false);
         return outcomes;
     }
 

@@ -186,50 +186,92 @@ public sealed class CatalogImport(IProductStore products, TimeProvider clock) : 
         ArgumentNullException.ThrowIfNull(file);
         ArgumentNullException.ThrowIfNull(rows);
         var supplier = file.Supplier;
-        var skus = rows.Select(r => r is ProductRow p ? p.Sku : ((UnitRow)r).Sku).Where(Ids.IsWellFormed).Distinct(StringComparer.Ordinal).ToArray();
-        var stored = (await products.FindManyAsync(supplier.Id, skus, cancellationToken).ConfigureAwait(false))
+        var has = file.StateOf<Header>();
+        // The batch's rows by SKU: products before the units added to them, so a product's unit rows may come in any order
+        // within a batch, each kind in file order. A row whose SKU is no SKU is a group of its own (it is rejected).
+        var groups = new Dictionary<string, List<int>>(StringComparer.Ordinal);
+        foreach (var i in Enumerable.Range(0, rows.Count).OrderBy(i => rows[i] is ProductRow ? 0 : 1))
+        {
+            var sku = rows[i] is ProductRow p ? p.Sku : ((UnitRow)rows[i]).Sku;
+            var key = Ids.IsWellFormed(sku) ? sku : "\0" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            if (!groups.TryGetValue(key, out var group))
+            {
+                groups[key] = group = [];
+            }
+
+            group.Add(i);
+        }
+
+        var stored = (await products.FindManyAsync(supplier.Id, groups.Keys.Where(Ids.IsWellFormed).ToArray(), cancellationToken).ConfigureAwait(false))
             .ToDictionary(p => p.Value.Sku, StringComparer.Ordinal);
         var outcomes = new RowOutcome[rows.Count];
 
-        // Products first, then the units added to them, so a product's unit rows may come in any order within a batch.
-        foreach (var i in Enumerable.Range(0, rows.Count).OrderBy(i => rows[i] is ProductRow ? 0 : 1))
-        {
-            try
-            {
-                outcomes[i] = rows[i] switch
-                {
-                    ProductRow product => await ApplyAsync(supplier.Id, product, file, stored, cancellationToken).ConfigureAwait(false),
-                    UnitRow unit => await ApplyAsync(unit, stored, cancellationToken).ConfigureAwait(false),
-                    _ => throw new InvalidOperationException("Not a catalog row."),
-                };
-            }
-            catch (DomainException e)
-            {
-                outcomes[i] = RowOutcome.Rejected(e);
-            }
-        }
-
+        // One product per SKU, written once with all its rows applied, SKUs WritesInFlight at a time (issue 11).
+        await file.ForEachAsync(groups, async (group, ct) =>
+            await ApplyAsync(supplier.Id, group.Key, group.Value, rows, has, stored.GetValueOrDefault(group.Key), outcomes, ct).ConfigureAwait(false),
+            cancellationToken).ConfigureAwait(false);
         return outcomes;
     }
 
-    private async Task<RowOutcome> ApplyAsync(string supplierId, ProductRow row, ImportContext file, Dictionary<string, Versioned<Product>> stored, CancellationToken cancellationToken)
+    /// <summary>Applies one SKU's rows of a batch, in order, to the stored product, then writes the result once if it
+    /// differs. When the product changed meanwhile (stock moved it), its rows are applied again to the newer version.</summary>
+    private Task ApplyAsync(string supplierId, string sku, List<int> group, IReadOnlyList<object> rows, Header has, Versioned<Product>? stored, RowOutcome[] outcomes, CancellationToken cancellationToken) =>
+        Concurrency.RetryAsync($"Product '{sku}'", async attempt =>
+        {
+            if (attempt > 1)
+            {
+                stored = await products.FindAsync(supplierId, sku, cancellationToken).ConfigureAwait(false);
+            }
+
+            var product = stored?.Value;
+            foreach (var i in group)
+            {
+                try
+                {
+                    var next = rows[i] switch
+                    {
+                        ProductRow row => Apply(supplierId, row, product, has),
+                        UnitRow row => Apply(row, product),
+                        _ => throw new InvalidOperationException("Not a catalog row."),
+                    };
+                    outcomes[i] = product is not null && product.ContentHash == next.ContentHash ? RowOutcome.Unchanged : RowOutcome.Applied;
+                    product = next;
+                }
+                catch (DomainException e)
+                {
+                    outcomes[i] = RowOutcome.Rejected(e);
+                }
+            }
+
+            if (product is null || (stored is not null && stored.Value.ContentHash == product.ContentHash))
+            {
+                return;
+            }
+
+            _ = stored is null
+                ? await products.CreateAsync(product, cancellationToken).ConfigureAwait(false)
+                : await products.ReplaceAsync(product, stored.ETag, cancellationToken).ConfigureAwait(false);
+        });
+
+    private Product Apply(string supplierId, ProductRow row, Product? existing, Header has)
     {
-        var existing = stored.GetValueOrDefault(row.Sku);
-        var input = Merge(row.Input, existing?.Value, file);
-        var product = ProductRules.Build(supplierId, row.Sku, input, existing?.Value, clock.GetUtcNow(), row.Cells);
-        return await WriteAsync(product, input, existing, stored, cancellationToken).ConfigureAwait(false);
+        var input = Merge(row.Input, existing, has);
+        return ProductRules.Build(supplierId, row.Sku, input, existing, clock.GetUtcNow(), row.Cells);
     }
 
-    private async Task<RowOutcome> ApplyAsync(UnitRow row, Dictionary<string, Versioned<Product>> stored, CancellationToken cancellationToken)
+    private Product Apply(UnitRow row, Product? existing)
     {
-        var existing = stored.GetValueOrDefault(row.Sku)
-            ?? throw DomainException.Invalid("sku", $"'{row.Sku}' is not in the catalog: its {row.Unit} row (factor {row.Factor}) adds a unit to a product, so the product's row (factor 1) must come first.");
-        if (string.Equals(existing.Value.BaseUnit, row.Unit, StringComparison.Ordinal))
+        if (existing is null)
+        {
+            throw DomainException.Invalid("sku", $"'{row.Sku}' is not in the catalog: its {row.Unit} row (factor {row.Factor}) adds a unit to a product, so the product's row (factor 1) must come first.");
+        }
+
+        if (string.Equals(existing.BaseUnit, row.Unit, StringComparison.Ordinal))
         {
             throw DomainException.Invalid("factor", $"{row.Unit} is the base unit of '{row.Sku}' (factor 1); it cannot hold {row.Factor}.");
         }
 
-        var current = InputOf(existing.Value);
+        var current = InputOf(existing);
         // In place when the unit is known (its order is the product's), else added last.
         var units = current.SaleUnits!.Select(u => u.Code == row.Unit ? new SaleUnit(row.Unit, row.Factor) : u).ToList();
         if (!units.Exists(u => u.Code == row.Unit))
@@ -237,34 +279,18 @@ public sealed class CatalogImport(IProductStore products, TimeProvider clock) : 
             units.Add(new SaleUnit(row.Unit, row.Factor));
         }
 
-        var input = current with { SaleUnits = units };
-        var product = ProductRules.Build(existing.Value.SupplierId, row.Sku, input, existing.Value, clock.GetUtcNow());
-        return await WriteAsync(product, input, existing, stored, cancellationToken).ConfigureAwait(false);
-    }
-
-    private async Task<RowOutcome> WriteAsync(Product product, ProductInput input, Versioned<Product>? existing, Dictionary<string, Versioned<Product>> stored, CancellationToken cancellationToken)
-    {
-        if (existing is not null && existing.Value.ContentHash == product.ContentHash)
-        {
-            return RowOutcome.Unchanged;
-        }
-
-        stored[product.Sku] = existing is null
-            ? await products.CreateAsync(product, cancellationToken).ConfigureAwait(false)
-            : await ReplaceAsync(existing, input, cancellationToken).ConfigureAwait(false);
-        return RowOutcome.Applied;
+        return ProductRules.Build(existing.SupplierId, row.Sku, current with { SaleUnits = units }, existing, clock.GetUtcNow());
     }
 
     /// <summary>The row's values over the stored product's: a column the file does not have keeps what is stored (a file
     /// without sale units keeps the boxes and pallets; one without attributes keeps them).</summary>
-    private static ProductInput Merge(ProductInput row, Product? existing, ImportContext file)
+    private static ProductInput Merge(ProductInput row, Product? existing, Header has)
     {
         if (existing is null)
         {
             return row with { Attributes = row.Attributes?.Where(a => a.Value.Length > 0).ToDictionary(a => a.Key, a => a.Value, StringComparer.Ordinal) };
         }
 
-        var has = file.StateOf<Header>();
         var stored = InputOf(existing);
         var baseUnit = row.BaseUnit?.Trim().ToUpperInvariant();
         var attributes = stored.Attributes!;
@@ -329,19 +355,6 @@ public sealed class CatalogImport(IProductStore products, TimeProvider clock) : 
     private static ProductInput InputOf(Product p) => new(
         p.Name, p.Description, string.Join(" > ", p.Category), p.Brand, p.Gtin, p.Attributes, p.Status, p.Related, p.BaseUnit,
         [.. p.SaleUnits.Where(u => u.Code != p.BaseUnit)]);
-
-    /// <summary>Replaces the product, building again on the newest version when stock changed it meanwhile.</summary>
-    private Task<Versioned<Product>> ReplaceAsync(Versioned<Product> existing, ProductInput input, CancellationToken cancellationToken) =>
-        Concurrency.RetryAsync($"Product '{existing.Value.Sku}'", async attempt =>
-        {
-            if (attempt > 1)
-            {
-                existing = await products.FindAsync(existing.Value.SupplierId, existing.Value.Sku, cancellationToken).ConfigureAwait(false) ?? existing;
-            }
-
-            var product = ProductRules.Build(existing.Value.SupplierId, existing.Value.Sku, input, existing.Value, clock.GetUtcNow());
-            return await products.ReplaceAsync(product, existing.ETag, cancellationToken).ConfigureAwait(false);
-        });
 
     private static ProductStatus? ParseStatus(string text, Validation cells)
     {

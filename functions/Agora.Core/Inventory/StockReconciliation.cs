@@ -48,9 +48,11 @@ public sealed partial class StockReconciliation(
     DueWork dueWork,
     StockReconciliationOptions options,
     TimeProvider clock,
-    ILogger<StockReconciliation> logger)
+    ILogger<StockReconciliation> logger,
+    ImportOptions? importOptions = null)
 {
-    private const int Chunk = 100;
+    private const int Chunk = ImportOptions.DefaultBatchSize;
+    private readonly int _writesInFlight = (importOptions ?? new ImportOptions()).WritesInFlight;
     private const int ListedInEmail = 20;
 
     /// <summary>Reconciles every supplier whose snapshot arrived since the last run. A supplier whose reconciliation failed,
@@ -129,6 +131,7 @@ public sealed partial class StockReconciliation(
 
                     var found = (await products.FindManyAsync(supplierId, counts.Select(c => c.Sku).Distinct(StringComparer.Ordinal).ToArray(), cancellationToken).ConfigureAwait(false))
                         .ToDictionary(p => p.Value.Sku, StringComparer.Ordinal);
+                    var corrections = new List<(Versioned<Product> Product, List<StockCount> Drift)>();
                     foreach (var group in counts.GroupBy(c => c.Sku, StringComparer.Ordinal))
                     {
                         if (!found.TryGetValue(group.Key, out var product))
@@ -165,18 +168,24 @@ public sealed partial class StockReconciliation(
 
                         if (drift.Count > 0)
                         {
-                            try
-                            {
-                                corrected += await StockLevels.WriteAsync(products, product, drift, now, cancellationToken).ConfigureAwait(false);
-                            }
-                            catch (Exception e) when (!cancellationToken.IsCancellationRequested)
-                            {
-                                // One product that cannot be written does not stop the others.
-                                failed++;
-                                LogCorrectionFailed(logger, e, supplierId, group.Key);
-                            }
+                            corrections.Add((product, drift));
                         }
                     }
+
+                    // The chunk's corrections in parallel, one write per product, as imports write.
+                    await Parallel.ForEachAsync(corrections, new ParallelOptions { MaxDegreeOfParallelism = _writesInFlight, CancellationToken = cancellationToken }, async (correction, ct) =>
+                    {
+                        try
+                        {
+                            Interlocked.Add(ref corrected, await StockLevels.WriteAsync(products, correction.Product, correction.Drift, now, ct).ConfigureAwait(false));
+                        }
+                        catch (Exception e) when (!ct.IsCancellationRequested)
+                        {
+                            // One product that cannot be written does not stop the others.
+                            Interlocked.Increment(ref failed);
+                            LogCorrectionFailed(logger, e, supplierId, correction.Product.Value.Sku);
+                        }
+                    }).ConfigureAwait(false);
 
                     counts.Clear();
                 }

@@ -1,6 +1,7 @@
 using Agora.Core.Accounts;
 using Agora.Core.Catalog;
 using Agora.Core.Common;
+using Agora.Core.Imports;
 
 namespace Agora.Core.Inventory;
 
@@ -15,10 +16,11 @@ public sealed record StockPushResult(int Applied, int Unchanged, IReadOnlyList<S
 
 /// <summary>Stock pushed by the supplier's ERP or warehouse system: absolute on-hand counts per product and warehouse, in
 /// batches. Counts carry the time they were measured, so retries and out-of-order deliveries are harmless.</summary>
-public sealed class StockService(IProductStore products, IWarehouseStore warehouses, AccessControl access, TimeProvider clock)
+/// <remarks>Products are written <see cref="ImportOptions.WritesInFlight"/> at a time, as imports write.</remarks>
+public sealed class StockService(IProductStore products, IWarehouseStore warehouses, AccessControl access, TimeProvider clock, ImportOptions? options = null)
 {
     public const int MaxBatch = 1000;
-    private const int ReadChunk = 100;
+    private readonly int _writesInFlight = (options ?? new ImportOptions()).WritesInFlight;
 
     public async Task<StockPushResult> PushAsync(Caller caller, string supplierId, StockPush push, CancellationToken cancellationToken)
     {
@@ -66,21 +68,20 @@ public sealed class StockService(IProductStore products, IWarehouseStore warehou
         }
 
         var applied = 0;
-        foreach (var chunk in counts.GroupBy(c => c.Count.Sku, StringComparer.Ordinal).Chunk(ReadChunk))
+        var groups = counts.GroupBy(c => c.Count.Sku, StringComparer.Ordinal).ToArray();
+        var found = (await products.FindManyAsync(supplierId, groups.Select(g => g.Key).ToArray(), cancellationToken).ConfigureAwait(false))
+            .ToDictionary(p => p.Value.Sku, StringComparer.Ordinal);
+        foreach (var group in groups.Where(g => !found.ContainsKey(g.Key)))
         {
-            var found = (await products.FindManyAsync(supplierId, chunk.Select(g => g.Key).ToArray(), cancellationToken).ConfigureAwait(false))
-                .ToDictionary(p => p.Value.Sku, StringComparer.Ordinal);
-            foreach (var group in chunk)
-            {
-                if (!found.TryGetValue(group.Key, out var product))
-                {
-                    rejected.AddRange(group.Select(c => new StockRejection(c.Index, c.Count.Sku, c.Count.WarehouseId, $"product '{group.Key}' does not exist.")));
-                    continue;
-                }
-
-                applied += await StockLevels.WriteAsync(products, product, group.Select(c => c.Count).ToArray(), now, cancellationToken).ConfigureAwait(false);
-            }
+            rejected.AddRange(group.Select(c => new StockRejection(c.Index, c.Count.Sku, c.Count.WarehouseId, $"product '{group.Key}' does not exist.")));
         }
+
+        // One write per product (its counts together), products in parallel.
+        await Parallel.ForEachAsync(groups.Where(g => found.ContainsKey(g.Key)), new ParallelOptions { MaxDegreeOfParallelism = _writesInFlight, CancellationToken = cancellationToken }, async (group, ct) =>
+        {
+            var written = await StockLevels.WriteAsync(products, found[group.Key], group.Select(c => c.Count).ToArray(), now, ct).ConfigureAwait(false);
+            Interlocked.Add(ref applied, written);
+        }).ConfigureAwait(false);
 
         return new StockPushResult(applied, items.Count - applied - rejected.Count, rejected.OrderBy(r => r.Index).ToArray());
     }

@@ -64,7 +64,7 @@ public static class PriceRules
 
 public interface IPriceStore
 {
-    /// <summary>The entries among <paramref name="keys"/> that exist (at most 100 per call).</summary>
+    /// <summary>The entries among <paramref name="keys"/> that exist (one batch of an import: up to <see cref="Imports.ImportOptions.MaxBatchSize"/>, read at once).</summary>
     Task<IReadOnlyList<PriceEntry>> FindManyAsync(string supplierId, IReadOnlyCollection<string> keys, CancellationToken cancellationToken);
 
     Task UpsertAsync(PriceEntry entry, CancellationToken cancellationToken);

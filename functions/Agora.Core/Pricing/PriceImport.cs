@@ -117,7 +117,12 @@ public sealed class PriceImport(IProductStore products, IPriceStore prices, Time
             stored.Add(PartsOf(entry), entry);
         }
 
+        // Rows are decided in file order against the stored entries and what earlier rows of the batch decided, so two rows
+        // of one key end as the later one says; then one write per key that changed (the last decision), WritesInFlight at
+        // a time (issue 11: sequential writes capped a first import at a few hundred rows/s against Azure). The batch ends
+        // when every write is acknowledged, so the progress saved after it never runs ahead of the store.
         var outcomes = new RowOutcome[entries.Length];
+        var writes = new Dictionary<(string List, string Sku, string Unit, int Min), PriceEntry?>();
         var supplierCurrency = supplier.DefaultCurrency;
         for (var i = 0; i < entries.Length; i++)
         {
@@ -128,8 +133,8 @@ public sealed class PriceImport(IProductStore products, IPriceStore prices, Time
                 // A removal needs no catalog check: a discontinued product's prices are removed this way too.
                 if (stored.TryGetValue(PartsOf(entry), out var gone) && gone is not null)
                 {
-                    await prices.DeleteAsync(supplier.Id, entry.Key, cancellationToken).ConfigureAwait(false);
                     stored[PartsOf(entry)] = null;
+                    writes[PartsOf(entry)] = null;
                     outcomes[i] = RowOutcome.Applied;
                 }
                 else
@@ -153,10 +158,25 @@ public sealed class PriceImport(IProductStore products, IPriceStore prices, Time
             {
                 // Only a written entry needs the supplier, the time and the resolved currency; an unchanged one is not copied.
                 var written = entry with { SupplierId = supplier.Id, UpdatedAt = now, Currency = currency };
-                await prices.UpsertAsync(written, cancellationToken).ConfigureAwait(false);
                 stored[PartsOf(written)] = written;
+                writes[PartsOf(written)] = written;
                 outcomes[i] = RowOutcome.Applied;
             }
+        }
+
+        if (writes.Count > 0)
+        {
+            await file.ForEachAsync(writes, async (write, ct) =>
+            {
+                if (write.Value is { } entry)
+                {
+                    await prices.UpsertAsync(entry, ct).ConfigureAwait(false);
+                }
+                else
+                {
+                    await prices.DeleteAsync(supplier.Id, PriceEntry.KeyOf(write.Key.List, write.Key.Sku, write.Key.Unit, write.Key.Min), ct).ConfigureAwait(false);
+                }
+            }, cancellationToken).ConfigureAwait(false);
         }
 
         return outcomes;

@@ -62,7 +62,7 @@ public sealed class ImportServiceTests
     [Fact]
     public async Task A_run_that_crashes_mid_file_resumes_after_its_checkpoint_without_writing_twice()
     {
-        var given = await new Given().MarketplaceAsync();
+        var given = await new Given(new ImportOptions { BatchSize = 100 }).MarketplaceAsync();
         given.Imports.ProgressEveryRows = 100;
         var version = given.Stores.Drop("supplier", ImportKind.Catalog, "big.csv", Encoding.UTF8.GetBytes(Catalog(450)));
         given.Stores.CrashAfterProgressSaves = 2;
