@@ -188,7 +188,8 @@ internal static class ImportPath
         }
     }
 
-    private static long SettledHeap()
+    /// <summary>The heap after a full, settled collection: the baseline the samples' heap figures are over.</summary>
+    internal static long SettledHeap()
     {
         GC.Collect();
         GC.WaitForPendingFinalizers();
@@ -201,7 +202,7 @@ internal static class ImportPath
 
     /// <summary>One timed run with the memory seen while it ran, sampled every few milliseconds on a separate thread.
     /// Heap figures are over <c>baseline</c>; the working set's growth is over its value just before the run.</summary>
-    private sealed record Sample(TimeSpan Elapsed, long PeakHeap, long PeakLive, long PeakWorkingSet, long WorkingSetGrowth, long Allocated, int Gen0, int Gen1, int Gen2, TimeSpan GcPause)
+    internal sealed record Sample(TimeSpan Elapsed, long PeakHeap, long PeakLive, long PeakWorkingSet, long WorkingSetGrowth, long Allocated, int Gen0, int Gen1, int Gen2, TimeSpan GcPause)
     {
         public static async Task<Sample> TakeAsync(long baseline, Func<Task> run)
         {

@@ -53,6 +53,23 @@ if (args is ["import-path", ..])
     return;
 }
 
+if (args is ["import-latency", ..])
+{
+    // The same import path over stores that answer every request after a latency, a first import then re-imports:
+    // import-latency [rows] [--latency-ms 5] [--in-flight 32] [--batch 1000] [--reimports 3]; --latency-ms 0 is the control.
+    string? Option(string name) => Array.IndexOf(args, name) is var at and > 0 && at + 1 < args.Length ? args[at + 1] : null;
+    int Number(string name, int fallback) => Option(name) is { } value ? int.Parse(value, System.Globalization.CultureInfo.InvariantCulture) : fallback;
+    var numbers = args.Where((a, i) => i > 0 && !a.StartsWith("--", StringComparison.Ordinal) && !args[i - 1].StartsWith("--", StringComparison.Ordinal))
+        .Select(a => int.Parse(a, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+    await ImportLatency.RunAsync(
+        rows: numbers.Length > 0 ? numbers[0] : 1_000_000,
+        latencyMs: Option("--latency-ms") is { } ms ? double.Parse(ms, System.Globalization.CultureInfo.InvariantCulture) : 5,
+        inFlight: Number("--in-flight", Agora.Core.Imports.ImportOptions.DefaultWritesInFlight),
+        batch: Number("--batch", Agora.Core.Imports.ImportOptions.DefaultBatchSize),
+        reimports: Number("--reimports", 3));
+    return;
+}
+
 if (args is ["quote", ..])
 {
     // A 500-line cart priced for one customer against 100,000 products, 5,000 lists and 200 active promotions:
