@@ -39,7 +39,7 @@ internal static class ImportLatency
         var file = PriceListFile.Write(path, rows);
         var inFlight = options.WritesInFlight;
         Console.WriteLine(Invariant($"import-latency: {file.Rows:N0} rows, {file.Bytes / 1048576.0:F1} MiB, {PriceListFile.Products:N0} products in UN and CX; {file.Valid:N0} valid rows, {file.RejectedWhenParsed:N0} invalid when parsed, {file.RejectedWhenApplied:N0} when applied"));
-        Console.WriteLine(Invariant($"every store request waits {nominal.TotalMilliseconds:0.###} ms (a FindManyAsync of n ids: ceil(n / {SimulatedLatency.IdsPerQuery}) queries at once); ImportOptions: {inFlight} writes in flight, batches of {options.BatchSize:N0} rows"));
+        Console.WriteLine(Invariant($"every store request waits {nominal.TotalMilliseconds:0.###} ms (a FindManyAsync of a batch: one query); ImportOptions: {inFlight} writes in flight, batches of {options.BatchSize:N0} rows"));
         Console.WriteLine(Invariant($".NET {Environment.Version}, {Environment.ProcessorCount} cores, {(GCSettings.IsServerGC ? "server" : "workstation")} GC, {reimports} re-imports"));
 
         using var latency = new SimulatedLatency(nominal);

@@ -34,9 +34,9 @@ internal enum StoreRequest
 /// the nominal latency. Counts requests by kind, and the most in flight at once.</summary>
 internal sealed class SimulatedLatency : IDisposable
 {
-    /// <summary>Ids per query the Cosmos adapter is assumed to send: a <c>FindManyAsync</c> of n ids is ceil(n / 100)
-    /// queries run at once, each one request.</summary>
-    public const int IdsPerQuery = 100;
+    /// <summary>Ids per query the Cosmos adapters send: a <c>FindManyAsync</c> of a whole batch is one
+    /// <c>ARRAY_CONTAINS(@ids, c.id)</c> query (decision 0017), so one request, whatever its size up to the largest batch.</summary>
+    public const int IdsPerQuery = Agora.Core.Imports.ImportOptions.MaxBatchSize;
 
     private const int BucketMicroseconds = 10;
     private const int Buckets = 100_000 / BucketMicroseconds; // waits up to 100 ms, the last bucket holding the longer ones
@@ -69,8 +69,8 @@ internal sealed class SimulatedLatency : IDisposable
 
     public TimeSpan Nominal { get; }
 
-    /// <summary>One <c>FindManyAsync</c> of <paramref name="ids"/> ids: ceil(ids / 100) queries at once, none for no ids
-    /// (the adapter returns at once then).</summary>
+    /// <summary>One <c>FindManyAsync</c> of <paramref name="ids"/> ids: one query per <see cref="IdsPerQuery"/> ids, none for
+    /// no ids (the adapter returns at once then).</summary>
     public Task QueryAsync(StoreRequest kind, int ids)
     {
         var queries = (ids + IdsPerQuery - 1) / IdsPerQuery;
@@ -307,7 +307,7 @@ internal sealed class LatencyOrganizations(BenchOrganizations inner, SimulatedLa
     public Task<Versioned<Organization>> ReplaceAsync(Organization organization, string ifMatch, CancellationToken cancellationToken) => throw new NotSupportedException();
 }
 
-/// <summary>The catalog: each <see cref="FindManyAsync"/> is ceil(skus / 100) queries at once. Its in-memory lookup runs
+/// <summary>The catalog: each <see cref="FindManyAsync"/> is one query. Its in-memory lookup runs
 /// under a lock after the wait, as every stand-in store's here: the stores keep unsynchronized counters.</summary>
 internal sealed class LatencyProducts(BenchProducts inner, SimulatedLatency latency) : IProductStore
 {
@@ -340,7 +340,7 @@ internal sealed class LatencyProducts(BenchProducts inner, SimulatedLatency late
         throw new NotSupportedException();
 }
 
-/// <summary>The price store: each <see cref="FindManyAsync"/> is ceil(keys / 100) queries at once, each upsert or delete
+/// <summary>The price store: each <see cref="FindManyAsync"/> is one query, each upsert or delete
 /// one request. The in-memory dictionary behind it is not thread-safe, and a handler writing in parallel calls it from
 /// several threads: its work is done under a lock, after the wait (a few dictionary operations, against milliseconds).</summary>
 internal sealed class LatencyPrices(BenchPrices inner, SimulatedLatency latency) : IPriceStore
