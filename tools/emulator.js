@@ -5,7 +5,8 @@
 //   node tools/emulator.js <parentPid> azurite --blobPort 10000 --queuePort 10001 --tablePort 10002 --location DIR
 //   node tools/emulator.js <parentPid> cosmos --port 8081
 //
-// Both emulators are the npm packages pinned in package.json; this file only starts them.
+// Both emulators are the npm packages pinned in package.json. This file starts them, and patches the Cosmos DB one in this
+// process where it differs from Azure or cannot carry Agora's data (decisions 0002 and 0017a).
 "use strict";
 const path = require("path");
 
@@ -35,7 +36,8 @@ if (kind === "azurite") {
   for (let i = 0; i < args.length; i++) if (args[i] === "--port") port = Number(args[++i]);
   // @vercel/cosmosdb-server 1.0.1 answers a point read of a missing document with a 500 (it reads a property of the
   // undefined document while comparing partition keys). Azure Cosmos DB answers 404, which is what the application
-  // relies on; the handler is wrapped here so the emulator does too. Routes look the handler up at call time.
+  // relies on; the handler is wrapped here so the emulator does too. The routes take their handlers when the server module
+  // loads, so every handler is wrapped before it is required (at the end of this file).
   const readDocument = require("@vercel/cosmosdb-server/lib/handler/read-document");
   const read = readDocument.default;
   readDocument.default = (account, req, res, params) => {
@@ -169,46 +171,10 @@ if (kind === "azurite") {
   };
   // Its queries materialize and evaluate every item of the container, whatever partition they name (issue 11): a query's
   // cost grew with everything stored, so local imports were quadratic and every page slowed as data grew. Azure Cosmos DB
-  // runs a single-partition query on that partition only. Here a query that names its partition (the
-  // x-ms-documentdb-partitionkey header, which the SDK sends for every query Agora makes) is evaluated on that partition's
-  // items only; the WHERE clause still names the key too, so results are the same. The handler reads its body
-  // asynchronously, so the partition travels with the request in an AsyncLocalStorage.
-  const { AsyncLocalStorage } = require("async_hooks");
-  const requestPartition = new AsyncLocalStorage();
-  const queryDocuments = require("@vercel/cosmosdb-server/lib/handler/query-documents");
-  const handleQuery = queryDocuments.default;
-  queryDocuments.default = (account, req, res, params) => {
-    let partition;
-    try {
-      const header = req.headers["x-ms-documentdb-partitionkey"];
-      const keys = header ? JSON.parse(header) : null;
-      if (Array.isArray(keys) && keys.length === 1 && typeof keys[0] === "string") partition = keys[0];
-    } catch {
-      partition = undefined;
-    }
-    return partition === undefined ? handleQuery(account, req, res, params) : requestPartition.run(partition, () => handleQuery(account, req, res, params));
-  };
-  const Items = require("@vercel/cosmosdb-server/lib/account/items").default;
-  const getValue = require("@vercel/cosmosdb-server/lib/utils/get-value").default;
-  const query = Items.prototype.query;
-  Items.prototype.query = function (params, options) {
-    const partition = requestPartition.getStore();
-    if (partition === undefined) return query.call(this, params, options);
-    const all = this._data;
-    const path = this._getPartitionKeyPath();
-    const inPartition = new Map();
-    for (const [rid, item] of all) {
-      const data = item.read();
-      if (data && getValue(path, data) === partition) inPartition.set(rid, item);
-    }
-    // query() is synchronous: no other request runs while it sees the one partition.
-    this._data = inPartition;
-    try {
-      return query.call(this, params, options);
-    } finally {
-      this._data = all;
-    }
-  };
+  // answers a single-partition query from that partition's index. tools/cosmos-query-index.js does the same here for a
+  // query that names its partition (decision 0017a): it keeps items by partition, indexes the paths queries filter on by
+  // equality, and runs the package's own query on the candidates the WHERE clause allows, so results are unchanged.
+  require("./cosmos-query-index").install(sql);
   const { createHttpServer } = require("@vercel/cosmosdb-server");
   const server = createHttpServer({ keepAlive: true }).listen(port, "127.0.0.1", () => {
     console.log(`Cosmos DB emulator listening at http://127.0.0.1:${server.address().port}`);
