@@ -175,6 +175,59 @@ if (kind === "azurite") {
   // query that names its partition (decision 0017a): it keeps items by partition, indexes the paths queries filter on by
   // equality, and runs the package's own query on the candidates the WHERE clause allows, so results are unchanged.
   require("./cosmos-query-index").install(sql);
+  // Azure Cosmos DB answers a write over the provisioned throughput with 429 and a delay; the SDK waits and retries by
+  // itself. Nothing here is ever busy, so that path would go untested: a write whose partition key starts with
+  // `throttled-` is answered 429 once (x-ms-retry-after-ms: 20, substatus 3200, as Azure sends), and the same write sent
+  // again passes. The next different write to that document is throttled once again.
+  const json = require("@vercel/cosmosdb-server/lib/json");
+  const readJson = json.default;
+  const bodies = new WeakMap();
+  // The body can be read from the request once; the throttle reads it (for the id of a create or upsert) before the handler.
+  json.default = req => {
+    let body = bodies.get(req);
+    if (!body) bodies.set(req, (body = readJson(req)));
+    return body;
+  };
+  const pendingRetries = new Map();
+  const throttle = (handler, write) => {
+    const module = require(`@vercel/cosmosdb-server/lib/handler/${handler}`);
+    const handle = module.default;
+    module.default = async (account, req, res, params) => {
+      let partitionKey;
+      try {
+        const keys = JSON.parse(req.headers["x-ms-documentdb-partitionkey"] || "null");
+        partitionKey = Array.isArray(keys) ? keys[0] : keys;
+      } catch {
+        partitionKey = undefined;
+      }
+      if (typeof partitionKey === "string" && partitionKey.startsWith("throttled-")) {
+        let id = params.docId;
+        if (id === undefined) {
+          try {
+            id = (await json.default(req)).id;
+          } catch {
+            return handle(account, req, res, params); // a body that is no JSON: the handler answers it as it always does
+          }
+        }
+        const key = JSON.stringify([params.dbId, params.collId, partitionKey, id]);
+        if (pendingRetries.get(key) === write) {
+          pendingRetries.delete(key);
+        } else {
+          pendingRetries.set(key, write);
+          res.statusCode = 429;
+          res.setHeader("x-ms-retry-after-ms", "20");
+          res.setHeader("x-ms-substatus", "3200");
+          return { code: "TooManyRequests", message: "Request rate is large. More Request Units may be needed, so no changes were made. Please retry this request later." };
+        }
+      }
+      return handle(account, req, res, params);
+    };
+  };
+  throttle("create-document", "create");
+  throttle("upsert-document", "upsert");
+  throttle("replace-document", "replace");
+  throttle("patch-document", "patch");
+  throttle("delete-document", "delete");
   const { createHttpServer } = require("@vercel/cosmosdb-server");
   const server = createHttpServer({ keepAlive: true }).listen(port, "127.0.0.1", () => {
     console.log(`Cosmos DB emulator listening at http://127.0.0.1:${server.address().port}`);

@@ -9,7 +9,7 @@ namespace Agora.Infrastructure.Tests;
 /// <summary>The local emulator answers a single-partition query from an index of the paths queries filter on by equality
 /// (tools/cosmos-query-index.js, decision 0017a). An index that forgot an item, or kept a stale value after a write, would
 /// make a query silently miss documents, so these check exact result sets across two partitions holding the same ids,
-/// before and after writes.</summary>
+/// before and after writes; and that a throttled write (429) is retried by the SDK and stored once.</summary>
 public sealed class EmulatorQueryIndexTests(InfrastructureFixture fixture) : IClassFixture<InfrastructureFixture>
 {
     private const string Prices = "SELECT * FROM c WHERE c.pk = @pk AND c.type = @type AND ARRAY_CONTAINS(@ids, c.id)";
@@ -75,6 +75,40 @@ public sealed class EmulatorQueryIndexTests(InfrastructureFixture fixture) : ICl
         Assert.Empty(await IdsAsync(_a, Prices, ("@type", "price"), ("@ids", new[] { "price:general:S1" })));
         Assert.Equal(["price:b-only", "price:general:S1"], await IdsAsync(_b, Prices, ("@type", "price"), ("@ids", new[] { "price:general:S1", "price:b-only" })));
         Assert.Equal(3, await CountAsync(_a, "SELECT VALUE COUNT(1) FROM c WHERE c.pk = @pk AND c.type = @type", ("@type", "product")));
+    }
+
+    [Fact]
+    public async Task A_throttled_write_is_retried_by_the_client_and_stored_once()
+    {
+        var pk = SharedEmulators.Unique("throttled-");
+        var key = new PartitionKey(pk);
+
+        // The emulator answers each of these writes 429 once; the SDK waits the 20 ms it is told and sends it again. A create
+        // that the first attempt had stored would come back 409 on the retry: the 429 changed nothing.
+        var created = await _catalog.CreateItemAsync(Doc(pk, "doc", "thing", null, new JsonObject { ["n"] = 1 }), key);
+        var upserted = await _catalog.UpsertItemAsync(Doc(pk, "doc", "thing", null, new JsonObject { ["n"] = 2 }), key);
+        var replaced = await _catalog.ReplaceItemAsync(Doc(pk, "doc", "thing", null, new JsonObject { ["n"] = 3 }), "doc", key);
+        var patched = await _catalog.PatchItemAsync<JsonObject>("doc", key, [PatchOperation.Increment("/data/n", 1)]);
+        var stored = await CountAsync(pk, "SELECT VALUE COUNT(1) FROM c WHERE c.pk = @pk AND c.id = @id", ("@id", "doc"));
+        var read = (await _catalog.ReadItemAsync<JsonObject>("doc", key)).Resource;
+        var deleted = await _catalog.DeleteItemAsync<JsonObject>("doc", key);
+
+        Assert.Equal([("(201, 0)", 1), ("(429, 3200)", 1)], GatewayCalls(created.Diagnostics));
+        Assert.Equal([("(200, 0)", 1), ("(429, 3200)", 1)], GatewayCalls(upserted.Diagnostics));
+        Assert.Equal([("(200, 0)", 1), ("(429, 3200)", 1)], GatewayCalls(replaced.Diagnostics));
+        Assert.Equal([("(200, 0)", 1), ("(429, 3200)", 1)], GatewayCalls(patched.Diagnostics));
+        Assert.Equal([("(204, 0)", 1), ("(429, 3200)", 1)], GatewayCalls(deleted.Diagnostics));
+        Assert.Equal(1, stored);
+        Assert.Equal(4, read["data"]!["n"]!.GetValue<int>());
+        Assert.Equal(0, await CountAsync(pk, "SELECT VALUE COUNT(1) FROM c WHERE c.pk = @pk"));
+    }
+
+    /// <summary>The requests the SDK sent for one operation, by (status, substatus), from its diagnostics summary.</summary>
+    private static (string Call, int Count)[] GatewayCalls(CosmosDiagnostics diagnostics)
+    {
+        using var parsed = JsonDocument.Parse(diagnostics.ToString());
+        return parsed.RootElement.GetProperty("Summary").GetProperty("GatewayCalls").EnumerateObject()
+            .Select(p => (p.Name, p.Value.GetInt32())).OrderBy(c => c.Name, StringComparer.Ordinal).ToArray();
     }
 
     private async Task StoreBothPartitionsAsync()
