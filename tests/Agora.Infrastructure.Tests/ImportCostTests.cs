@@ -18,9 +18,47 @@ public sealed class ImportCostTests(InfrastructureFixture fixture, Xunit.Abstrac
     private const int Skus = 200;
 
     [Fact]
+    public async Task An_import_whose_every_write_is_throttled_once_waits_and_stores_every_row_once()
+    {
+        // The emulator answers every write to a partition named throttled-* once with 429 and a retry-after (decision
+        // 0017a): 32 writes in flight, all of them throttled, as on an account past its throughput.
+        var supplier = SharedEmulators.Unique("throttled-");
+        var imports = await SupplierAsync(supplier);
+
+        var job = await RunAsync(imports, supplier, ImportKind.Prices, "throttled.csv", PriceFile("base", tiers: 5));
+        var again = await RunAsync(imports, supplier, ImportKind.Prices, "throttled.csv", PriceFile("base", tiers: 5));
+
+        Assert.Equal((ImportStatus.Completed, 1000L, 0L), (job.Status, job.Applied, job.Rejected));
+        Assert.Equal((ImportStatus.Completed, 0L, 1000L), (again.Status, again.Applied, again.Unchanged));
+        var stored = await fixture.Get<IPriceStore>().ListAsync(supplier, "base", "C-007", null, 100, default);
+        Assert.Equal(Enumerable.Range(1, 5).Select(t => t * 10), stored.Items.Select(p => p.MinQuantity));
+    }
+
+    [Fact]
     public async Task A_re_import_costs_the_same_requests_per_thousand_rows_with_five_times_the_prices_stored()
     {
         var supplier = SharedEmulators.Unique("sup");
+        var imports = await SupplierAsync(supplier);
+        var measured = PriceFile("base", tiers: 5); // 1,000 rows
+
+        var first = await RunAsync(imports, supplier, ImportKind.Prices, "measured.csv", measured);
+        var (small, smallJob) = await MeasureAsync(() => RunAsync(imports, supplier, ImportKind.Prices, "measured.csv", measured));
+        var others = await RunAsync(imports, supplier, ImportKind.Prices, "others.csv", PriceFile("atacado", tiers: 20)); // 4,000 more stored
+        var (large, largeJob) = await MeasureAsync(() => RunAsync(imports, supplier, ImportKind.Prices, "measured.csv", measured));
+
+        Assert.Equal((ImportStatus.Completed, 1000L), (first.Status, first.Applied));
+        Assert.Equal((ImportStatus.Completed, 4000L), (others.Status, others.Applied));
+        Assert.Equal((0L, 1000L), (smallJob.Applied, smallJob.Unchanged));
+        Assert.Equal((0L, 1000L), (largeJob.Applied, largeJob.Unchanged));
+        output.WriteLine($"Re-import of 1,000 rows: {small} Cosmos requests with 1,000 prices stored, {large} with 5,000.");
+        Assert.Equal(small, large);
+        // The job's own reads and writes, and per batch of 1,000 rows one query of products and one of prices.
+        Assert.InRange(large, 2, 12);
+    }
+
+    /// <summary>A supplier with <see cref="Skus"/> products in UN and CX, and the import service on the real adapters.</summary>
+    private async Task<ImportService> SupplierAsync(string supplier)
+    {
         var organizations = fixture.Get<IOrganizationStore>();
         var now = DateTimeOffset.UtcNow;
         await organizations.CreateAsync(new Organization
@@ -41,21 +79,7 @@ public sealed class ImportCostTests(InfrastructureFixture fixture, Xunit.Abstrac
             TimeProvider.System, new ImportOptions(), NullLogger<ImportService>.Instance);
         Assert.Equal(ImportStatus.Completed, (await RunAsync(imports, supplier, ImportKind.Catalog, "catalog.csv",
             "sku;nome;categoria;unidade;embalagens\n" + string.Concat(Enumerable.Range(0, Skus).Select(i => $"C-{i:000};Produto {i};Ferramentas;UN;CX=12\n")))).Status);
-        var measured = PriceFile("base", tiers: 5); // 1,000 rows
-
-        var first = await RunAsync(imports, supplier, ImportKind.Prices, "measured.csv", measured);
-        var (small, smallJob) = await MeasureAsync(() => RunAsync(imports, supplier, ImportKind.Prices, "measured.csv", measured));
-        var others = await RunAsync(imports, supplier, ImportKind.Prices, "others.csv", PriceFile("atacado", tiers: 20)); // 4,000 more stored
-        var (large, largeJob) = await MeasureAsync(() => RunAsync(imports, supplier, ImportKind.Prices, "measured.csv", measured));
-
-        Assert.Equal((ImportStatus.Completed, 1000L), (first.Status, first.Applied));
-        Assert.Equal((ImportStatus.Completed, 4000L), (others.Status, others.Applied));
-        Assert.Equal((0L, 1000L), (smallJob.Applied, smallJob.Unchanged));
-        Assert.Equal((0L, 1000L), (largeJob.Applied, largeJob.Unchanged));
-        output.WriteLine($"Re-import of 1,000 rows: {small} Cosmos requests with 1,000 prices stored, {large} with 5,000.");
-        Assert.Equal(small, large);
-        // The job's own reads and writes, and per batch of 1,000 rows one query of products and one of prices.
-        Assert.InRange(large, 2, 12);
+        return imports;
     }
 
     private static string PriceFile(string list, int tiers) =>
