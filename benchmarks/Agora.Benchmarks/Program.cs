@@ -102,6 +102,23 @@ if (args is ["checkout", ..])
     return;
 }
 
+if (args is ["local-import", ..])
+{
+    // A price file through a backend already running (`dotnet run --project functions/Agora.LocalHost`), uploaded then
+    // re-dropped in storage, with quotes meanwhile and the emulator's raw speed:
+    // local-import [rows] [--url u] [--skus n] [--timeout min] [--quote-every s].
+    string? Option(string name) => Array.IndexOf(args, name) is var at and > 0 && at + 1 < args.Length ? args[at + 1] : null;
+    var numbers = args.Where((a, i) => i > 0 && !a.StartsWith("--", StringComparison.Ordinal) && !args[i - 1].StartsWith("--", StringComparison.Ordinal))
+        .Select(a => int.Parse(a, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+    Environment.ExitCode = await LocalImport.RunAsync(
+        rows: numbers.Length > 0 ? numbers[0] : 100_000,
+        url: new Uri(Option("--url") ?? "http://localhost:7071"),
+        skus: Option("--skus") is { } skus ? int.Parse(skus, System.Globalization.CultureInfo.InvariantCulture) : 1000,
+        timeout: TimeSpan.FromMinutes(Option("--timeout") is { } minutes ? double.Parse(minutes, System.Globalization.CultureInfo.InvariantCulture) : 60),
+        quoteEvery: TimeSpan.FromSeconds(Option("--quote-every") is { } seconds ? double.Parse(seconds, System.Globalization.CultureInfo.InvariantCulture) : 2));
+    return;
+}
+
 if (args is ["xlsx-memory", ..])
 {
     await XlsxMemory.RunAsync();
