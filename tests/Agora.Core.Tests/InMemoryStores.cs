@@ -168,8 +168,17 @@ internal sealed class InMemoryStores : IOrganizationStore, IUserProfileStore, IC
     Task<Versioned<ImportJob>?> IImportJobStore.FindAsync(string supplierId, string id, CancellationToken cancellationToken) =>
         Task.FromResult(_jobs.TryGetValue(id, out var j) ? j : null);
 
+    /// <summary>Runs once, just before the next job is created: another writer (the upload) getting there first.</summary>
+    public Action? BeforeNextJobCreate { get; set; }
+
     public Task<Versioned<ImportJob>> SaveAsync(ImportJob job, string? ifMatch, CancellationToken cancellationToken)
     {
+        if (ifMatch is null && BeforeNextJobCreate is { } before)
+        {
+            BeforeNextJobCreate = null;
+            before();
+        }
+
         if (job.Status == ImportStatus.Running && ifMatch is not null && CrashAfterProgressSaves is { } left)
         {
             if (left == 0)

@@ -118,26 +118,37 @@ public sealed partial class ImportService(
         var now = clock.GetUtcNow();
         var known = ImportJob.TryParseKind(kindName, out var kind);
         var id = ImportJob.IdOf(supplierId, kind, file, version);
-        var stored = await jobs.FindAsync(supplierId, id, cancellationToken).ConfigureAwait(false);
-        if (stored?.Value.Status is ImportStatus.Completed or ImportStatus.Failed or ImportStatus.Superseded)
+        // The upload saves its queued job while the trigger may already be starting on the blob: a lost race on this first
+        // save reads the job again rather than failing the run (which the trigger would retry only after its visibility
+        // timeout, a minute later).
+        var (done, saved) = await Concurrency.RetryAsync<(ImportJob? Done, Versioned<ImportJob>? Saved)>($"Import '{id}'", async _ =>
         {
-            LogAlreadyDone(logger, id, stored.Value.Status);
-            return stored.Value;
+            var stored = await jobs.FindAsync(supplierId, id, cancellationToken).ConfigureAwait(false);
+            if (stored?.Value.Status is ImportStatus.Completed or ImportStatus.Failed or ImportStatus.Superseded)
+            {
+                LogAlreadyDone(logger, id, stored.Value.Status);
+                return (stored.Value, null);
+            }
+
+            var job = (stored?.Value ?? new ImportJob
+            {
+                Id = id,
+                SupplierId = supplierId,
+                Kind = kind,
+                File = file,
+                Version = version,
+                Status = ImportStatus.Running,
+                StartedAt = now,
+                UpdatedAt = now,
+            }) with { Status = ImportStatus.Running, FileTime = fileTime, UploadedBy = uploadedBy, UpdatedAt = now, Attempts = (stored?.Value.Attempts ?? 0) + 1 };
+            return (null, await jobs.SaveAsync(job, stored?.ETag, cancellationToken).ConfigureAwait(false));
+        }).ConfigureAwait(false);
+        if (done is not null)
+        {
+            return done;
         }
 
-        var attempt = (stored?.Value.Attempts ?? 0) + 1;
-        var job = (stored?.Value ?? new ImportJob
-        {
-            Id = id,
-            SupplierId = supplierId,
-            Kind = kind,
-            File = file,
-            Version = version,
-            Status = ImportStatus.Running,
-            StartedAt = now,
-            UpdatedAt = now,
-        }) with { Status = ImportStatus.Running, FileTime = fileTime, UploadedBy = uploadedBy, UpdatedAt = now, Attempts = attempt };
-        var saved = await jobs.SaveAsync(job, stored?.ETag, cancellationToken).ConfigureAwait(false);
+        var attempt = saved!.Value.Attempts;
         var run = new Run(this, saved);
         try
         {

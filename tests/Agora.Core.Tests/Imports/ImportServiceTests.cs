@@ -79,6 +79,22 @@ public sealed class ImportServiceTests
     }
 
     [Fact]
+    public async Task A_trigger_that_starts_while_the_upload_saves_its_job_runs_it_at_once()
+    {
+        var given = await new Given().MarketplaceAsync();
+        var version = given.Stores.Drop("supplier", ImportKind.Catalog, "race.csv", Encoding.UTF8.GetBytes(Catalog(3)));
+        var id = ImportJob.IdOf("supplier", ImportKind.Catalog, "race.csv", version);
+        var now = given.Clock.GetUtcNow();
+        given.Stores.BeforeNextJobCreate = () => given.Stores.SaveAsync(
+            new ImportJob { Id = id, SupplierId = "supplier", Kind = ImportKind.Catalog, File = "race.csv", Version = version, Status = ImportStatus.Queued, StartedAt = now, UpdatedAt = now },
+            null, default).GetAwaiter().GetResult();
+
+        var job = await given.Imports.RunAsync("supplier", "catalog", "race.csv", version, now, default);
+
+        Assert.Equal((ImportStatus.Completed, 3L, 1), (job.Status, job.Applied, job.Attempts));
+    }
+
+    [Fact]
     public async Task An_older_version_of_a_file_is_superseded_by_a_newer_one()
     {
         var given = await new Given().MarketplaceAsync();
