@@ -60,6 +60,7 @@ public static class InfrastructureServices
         services.AddSingleton<ITimelineStore, CosmosTimelineStore>();
         services.AddSingleton<ISalesIndex, CosmosSalesIndex>();
         services.AddSingleton<IOrderingStore, CosmosOrderingStore>();
+        services.AddSingleton<Core.Billing.IInvoiceNumbers, CosmosInvoiceNumbers>();
 
         services.AddSingleton<StorageClients>();
         services.AddSingleton<StorageWorkQueues>();
