@@ -13,10 +13,12 @@ public interface IPriceListPurgeQueue
 
 /// <summary>Removes the prices of a deleted list, in the background: a list can hold a hundred thousand entries, too many
 /// writes for the request that deletes it. Until then they no longer price (a quote reads entries only of the lists that
-/// exist). A message removes at most <see cref="PerMessage"/> entries and queues the rest as a new message, so no run
+/// exist). Its deletes run as an import's writes do (<see cref="Imports.ImportOptions.WritesInFlight"/> at a time). A message removes at most <see cref="PerMessage"/> entries and queues the rest as a new message, so no run
 /// outlives its host's timeout; running one twice removes nothing more.</summary>
-public sealed partial class PriceListPurger(IPricingStore pricing, IPriceStore prices, IPriceListPurgeQueue queue, ILogger<PriceListPurger> logger)
+public sealed partial class PriceListPurger(IPricingStore pricing, IPriceStore prices, IPriceListPurgeQueue queue, ILogger<PriceListPurger> logger, Imports.ImportOptions? options = null)
 {
+    private readonly int _writesInFlight = (options ?? new Imports.ImportOptions()).WritesInFlight;
+
     public const int PerMessage = 2000;
     private const int PageSize = 100;
 
@@ -45,7 +47,7 @@ public sealed partial class PriceListPurger(IPricingStore pricing, IPriceStore p
                 return removed;
             }
 
-            await Parallel.ForEachAsync(page.Items, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken },
+            await Parallel.ForEachAsync(page.Items, new ParallelOptions { MaxDegreeOfParallelism = _writesInFlight, CancellationToken = cancellationToken },
                 async (entry, ct) => await prices.DeleteAsync(purge.SupplierId, entry.Key, ct).ConfigureAwait(false)).ConfigureAwait(false);
             removed += page.Items.Count;
         }
