@@ -126,16 +126,7 @@ public static class ShipmentLifecycle
             return move;
         }
 
-        var allowed = Next(shipment.Status);
-        var reason = allowed.Count == 0
-            ? $"Shipment {shipment.Id} is {Name(shipment.Status)} and cannot change any more."
-            : $"Shipment {shipment.Id} is {Name(shipment.Status)}; it can move to {string.Join(", ", allowed.Select(Name))}, not to {Name(to)}.";
-        throw new DomainException(FailureKind.Conflict, reason, new Dictionary<string, string[]>
-        {
-            ["status"] = [reason],
-            ["currentStatus"] = [Name(shipment.Status)],
-            ["allowedStatuses"] = allowed.Select(Name).ToArray(),
-        });
+        throw DomainException.MoveNotAllowed($"Shipment {shipment.Id}", Name(shipment.Status), Next(shipment.Status).Select(Name).ToArray(), Name(to));
     }
 
     /// <summary>The status as the API writes it (camelCase).</summary>

@@ -11,7 +11,9 @@ public sealed record LotRequest(string? WarehouseId, IReadOnlyList<LotLineReques
 /// <summary>Part of an order line in a lot: <see cref="Quantity"/> in the line's sale unit (3 CX of a line sold in CX),
 /// which may be a fraction when the base units it comes to are whole enough (half a box of 12 is 6 units).</summary>
 /// <param name="Line">The line's index in the order.</param>
-public sealed record LotLineRequest(int Line, decimal Quantity);
+/// <param name="InBaseUnits">The quantity is in the product's base unit instead: holds are kept in base units, and what a
+/// warehouse holds of a line sold by the box need not be whole boxes (5 of a box of 12 is no decimal number of boxes).</param>
+public sealed record LotLineRequest(int Line, decimal Quantity, bool InBaseUnits = false);
 
 /// <summary>Whether <paramref name="warehouseId"/> is an active warehouse of the supplier where
 /// <paramref name="baseQuantity"/> of <paramref name="sku"/> is available now beyond every hold: what backordered
@@ -122,10 +124,10 @@ public static class ShipmentPlan
 
         var line = order.Lines[request.Line];
         var unit = line.Price.Unit;
-        var quantity = request.Quantity * Factor(line);
+        var quantity = request.InBaseUnits ? request.Quantity : request.Quantity * Factor(line);
         if (request.Quantity <= 0 || !Limits.Fits(request.Quantity) || Quantities.Round(quantity) != quantity)
         {
-            validation.Add($"{path}.quantity", $"must be above zero, in {unit}, and come to a whole number of base units with at most {Quantities.MaxDecimals} decimals.");
+            validation.Add($"{path}.quantity", $"must be above zero, in {(request.InBaseUnits ? "base units" : unit)}, and come to a whole number of base units with at most {Quantities.MaxDecimals} decimals.");
             return null;
         }
 

@@ -65,6 +65,11 @@ public sealed class ShipmentTests
         Assert.Equal([new ShipmentLine("o1", 1, "NUT", "CX", 18, "cps", 18)], lots[1].Lines);
         Assert.Equal("cps", lots[1].WarehouseId);
         Assert.NotEqual(lots[0].Id, lots[1].Id);
+
+        var odd = Order(Line("NUT", 1, "CX", 12, held: [("sp", 5), ("cps", 7)]));
+        Assert.Contains("in CX", Fails(() => Split(odd, [], null, Lot("sp", (0, 5m / 12)))).Errors["lots[0].lines[0].quantity"][0], StringComparison.Ordinal);
+        var inBase = Split(odd, [], null, new LotRequest("sp", [new LotLineRequest(0, 5, InBaseUnits: true)]))[0];
+        Assert.Equal(new ShipmentLine("o1", 0, "NUT", "CX", 5, "sp", 5), inBase.Lines[0]);
     }
 
     [Fact]
