@@ -91,6 +91,23 @@ public sealed class DomainException : Exception
     /// <summary>The same request is still being processed (409 with Retry-After).</summary>
     public static DomainException InProgress(string reason, TimeSpan retryAfter) => new(FailureKind.Conflict, reason) { RetryAfter = retryAfter };
 
+    /// <summary>A lifecycle has no move from <paramref name="current"/> to <paramref name="to"/> (409): the message names
+    /// <paramref name="subject"/> ("Order 2026-000123") and the states it may move to, and the errors carry them as
+    /// <c>currentStatus</c> and <c>allowedStatuses</c> for clients that offer the next steps.</summary>
+    public static DomainException MoveNotAllowed(string subject, string current, IReadOnlyList<string> allowed, string to)
+    {
+        ArgumentNullException.ThrowIfNull(allowed);
+        var reason = allowed.Count == 0
+            ? $"{subject} is {current} and cannot change any more."
+            : $"{subject} is {current}; it can move to {string.Join(", ", allowed)}, not to {to}.";
+        return new(FailureKind.Conflict, reason, new Dictionary<string, string[]>
+        {
+            ["status"] = [reason],
+            ["currentStatus"] = [current],
+            ["allowedStatuses"] = [.. allowed],
+        });
+    }
+
     public static DomainException PreconditionRequired() =>
         new(FailureKind.PreconditionRequired, "This update needs an If-Match header with the ETag of the version it changes.");
 }

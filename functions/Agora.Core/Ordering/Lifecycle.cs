@@ -51,16 +51,7 @@ public static class OrderLifecycle
         var move = Moves.FirstOrDefault(m => m.From == order.Status && m.To == to);
         if (move is null)
         {
-            var allowed = Next(order.Status);
-            var reason = allowed.Count == 0
-                ? $"Order {order.Number} is {Name(order.Status)} and cannot change any more."
-                : $"Order {order.Number} is {Name(order.Status)}; it can move to {string.Join(", ", allowed.Select(Name))}, not to {Name(to)}.";
-            throw new DomainException(FailureKind.Conflict, reason, new Dictionary<string, string[]>
-            {
-                ["status"] = [reason],
-                ["currentStatus"] = [Name(order.Status)],
-                ["allowedStatuses"] = allowed.Select(Name).ToArray(),
-            });
+            throw DomainException.MoveNotAllowed($"Order {order.Number}", Name(order.Status), Next(order.Status).Select(Name).ToArray(), Name(to));
         }
 
         if (!move.Roles.Any(roles.Contains))

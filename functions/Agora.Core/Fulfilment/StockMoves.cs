@@ -1,0 +1,74 @@
+using System.Globalization;
+using Agora.Core.Catalog;
+using Agora.Core.Common;
+
+namespace Agora.Core.Fulfilment;
+
+/// <summary>What a dispatch does to one product's stock in one warehouse, in base units: the order's hold shrinks by
+/// <see cref="ReleaseHold"/> (and <see cref="WarehouseStock.Reserved"/> with it) and <see cref="WarehouseStock.OnHand"/>
+/// by <see cref="Decrement"/>. Reserved stock becomes shipped stock: the goods that leave were promised to this order,
+/// so what is available to others does not change, except by backordered goods that shipped from free stock.</summary>
+/// <param name="HoldId">The order whose hold it is (holds are keyed by order id, decision 0016b).</param>
+public sealed record StockMove(string Sku, string WarehouseId, string HoldId, decimal ReleaseHold, decimal Decrement)
+{
+    /// <summary>The stock after the move, as the store adapter writes it in one conditional patch; a hold that reaches
+    /// zero is removed. Throws as <see cref="StockMoves.AtDispatch"/> does when the stock no longer allows it.</summary>
+    public WarehouseStock ApplyTo(WarehouseStock stock)
+    {
+        ArgumentNullException.ThrowIfNull(stock);
+        var held = stock.HeldBy(HoldId);
+        if (held < ReleaseHold || stock.Reserved < ReleaseHold || stock.OnHand < Decrement)
+        {
+            throw StockMoves.Short(this, stock);
+        }
+
+        var holds = (stock.Holds ?? new Dictionary<string, decimal>()).ToDictionary(h => h.Key, h => h.Value, StringComparer.Ordinal);
+        if (held == ReleaseHold)
+        {
+            holds.Remove(HoldId);
+        }
+        else
+        {
+            holds[HoldId] = held - ReleaseHold;
+        }
+
+        return stock with { OnHand = stock.OnHand - Decrement, Reserved = stock.Reserved - ReleaseHold, Holds = holds };
+    }
+}
+
+/// <summary>The stock moves of a dispatch (pure), as data a store adapter applies: one per (SKU, warehouse, order), the
+/// shipment's lines of one SKU of one order summed, since an order holds a SKU once per warehouse.</summary>
+public static class StockMoves
+{
+    /// <summary>The moves <paramref name="shipment"/>'s dispatch makes, checked against <paramref name="products"/> (by SKU,
+    /// as just read): 409 when a product or its stock record in the warehouse is gone, or when the hold or the stock on
+    /// hand would go below zero (a count since checkout found less than the order holds).</summary>
+    public static IReadOnlyList<StockMove> AtDispatch(Shipment shipment, IReadOnlyDictionary<string, Product> products)
+    {
+        ArgumentNullException.ThrowIfNull(shipment);
+        ArgumentNullException.ThrowIfNull(products);
+        var moves = shipment.Lines
+            .GroupBy(l => (l.Sku, l.WarehouseId, l.OrderId))
+            .Select(g => new StockMove(g.Key.Sku, g.Key.WarehouseId, g.Key.OrderId, g.Sum(l => l.FromHold), g.Sum(l => l.BaseQuantity)))
+            .ToArray();
+        // One SKU's orders (a consolidated lot) share its stock record: they must fit one after the other.
+        foreach (var place in moves.GroupBy(m => (m.Sku, m.WarehouseId)))
+        {
+            var stock = products.GetValueOrDefault(place.Key.Sku)?.Stock.GetValueOrDefault(place.Key.WarehouseId)
+                ?? throw DomainException.Conflict($"Product {place.Key.Sku} has no stock record in warehouse {place.Key.WarehouseId} any more; shipment {shipment.Id} cannot be dispatched from there.");
+            foreach (var move in place)
+            {
+                stock = move.ApplyTo(stock);
+            }
+        }
+
+        return moves;
+    }
+
+    internal static DomainException Short(StockMove move, WarehouseStock stock)
+    {
+        var reason = string.Create(CultureInfo.InvariantCulture,
+            $"Dispatching {move.Decrement} of {move.Sku} from warehouse {move.WarehouseId} needs {move.ReleaseHold} held for order {move.HoldId} and {move.Decrement} on hand; the warehouse has {stock.HeldBy(move.HoldId)} held for it and {stock.OnHand} on hand. Count the stock again or ship less.");
+        return new DomainException(FailureKind.Conflict, reason, new Dictionary<string, string[]> { ["stock"] = [reason] });
+    }
+}
