@@ -91,7 +91,7 @@ public sealed class InvoicePdfTests
         var pdf = documents.Pdf(invoice);
         var pages = Read(pdf);
 
-        Assert.InRange(pages.Count, 5, 12);
+        Assert.InRange(pages.Count, 4, 12); // about 55 lines a page
         for (var i = 0; i < pages.Count; i++)
         {
             Assert.Contains($"página {i + 1} de {pages.Count}", pages[i]);

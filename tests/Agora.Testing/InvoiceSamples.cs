@@ -56,7 +56,7 @@ public static class InvoiceSamples
     public static Invoice Paginated(int count)
     {
         var lines = Enumerable.Range(1, count)
-            .Select(i => Line(i, $"SKU-{i:D5}", $"Artigo de ferragem número {i} com descrição de tamanho realista", "UN", i % 7 + 1, 10m + (i % 13)))
+            .Select(i => Line(i, $"SKU-{i:D5}", $"Artigo de ferragem nº {i}, aço zincado", "UN", i % 7 + 1, 10m + (i % 13)))
             .ToList();
         return Issued(InvoiceKind.Invoice, "nf1", 43, "pt-BR", "BRL", lines, [30, 60, 90], "30/60/90", ["PC-2026-0900"]);
     }
