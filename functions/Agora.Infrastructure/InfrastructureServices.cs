@@ -9,6 +9,7 @@ using Agora.Core.Notifications;
 using Agora.Core.Operations;
 using Agora.Core.Ordering;
 using Agora.Infrastructure.Cosmos;
+using Agora.Infrastructure.Documents;
 using Agora.Infrastructure.Email;
 using Agora.Infrastructure.Identity;
 using Agora.Infrastructure.Messaging;
@@ -61,6 +62,7 @@ public static class InfrastructureServices
         services.AddSingleton<ISalesIndex, CosmosSalesIndex>();
         services.AddSingleton<IOrderingStore, CosmosOrderingStore>();
         services.AddSingleton<Core.Billing.IInvoiceNumbers, CosmosInvoiceNumbers>();
+        services.AddSingleton<Core.Billing.IInvoiceDocuments, PdfInvoiceDocuments>();
 
         services.AddSingleton<StorageClients>();
         services.AddSingleton<StorageWorkQueues>();
