@@ -138,12 +138,19 @@ public sealed class OrderingConfigService(SalesAccess access, IOrderingStore ord
     private async Task<IReadOnlyList<ApprovalRule>> RulesAsync(string orgId, Organization org, CancellationToken cancellationToken) =>
         (await ordering.ApprovalRulesAsync(orgId, cancellationToken).ConfigureAwait(false))?.Value ?? (org.IsSupplier ? Approvals.SupplierDefaults : []);
 
-    /// <summary>Creating needs no version; replacing needs the one read (428 without, 412 when it changed since).</summary>
+    /// <summary>Creating needs no version; replacing needs the one read (428 without, 412 when it changed since). A version
+    /// sent for an item that does not exist is 412 too: the client meant to change what it read, which was deleted since,
+    /// and must not create it again unawares (HTTP's If-Match on a missing resource).</summary>
     private static void CheckVersion<T>(T? existing, string? ifMatch)
         where T : class
     {
         if (existing is null)
         {
+            if (ifMatch is not null)
+            {
+                throw new DomainException(FailureKind.PreconditionFailed, "It does not exist (any more): it was deleted since it was read. Send it without If-Match to create it.");
+            }
+
             return;
         }
 

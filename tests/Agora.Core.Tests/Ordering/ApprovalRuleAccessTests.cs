@@ -36,6 +36,20 @@ public sealed class ApprovalRuleAccessTests
         Assert.Equal(["credit-limit"], (await _config.ListRulesAsync(Sam, "both", default)).Select(r => r.Id));
     }
 
+    [Fact]
+    public async Task Changing_a_rule_deleted_since_it_was_read_is_412_and_does_not_create_it_again()
+    {
+        await _stores.CreateAsync(ApprovalTests.Org("both", [Capability.Supplier, Capability.Buyer], ("boss", [Role.SupplierAdmin, Role.BuyerAdmin])), default);
+        var purchases = new ApprovalRuleInput("Every order", ApprovalSide.Buyer, ConditionKind.Always, null, null, null, [new ApprovalTierInput([Role.Approver], Quorum.Any)], null, null);
+        var read = await _config.PutRuleAsync(Boss, "both", "every", purchases, null, default);
+        await _config.DeleteRuleAsync(Boss, "both", "every", default);
+
+        var e = await Assert.ThrowsAsync<DomainException>(() => _config.PutRuleAsync(Boss, "both", "every", purchases with { Name = "Changed" }, read.ETag, default));
+
+        Assert.Equal(FailureKind.PreconditionFailed, e.Kind);
+        Assert.Equal(FailureKind.NotFound, (await Assert.ThrowsAsync<DomainException>(() => _config.GetRuleAsync(Boss, "both", "every", default))).Kind);
+    }
+
     /// <summary>Only the approval rules are kept: that is all these use cases touch.</summary>
     private sealed class Rules : IOrderingStore
     {
