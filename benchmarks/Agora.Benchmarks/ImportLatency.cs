@@ -5,6 +5,7 @@ using Agora.Core.Accounts;
 using Agora.Core.Imports;
 using Agora.Core.Pricing;
 using Microsoft.Extensions.Logging.Abstractions;
+using static Agora.Benchmarks.ImportPath;
 
 namespace Agora.Benchmarks;
 
@@ -194,20 +195,6 @@ internal static class ImportLatency
         {
             await stop.CancelAsync();
             await beat;
-        }
-    }
-
-    private static void Check(ImportJob job, PriceListFile file, long applied, long unchanged)
-    {
-        Check(job.RowsRead == file.Rows && job.Applied == applied && job.Unchanged == unchanged && job.Rejected == file.Rejected,
-            $"job counts: read {job.RowsRead}, applied {job.Applied}, unchanged {job.Unchanged}, rejected {job.Rejected}; expected {file.Rows}, {applied}, {unchanged}, {file.Rejected}");
-    }
-
-    private static void Check(bool condition, string message)
-    {
-        if (!condition)
-        {
-            throw new InvalidOperationException(message);
         }
     }
 

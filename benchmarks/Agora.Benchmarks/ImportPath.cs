@@ -174,13 +174,14 @@ internal static class ImportPath
         Check(sum > 0, "raw parse read nothing");
     }
 
-    private static void Check(ImportJob job, PriceListFile file, long applied, long unchanged)
+    /// <summary>Fails the run unless the job's counts are the file's (shared with <c>import-latency</c>).</summary>
+    internal static void Check(ImportJob job, PriceListFile file, long applied, long unchanged)
     {
         Check(job.RowsRead == file.Rows && job.Applied == applied && job.Unchanged == unchanged && job.Rejected == file.Rejected,
             $"job counts: read {job.RowsRead}, applied {job.Applied}, unchanged {job.Unchanged}, rejected {job.Rejected}; expected {file.Rows}, {applied}, {unchanged}, {file.Rejected}");
     }
 
-    private static void Check(bool condition, string message)
+    internal static void Check(bool condition, string message)
     {
         if (!condition)
         {

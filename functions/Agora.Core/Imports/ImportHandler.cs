@@ -46,15 +46,13 @@ public sealed class ImportContext(Organization supplier, Member? uploader, Impor
 
     public ImportJob Job { get; internal set; } = job;
 
-    /// <summary>Writes a handler may have in flight at once (<see cref="ImportOptions.WritesInFlight"/>). A handler groups a
+    /// <summary>How many writes a handler may have in flight (<see cref="ImportOptions.WritesInFlight"/>). A handler groups a
     /// batch's changes by the item they write, so two rows of one item are applied in file order, one write per item.</summary>
-    public int WritesInFlight { get; init; } = ImportOptions.DefaultWritesInFlight;
+    public ImportOptions Options { get; init; } = new();
 
-    /// <summary>Runs <paramref name="write"/> for each of <paramref name="items"/>, <see cref="WritesInFlight"/> at a time
-    /// (the items must be distinct things to write); returns when all are done, or throws the first failure once those in
-    /// flight have ended.</summary>
+    /// <inheritdoc cref="ImportOptions.ForEachAsync"/>
     public Task ForEachAsync<T>(IEnumerable<T> items, Func<T, CancellationToken, ValueTask> write, CancellationToken cancellationToken) =>
-        Parallel.ForEachAsync(items, new ParallelOptions { MaxDegreeOfParallelism = WritesInFlight, CancellationToken = cancellationToken }, write);
+        Options.ForEachAsync(items, write, cancellationToken);
 
     /// <summary>The handler's memory of this file (created on first use, dropped with the run). Rows skipped when a run
     /// resumes after a crash were not seen by it.</summary>

@@ -21,6 +21,12 @@ public sealed class ImportOptions
     /// (429) waits the time the service asks for and is sent again by the SDK.</summary>
     public int WritesInFlight { get; set; } = DefaultWritesInFlight;
 
+    /// <summary>Runs <paramref name="write"/> for each of <paramref name="items"/>, <see cref="WritesInFlight"/> at a time
+    /// (the items must be distinct things to write); returns when all are done, or throws the first failure once those in
+    /// flight have ended. Imports, stock pushes, the reconciliation and the price-list purge all write through it.</summary>
+    public Task ForEachAsync<T>(IEnumerable<T> items, Func<T, CancellationToken, ValueTask> write, CancellationToken cancellationToken) =>
+        Parallel.ForEachAsync(items, new ParallelOptions { MaxDegreeOfParallelism = WritesInFlight, CancellationToken = cancellationToken }, write);
+
     /// <summary>The options, checked: a setting out of range fails the host at startup, saying which.</summary>
     public ImportOptions Validated()
     {

@@ -208,7 +208,7 @@ public sealed partial class ImportService(
                 await using var table = await TabularFile.OpenAsync(content, file, cancellationToken: cancellationToken).ConfigureAwait(false);
                 run.Job = run.Job with { Format = table.ToString() };
                 var row = ImportRow.Bind(table, handler.Columns);
-                var context = new ImportContext(supplier.Value, uploader, run.Job) { WritesInFlight = options.WritesInFlight };
+                var context = new ImportContext(supplier.Value, uploader, run.Job) { Options = options };
                 row.File = context;
                 await handler.StartAsync(context, row, cancellationToken).ConfigureAwait(false);
                 return await run.RowsAsync(handler, context, table, row, cancellationToken).ConfigureAwait(false);

@@ -52,7 +52,7 @@ public sealed partial class StockReconciliation(
     ImportOptions? importOptions = null)
 {
     private const int Chunk = ImportOptions.DefaultBatchSize;
-    private readonly int _writesInFlight = (importOptions ?? new ImportOptions()).WritesInFlight;
+    private readonly ImportOptions _importOptions = importOptions ?? new ImportOptions();
     private const int ListedInEmail = 20;
 
     /// <summary>Reconciles every supplier whose snapshot arrived since the last run. A supplier whose reconciliation failed,
@@ -173,7 +173,7 @@ public sealed partial class StockReconciliation(
                     }
 
                     // The chunk's corrections in parallel, one write per product, as imports write.
-                    await Parallel.ForEachAsync(corrections, new ParallelOptions { MaxDegreeOfParallelism = _writesInFlight, CancellationToken = cancellationToken }, async (correction, ct) =>
+                    await _importOptions.ForEachAsync(corrections, async (correction, ct) =>
                     {
                         try
                         {
@@ -185,7 +185,7 @@ public sealed partial class StockReconciliation(
                             Interlocked.Increment(ref failed);
                             LogCorrectionFailed(logger, e, supplierId, correction.Product.Value.Sku);
                         }
-                    }).ConfigureAwait(false);
+                    }, cancellationToken).ConfigureAwait(false);
 
                     counts.Clear();
                 }

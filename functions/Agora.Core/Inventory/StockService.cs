@@ -20,7 +20,7 @@ public sealed record StockPushResult(int Applied, int Unchanged, IReadOnlyList<S
 public sealed class StockService(IProductStore products, IWarehouseStore warehouses, AccessControl access, TimeProvider clock, ImportOptions? options = null)
 {
     public const int MaxBatch = 1000;
-    private readonly int _writesInFlight = (options ?? new ImportOptions()).WritesInFlight;
+    private readonly ImportOptions _options = options ?? new ImportOptions();
 
     public async Task<StockPushResult> PushAsync(Caller caller, string supplierId, StockPush push, CancellationToken cancellationToken)
     {
@@ -77,11 +77,11 @@ public sealed class StockService(IProductStore products, IWarehouseStore warehou
         }
 
         // One write per product (its counts together), products in parallel.
-        await Parallel.ForEachAsync(groups.Where(g => found.ContainsKey(g.Key)), new ParallelOptions { MaxDegreeOfParallelism = _writesInFlight, CancellationToken = cancellationToken }, async (group, ct) =>
+        await _options.ForEachAsync(groups.Where(g => found.ContainsKey(g.Key)), async (group, ct) =>
         {
             var written = await StockLevels.WriteAsync(products, found[group.Key], group.Select(c => c.Count).ToArray(), now, ct).ConfigureAwait(false);
             Interlocked.Add(ref applied, written);
-        }).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
 
         return new StockPushResult(applied, items.Count - applied - rejected.Count, rejected.OrderBy(r => r.Index).ToArray());
     }

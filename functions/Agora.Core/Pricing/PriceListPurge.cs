@@ -17,7 +17,7 @@ public interface IPriceListPurgeQueue
 /// outlives its host's timeout; running one twice removes nothing more.</summary>
 public sealed partial class PriceListPurger(IPricingStore pricing, IPriceStore prices, IPriceListPurgeQueue queue, ILogger<PriceListPurger> logger, Imports.ImportOptions? options = null)
 {
-    private readonly int _writesInFlight = (options ?? new Imports.ImportOptions()).WritesInFlight;
+    private readonly Imports.ImportOptions _options = options ?? new Imports.ImportOptions();
 
     public const int PerMessage = 2000;
     private const int PageSize = 100;
@@ -47,8 +47,7 @@ public sealed partial class PriceListPurger(IPricingStore pricing, IPriceStore p
                 return removed;
             }
 
-            await Parallel.ForEachAsync(page.Items, new ParallelOptions { MaxDegreeOfParallelism = _writesInFlight, CancellationToken = cancellationToken },
-                async (entry, ct) => await prices.DeleteAsync(purge.SupplierId, entry.Key, ct).ConfigureAwait(false)).ConfigureAwait(false);
+            await _options.ForEachAsync(page.Items, async (entry, ct) => await prices.DeleteAsync(purge.SupplierId, entry.Key, ct).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
             removed += page.Items.Count;
         }
 
