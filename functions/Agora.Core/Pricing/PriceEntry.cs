@@ -50,7 +50,7 @@ public static class PriceRules
     {
         v.Check(Ids.IsWellFormed(sku), "sku", "is required: letters, digits, '-', '_' or '.'.");
         v.Check(ProductRules.IsUnitCode(unit), "unit", "is required: a sale unit such as UN or CX.");
-        v.Check(minQuantity >= 1 && minQuantity == decimal.Truncate(minQuantity) && minQuantity <= int.MaxValue, "minQuantity", "must be a whole number of units, 1 or more.");
+        v.Check(minQuantity >= 1 && minQuantity == decimal.Truncate(minQuantity) && minQuantity <= int.MaxValue, "minQuantity", "must be a whole number of units from 1 to 2,147,483,647.");
         v.Check(Ids.IsWellFormed(listId), "priceList", "must be 1 to 64 letters, digits, '-', '_' or '.'.");
     }
 
