@@ -4,6 +4,7 @@ using Agora.Core.Imports;
 using Agora.Core.Pricing;
 using Agora.Core.Inventory;
 using Agora.Core.Common;
+using Agora.Core.Fulfilment;
 using Agora.Core.Notifications;
 using Agora.Core.Operations;
 using Agora.Core.Ordering;
@@ -56,6 +57,8 @@ public static class AgoraServices
         services.AddSingleton<QuoteService>();
         services.AddSingleton<TimelineService>();
         services.AddSingleton<OrderingConfigService>();
+        services.AddSingleton<ShipmentSettlement>();
+        services.AddSingleton<ShipmentService>();
         services.AddSingleton(configuration.GetSection("Notifications").Get<NotificationOptions>() ?? new NotificationOptions());
 
         // The HTTP edge.

@@ -58,6 +58,7 @@ public static class InfrastructureServices
         services.AddSingleton<ISalesDocuments<Cart>, CosmosSalesDocuments<Cart>>();
         services.AddSingleton<ISalesDocuments<NegotiatedQuote>, CosmosSalesDocuments<NegotiatedQuote>>();
         services.AddSingleton<ISalesDocuments<Order>, CosmosSalesDocuments<Order>>();
+        services.AddSingleton<ISalesDocuments<Agora.Core.Fulfilment.Shipment>, CosmosSalesDocuments<Agora.Core.Fulfilment.Shipment>>();
         services.AddSingleton<ITimelineStore, CosmosTimelineStore>();
         services.AddSingleton<ISalesIndex, CosmosSalesIndex>();
         services.AddSingleton<IOrderingStore, CosmosOrderingStore>();

@@ -46,7 +46,8 @@ public sealed class HostileOrderingTests(BackendFixture backend)
 
         Assert.Equal(HttpStatusCode.Forbidden, confirm.StatusCode);
         await BackendFixture.Ensure(await m.Sales.PostAsJsonAsync($"/api/orgs/{m.Supplier}/orders/{(string)order["id"]!}/status", new { status = "confirmed" }));
-        Assert.Equal(HttpStatusCode.Forbidden, (await admin.PostAsJsonAsync(path, new { status = "shipped" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await admin.PostAsJsonAsync($"/api/orgs/{both}/orders/{(string)order["id"]!}/shipments",
+            new { lots = new[] { new { warehouseId = "w1", lines = new[] { new { line = 0, quantity = 1 } } } } })).StatusCode);
         Assert.Equal("confirmed", (string?)(await SalesMarket.OrderAsync(admin, both, (string)order["id"]!))["status"]);
     }
 

@@ -75,6 +75,11 @@ internal static class RouteCatalog
 
         public string CartId { get; init; } = "none";
 
+        public string ShipmentId { get; init; } = "none";
+
+        /// <summary>A second order, for the rows that combine two.</summary>
+        public string OtherOrderId { get; init; } = "none";
+
         public string Fill(string route) => (route.Contains("/suppliers", StringComparison.Ordinal)
             ? route.Replace("{buyerId}", Org, StringComparison.Ordinal).Replace("{supplierId}", Vendor, StringComparison.Ordinal)
             : route.Replace("{orgId}", Org, StringComparison.Ordinal).Replace("{supplierId}", Org, StringComparison.Ordinal)
@@ -86,7 +91,8 @@ internal static class RouteCatalog
             .Replace("{ruleId}", RuleId, StringComparison.Ordinal).Replace("{listId}", "base", StringComparison.Ordinal)
             .Replace("{unit}", "UN", StringComparison.Ordinal).Replace("{minQuantity}", "1", StringComparison.Ordinal)
             .Replace("{lineId}", LineId, StringComparison.Ordinal).Replace("{savedListId}", ListId, StringComparison.Ordinal).Replace("{orderId}", OrderId, StringComparison.Ordinal)
-            .Replace("{quoteId}", QuoteId, StringComparison.Ordinal).Replace("{cartId}", CartId, StringComparison.Ordinal).Replace("{addressId}", "hq", StringComparison.Ordinal);
+            .Replace("{quoteId}", QuoteId, StringComparison.Ordinal).Replace("{cartId}", CartId, StringComparison.Ordinal).Replace("{addressId}", "hq", StringComparison.Ordinal)
+            .Replace("{shipmentId}", ShipmentId, StringComparison.Ordinal);
     }
 
     private const string Purchase = "a purchase of the organization";
@@ -172,6 +178,8 @@ internal static class RouteCatalog
         new("MoveOrder", _ => new { status = "cancelled", reason = "Ordered twice" }, ShoppersOnly) { Case = Purchase, Arrange = PurchaseAsync },
         new("MoveOrder", _ => new { status = "confirmed" }, Members) { Case = "a purchase the buyer would confirm: the vendor does", Arrange = PurchaseAsync },
         new("DecideOrder", _ => new { decision = "approve" }, [Admin, .. BuyerOnly, Purchaser, Viewer]) { Case = "a purchase waiting for the buyer's approver", Arrange = PendingPurchaseAsync },
+        new("GetShipment", _ => null, BuyerOnly) { Case = Purchase, Arrange = PurchaseShipmentAsync },
+        new("MoveShipment", _ => new { status = "delivered" }, ShoppersOnly) { Case = "a purchase the buyer received", Arrange = PurchaseShipmentAsync },
         new("GetQuote", _ => null, BuyerOnly) { Case = Purchase, Arrange = PurchaseQuoteAsync },
         new("GetQuoteTimeline", _ => null, BuyerOnly) { Case = Purchase, Arrange = PurchaseQuoteAsync },
         new("CommentOnQuote", _ => new { text = "Any news?" }, BuyerOnly) { Case = Purchase, Arrange = PurchaseQuoteAsync },
@@ -195,6 +203,11 @@ internal static class RouteCatalog
         new("DecideOrder", _ => new { decision = "approve", comment = "Credit is fine" }, [Pricing, Warehouse, .. SupplierOnly]) { Arrange = PendingSaleAsync },
         new("CommentOnOrder", _ => new { text = "Shipping tomorrow", @internal = false }, SupplierOnly) { Arrange = SaleAsync },
         new("GetOrderTimeline", _ => null, SupplierOnly) { Arrange = SaleAsync },
+        new("SplitOrder", _ => new { lots = new[] { new { warehouseId = Ids.WarehouseId, lines = new[] { new { line = 0, quantity = 2 } } } } }, [Sales, Pricing, .. SupplierOnly]) { Arrange = ConfirmedSaleAsync },
+        new("GetShipment", _ => null, SupplierOnly) { Arrange = SaleShipmentAsync },
+        new("MoveShipment", _ => new { status = "packed" }, [Sales, Pricing, .. SupplierOnly]) { Arrange = SaleShipmentAsync },
+        new("ProposeDeliveries", _ => null, [Pricing, .. SupplierOnly]) { Arrange = TwoConfirmedSalesAsync },
+        new("ConsolidateOrders", ids => new { orderIds = new[] { ids.OrderId, ids.OtherOrderId }, warehouseId = Ids.WarehouseId }, [Sales, Pricing, .. SupplierOnly]) { Arrange = TwoConfirmedSalesAsync },
         new("ListQuotes", _ => null, []),
         new("ListQuotesWaitingForMe", _ => null, []),
         new("GetQuote", _ => null, SupplierOnly) { Arrange = QuoteRequestAsync },
@@ -394,12 +407,63 @@ internal static class RouteCatalog
 
     private static async Task<Ids> PendingSaleAsync(BackendFixture backend, Ids ids, HttpClient admin) => await CustomerOrderAsync(backend, ids, admin, 20);
 
-    private static async Task<Ids> CustomerOrderAsync(BackendFixture backend, Ids ids, HttpClient admin, int quantity)
+    private static async Task<Ids> CustomerOrderAsync(BackendFixture backend, Ids ids, HttpClient admin, int quantity) =>
+        await CustomerCheckoutAsync(backend, await SalesAsync(backend, ids, admin), quantity);
+
+    private static async Task<Ids> CustomerCheckoutAsync(BackendFixture backend, Ids ids, int quantity)
     {
-        ids = await SalesAsync(backend, ids, admin);
         using var customer = backend.As("c-admin", "c-admin@test.example");
         await BackendFixture.Ensure(await customer.PostAsJsonAsync($"/api/orgs/{ids.Customer}/suppliers/{ids.Org}/cart/lines", new { lines = new[] { new { sku = Ids.Sku, quantity } } }));
         return ids with { OrderId = await CheckoutAsync(customer, ids.Customer, ids.Org) };
+    }
+
+    /// <summary>The customer's order, confirmed by the organization.</summary>
+    private static async Task<Ids> ConfirmedSaleAsync(BackendFixture backend, Ids ids, HttpClient admin)
+    {
+        ids = await SaleAsync(backend, ids, admin);
+        await BackendFixture.Ensure(await admin.PostAsJsonAsync($"/api/orgs/{ids.Org}/orders/{ids.OrderId}/status", new { status = "confirmed" }));
+        return ids;
+    }
+
+    /// <summary>Two small confirmed orders of the customer to the same address: they can travel together.</summary>
+    private static async Task<Ids> TwoConfirmedSalesAsync(BackendFixture backend, Ids ids, HttpClient admin)
+    {
+        var first = await CustomerOrderAsync(backend, ids, admin, 2);
+        var second = await CustomerCheckoutAsync(backend, first, 3);
+        foreach (var order in new[] { first.OrderId, second.OrderId })
+        {
+            await BackendFixture.Ensure(await admin.PostAsJsonAsync($"/api/orgs/{ids.Org}/orders/{order}/status", new { status = "confirmed" }));
+        }
+
+        return second with { OtherOrderId = first.OrderId };
+    }
+
+    /// <summary>The confirmed sale split into one lot of its whole line, in picking.</summary>
+    private static async Task<Ids> SaleShipmentAsync(BackendFixture backend, Ids ids, HttpClient admin)
+    {
+        ids = await ConfirmedSaleAsync(backend, ids, admin);
+        return ids with { ShipmentId = await SplitAsync(admin, ids.Org, ids.OrderId, 5) };
+    }
+
+    /// <summary>The organization's purchase at the vendor, confirmed, split and dispatched by the vendor: on its way to the
+    /// organization, whose shoppers confirm its delivery.</summary>
+    private static async Task<Ids> PurchaseShipmentAsync(BackendFixture backend, Ids ids, HttpClient admin)
+    {
+        ids = await PurchaseAsync(backend, ids, admin);
+        using var vendor = backend.As("v-admin", "v-admin@test.example");
+        await BackendFixture.Ensure(await vendor.PostAsJsonAsync($"/api/orgs/{ids.Vendor}/orders/{ids.OrderId}/status", new { status = "confirmed" }));
+        var shipment = await SplitAsync(vendor, ids.Vendor, ids.OrderId, 1);
+        await BackendFixture.Ensure(await vendor.PostAsJsonAsync($"/api/orgs/{ids.Vendor}/shipments/{shipment}/status", new { status = "packed" }));
+        await BackendFixture.Ensure(await vendor.PostAsJsonAsync($"/api/orgs/{ids.Vendor}/shipments/{shipment}/status", new { status = "dispatched", carrier = "Jadlog", trackingNumber = "JD1" }));
+        return ids with { ShipmentId = shipment };
+    }
+
+    private static async Task<string> SplitAsync(HttpClient client, string supplierId, string orderId, decimal quantity)
+    {
+        var response = await client.PostAsJsonAsync($"/api/orgs/{supplierId}/orders/{orderId}/shipments",
+            new { lots = new[] { new { warehouseId = Ids.WarehouseId, lines = new[] { new { line = 0, quantity } } } } });
+        await BackendFixture.Ensure(response);
+        return (string)(await BackendFixture.Json(response))["items"]![0]!["id"]!;
     }
 
     private static async Task<string> CheckoutAsync(HttpClient buyer, string buyerId, string supplierId)

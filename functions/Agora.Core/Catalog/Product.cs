@@ -24,8 +24,15 @@ public sealed record SaleUnit(string Code, decimal Factor);
 /// keep them as they keep <paramref name="Reserved"/>; only <see cref="Inventory.IStockHolds"/> adds and removes them.
 /// Never null: an absent or null map (documents written before holds existed) reads as empty, and records compare holds
 /// by content.</param>
-public sealed record WarehouseStock(decimal OnHand, decimal Reserved, DateTimeOffset AsOf, IReadOnlyDictionary<string, decimal>? Holds = null)
+/// <param name="Shipped">The latest shipments whose dispatch took their goods off this record (at most
+/// <see cref="MaxShipped"/>, oldest first): what makes a dispatch's stock move happen once however often it is retried
+/// (decision 0019). Kept by every rewrite, as holds are.</param>
+public sealed record WarehouseStock(decimal OnHand, decimal Reserved, DateTimeOffset AsOf, IReadOnlyDictionary<string, decimal>? Holds = null, IReadOnlyList<string>? Shipped = null)
 {
+    /// <summary>Dispatches remembered per record: a retried dispatch comes within minutes, long before a hundred more
+    /// shipments of the same product left the same warehouse.</summary>
+    public const int MaxShipped = 100;
+
     private static readonly IReadOnlyDictionary<string, decimal> NoHolds = new Dictionary<string, decimal>(StringComparer.Ordinal);
 
     private readonly decimal _reserved = Quantities.Round(Reserved);
@@ -52,7 +59,11 @@ public sealed record WarehouseStock(decimal OnHand, decimal Reserved, DateTimeOf
 
     public bool Equals(WarehouseStock? other) =>
         other is not null && OnHand == other.OnHand && _reserved == other._reserved && AsOf == other.AsOf
-        && _holds.Count == other._holds.Count && _holds.All(h => other._holds.TryGetValue(h.Key, out var q) && q == h.Value);
+        && _holds.Count == other._holds.Count && _holds.All(h => other._holds.TryGetValue(h.Key, out var q) && q == h.Value)
+        && (Shipped ?? []).SequenceEqual(other.Shipped ?? []);
+
+    /// <summary>Whether <paramref name="shipmentId"/>'s dispatch already moved this stock.</summary>
+    public bool HasShipped(string shipmentId) => Shipped?.Contains(shipmentId, StringComparer.Ordinal) == true;
 
     public override int GetHashCode() => HashCode.Combine(OnHand, _reserved, AsOf, _holds.Count);
 

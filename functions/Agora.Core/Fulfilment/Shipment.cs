@@ -1,4 +1,5 @@
 using Agora.Core.Common;
+using Agora.Core.Ordering;
 
 namespace Agora.Core.Fulfilment;
 
@@ -33,11 +34,13 @@ public sealed record DispatchInfo(string Carrier, string TrackingNumber, DateTim
 /// <summary>One lot on its way to a buyer: goods of one or more orders of one supplier and one buyer, leaving one
 /// warehouse together. A shipment is its own document (not part of the order) so that warehouse staff packing one lot
 /// never contend with the order's other lots nor with the buyer's comments on the order.</summary>
-public sealed record Shipment
+public sealed record Shipment : ISalesDocument
 {
     public const int MaxText = 100;
 
     public required string Id { get; init; }
+
+    public string Kind => "shipment";
 
     public required string SupplierId { get; init; }
 
@@ -59,6 +62,26 @@ public sealed record Shipment
     public string? CancellationReason { get; init; }
 
     public required DateTimeOffset CreatedAt { get; init; }
+
+    public DateTimeOffset? UpdatedAt { get; init; }
+
+    /// <summary>Whether the stock moves of its dispatch were made (on hand down, holds released, in each product's record):
+    /// false from the dispatch until <see cref="ShipmentSettlement"/> made them, which the request tries at once and the
+    /// sales queue finishes when it could not.</summary>
+    public bool StockMoved { get; init; }
+
+    /// <summary>Whether its orders were told its latest state (their copy of it, their status) and, once it has left, its
+    /// invoices issued: the last step <see cref="ShipmentSettlement"/> takes.</summary>
+    public bool Settled { get; init; } = true;
+
+    public Outbox Outbox { get; init; } = Outbox.Empty;
+
+    /// <summary>What is left to do after a write: hand on the outbox, move the stock, tell the orders.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool HasWork => !Outbox.IsEmpty || !Settled || (HasLeft && !StockMoved);
+
+    /// <summary>The part of it that carries <paramref name="orderId"/>'s lines: what the order keeps of it.</summary>
+    public Shipment For(string orderId) => this with { Lines = Lines.Where(l => l.OrderId == orderId).ToArray(), Outbox = Outbox.Empty };
 
     /// <summary>The orders it carries, in the order their lines appear: one, or several for a consolidated delivery.</summary>
     public IReadOnlyList<string> OrderIds => Lines.Select(l => l.OrderId).Distinct(StringComparer.Ordinal).ToArray();

@@ -101,6 +101,22 @@ public static class ShipmentPlan
         return shipments;
     }
 
+    /// <summary>The lot that takes everything <paramref name="order"/> still holds in <paramref name="warehouseId"/> and no
+    /// shipment carries yet, line by line in base units (nothing when it holds nothing there): what a consolidated
+    /// delivery takes of each of its orders.</summary>
+    public static LotRequest HeldLeft(Order order, IReadOnlyList<Shipment> existing, string warehouseId)
+    {
+        ArgumentNullException.ThrowIfNull(order);
+        ArgumentNullException.ThrowIfNull(existing);
+        var taken = Taken.Of(order, existing);
+        var lines = order.Lines.Select((line, i) => new LotLineRequest(i, Math.Min(
+                line.Held.Where(a => a.WarehouseId == warehouseId).Sum(a => a.Quantity) - taken.FromHold(i, warehouseId),
+                line.BaseQuantity - taken.Total(i)), InBaseUnits: true))
+            .Where(l => l.Quantity > 0)
+            .ToArray();
+        return new LotRequest(warehouseId, lines);
+    }
+
     /// <summary>The factor from a line's sale unit to its base unit: its base quantity over its quantity.</summary>
     public static decimal Factor(OrderLine line)
     {

@@ -65,6 +65,50 @@ public static class StockMoves
         return moves;
     }
 
+    /// <summary>The product once <paramref name="shipment"/>'s dispatch took its lines of it off the shipment's warehouse,
+    /// and the shipment's id remembered there (<see cref="WarehouseStock.Shipped"/>), so that the same dispatch applied again
+    /// returns the product unchanged. The goods have left by then: when a count since the dispatch was checked found less
+    /// than they took, the record stops at zero (never negative) and <paramref name="shortBy"/> says by how much on hand fell
+    /// short, for the supplier's timeline.</summary>
+    public static Product Ship(Shipment shipment, Product product, out decimal shortBy)
+    {
+        ArgumentNullException.ThrowIfNull(shipment);
+        ArgumentNullException.ThrowIfNull(product);
+        shortBy = 0;
+        if (product.Stock.GetValueOrDefault(shipment.WarehouseId) is not { } stock || stock.HasShipped(shipment.Id))
+        {
+            return product;
+        }
+
+        var holds = stock.Holds!.ToDictionary(h => h.Key, h => h.Value, StringComparer.Ordinal);
+        var (onHand, reserved) = (stock.OnHand, stock.Reserved);
+        foreach (var line in shipment.Lines.Where(l => l.Sku == product.Sku).GroupBy(l => l.OrderId))
+        {
+            var release = Math.Min(line.Sum(l => l.FromHold), holds.GetValueOrDefault(line.Key));
+            var take = line.Sum(l => l.BaseQuantity);
+            if (release > 0)
+            {
+                if (holds[line.Key] == release)
+                {
+                    holds.Remove(line.Key);
+                }
+                else
+                {
+                    holds[line.Key] -= release;
+                }
+            }
+
+            reserved = Math.Max(0, reserved - release);
+            shortBy += Math.Max(0, take - onHand);
+            onHand = Math.Max(0, onHand - take);
+        }
+
+        var shipped = (stock.Shipped ?? []).Append(shipment.Id).TakeLast(WarehouseStock.MaxShipped).ToArray();
+        var stocks = product.Stock.ToDictionary(s => s.Key, s => s.Value, StringComparer.Ordinal);
+        stocks[shipment.WarehouseId] = stock with { OnHand = onHand, Reserved = reserved, Holds = holds, Shipped = shipped };
+        return product with { Stock = stocks };
+    }
+
     internal static DomainException Short(StockMove move, WarehouseStock stock)
     {
         var reason = string.Create(CultureInfo.InvariantCulture,

@@ -5,12 +5,12 @@ namespace Agora.Core.Ordering;
 
 /// <summary>The order lifecycle as one table: every move a person may make, and the roles that may make it. Moves not in
 /// the table are made by the system only (approval completes: pending → placed; an approver rejects: pending → rejected;
-/// an unapproved order's hold expires: pending → cancelled). Shipping, invoicing and payment fill in their steps later;
-/// until then their staff move them here.</summary>
+/// an unapproved order's hold expires: pending → cancelled; its shipments decide confirmed → partially shipped → shipped →
+/// delivered, <see cref="Fulfilment.ShipmentSettlement"/>). Invoicing and payment fill in their steps later; until then
+/// their staff move them here.</summary>
 public static class OrderLifecycle
 {
     private static readonly Role[] SupplierManagers = [Role.SupplierAdmin, Role.SalesManager];
-    private static readonly Role[] Shippers = [Role.SupplierAdmin, Role.Warehouse];
     private static readonly Role[] BuyerPlacers = [Role.BuyerAdmin, Role.Purchaser];
 
     public sealed record Move(OrderStatus From, OrderStatus To, IReadOnlyList<Role> Roles, string Verb);
@@ -20,11 +20,7 @@ public static class OrderLifecycle
         new(OrderStatus.PendingApproval, OrderStatus.Cancelled, [.. BuyerPlacers, Role.SupplierAdmin], "cancelled"),
         new(OrderStatus.Placed, OrderStatus.Confirmed, SupplierManagers, "confirmed"),
         new(OrderStatus.Placed, OrderStatus.Cancelled, [.. BuyerPlacers, .. SupplierManagers], "cancelled"),
-        new(OrderStatus.Confirmed, OrderStatus.PartiallyShipped, Shippers, "marked partially shipped"),
-        new(OrderStatus.Confirmed, OrderStatus.Shipped, Shippers, "marked shipped"),
         new(OrderStatus.Confirmed, OrderStatus.Cancelled, [Role.SupplierAdmin], "cancelled"),
-        new(OrderStatus.PartiallyShipped, OrderStatus.Shipped, Shippers, "marked shipped"),
-        new(OrderStatus.Shipped, OrderStatus.Delivered, [.. Shippers, .. BuyerPlacers], "marked delivered"),
         new(OrderStatus.Delivered, OrderStatus.Invoiced, [Role.SupplierAdmin], "marked invoiced"),
         new(OrderStatus.Invoiced, OrderStatus.Paid, [Role.SupplierAdmin], "marked paid"),
     ];
@@ -57,6 +53,11 @@ public static class OrderLifecycle
         if (!move.Roles.Any(roles.Contains))
         {
             throw DomainException.Forbidden($"To move an order from {Name(move.From)} to {Name(to)} you need one of these roles: {string.Join(", ", move.Roles.Where(r => roles.Any(mine => Roles.SideOf(mine) == Roles.SideOf(r))).DefaultIfEmpty(move.Roles[0]))}.");
+        }
+
+        if (to == OrderStatus.Cancelled && order.Shipments.Any(s => s.Counts))
+        {
+            throw DomainException.Conflict($"Order {order.Number} has shipments being picked or packed; cancel them first, so their goods go back on the shelves and nothing leaves.");
         }
 
         if (to == OrderStatus.Cancelled && !roles.Contains(Role.BuyerAdmin) && roles.Contains(Role.Purchaser) && Roles.SideOf(roles[0]) == Capability.Buyer

@@ -122,7 +122,16 @@ public sealed record Order : ISalesDocument
 
     public required DateTimeOffset UpdatedAt { get; init; }
 
+    /// <summary>Its shipments as the order knows them (only its own lines of a consolidated one), kept by
+    /// <see cref="Fulfilment.ShipmentSettlement"/> from each shipment's own document: what splitting checks against (so
+    /// two people splitting at once never plan a line twice: the second write fails on the order's version) and what its
+    /// status follows (<see cref="Fulfilment.FulfilmentState"/>).</summary>
+    public IReadOnlyList<Fulfilment.Shipment> Shipments { get; init; } = [];
+
     public Outbox Outbox { get; init; } = Outbox.Empty;
+
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool HasWork => !Outbox.IsEmpty || Stock == StockState.Releasing;
 
     public string Subject => $"order:{Id}";
 

@@ -75,7 +75,7 @@ public interface ISalesDocument
 {
     string Id { get; }
 
-    /// <summary><c>cart</c>, <c>quote</c> or <c>order</c>.</summary>
+    /// <summary><c>cart</c>, <c>quote</c>, <c>order</c> or <c>shipment</c>.</summary>
     string Kind { get; }
 
     string BuyerId { get; }
@@ -83,6 +83,10 @@ public interface ISalesDocument
     string SupplierId { get; }
 
     Outbox Outbox { get; }
+
+    /// <summary>Whether the sales queue has anything to do for it after a write: its outbox, and whatever else its kind
+    /// finishes there (an order's stock to release, a shipment's stock to move).</summary>
+    bool HasWork => !Outbox.IsEmpty;
 }
 
 /// <summary>The delivery addresses of a buyer organization, kept by its admins.</summary>

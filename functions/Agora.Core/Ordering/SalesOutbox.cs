@@ -21,6 +21,8 @@ public sealed partial class SalesOutbox(
     ISalesDocuments<Cart> carts,
     ISalesDocuments<Order> orders,
     ISalesDocuments<NegotiatedQuote> quotes,
+    ISalesDocuments<Fulfilment.Shipment> shipments,
+    Fulfilment.ShipmentSettlement settlement,
     StockReserver stock,
     IDueIndex due,
     TimeProvider clock,
@@ -33,7 +35,7 @@ public sealed partial class SalesOutbox(
     /// stands; a due entry makes the next timer run do it, so nothing waits for ever.</summary>
     public async Task SignalAsync(ISalesDocument document, CancellationToken cancellationToken)
     {
-        if (document.Outbox.IsEmpty && document is not Order { Stock: StockState.Releasing })
+        if (!document.HasWork)
         {
             return;
         }
@@ -64,8 +66,17 @@ public sealed partial class SalesOutbox(
         "order" => DispatchAsync(orders, work.Id, (o, box, released) => o with { Outbox = box, Stock = released ? StockState.Released : o.Stock }, cancellationToken),
         "quote" => DispatchAsync(quotes, work.Id, (q, box, _) => q with { Outbox = box }, cancellationToken),
         "cart" => DispatchAsync(carts, work.Id, (c, box, _) => c with { Outbox = box }, cancellationToken),
+        "shipment" => SettleAsync(work.Id, cancellationToken),
         _ => throw new ArgumentException($"Unknown sales document kind '{work.Kind}'.", nameof(work)),
     };
+
+    /// <summary>A shipment's stock moves and orders first (<see cref="Fulfilment.ShipmentSettlement"/>), then its outbox: the
+    /// entries a settlement adds (a stock shortfall) go out in the same run.</summary>
+    private async Task SettleAsync(string id, CancellationToken cancellationToken)
+    {
+        await settlement.SettleAsync(id, cancellationToken).ConfigureAwait(false);
+        await DispatchAsync(shipments, id, (s, box, _) => s with { Outbox = box }, cancellationToken).ConfigureAwait(false);
+    }
 
     /// <summary>How long a handler may hand an outbox on before another may take it over (a crash, a recycled instance).</summary>
     public static readonly TimeSpan ClaimTime = TimeSpan.FromMinutes(2);
@@ -80,7 +91,7 @@ public sealed partial class SalesOutbox(
         where T : ISalesDocument
     {
         var current = await store.FindAsync(id, cancellationToken).ConfigureAwait(false);
-        if (current is null || (current.Value.Outbox.IsEmpty && current.Value is not Order { Stock: StockState.Releasing }))
+        if (current is null || !current.Value.HasWork)
         {
             return;
         }

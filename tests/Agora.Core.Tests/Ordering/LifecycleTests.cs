@@ -66,8 +66,10 @@ public sealed class LifecycleTests
         Assert.Equal(OrderStatus.Confirmed, OrderLifecycle.Check(OrderIn(OrderStatus.Placed), OrderStatus.Confirmed, [Role.SalesManager], "sam").To);
         Assert.Equal(FailureKind.Forbidden, Assert.Throws<DomainException>(() => OrderLifecycle.Check(OrderIn(OrderStatus.Placed), OrderStatus.Confirmed, [Role.Warehouse], "walt")).Kind);
         Assert.Equal(FailureKind.Forbidden, Assert.Throws<DomainException>(() => OrderLifecycle.Check(OrderIn(OrderStatus.Placed), OrderStatus.Confirmed, [Role.Purchaser], "pat")).Kind);
-        Assert.Equal(OrderStatus.Shipped, OrderLifecycle.Check(OrderIn(OrderStatus.Confirmed), OrderStatus.Shipped, [Role.Warehouse], "walt").To);
-        Assert.Equal(OrderStatus.Delivered, OrderLifecycle.Check(OrderIn(OrderStatus.Shipped), OrderStatus.Delivered, [Role.Purchaser], "pat").To);
+        Assert.Equal(OrderStatus.Cancelled, OrderLifecycle.Check(OrderIn(OrderStatus.Confirmed), OrderStatus.Cancelled, [Role.SupplierAdmin], "sara").To);
+        Assert.Equal(FailureKind.Forbidden, Assert.Throws<DomainException>(() => OrderLifecycle.Check(OrderIn(OrderStatus.Confirmed), OrderStatus.Cancelled, [Role.Warehouse], "walt")).Kind);
+        // Shipping is no move of the order's: its shipments decide it.
+        Assert.Equal(FailureKind.Conflict, Assert.Throws<DomainException>(() => OrderLifecycle.Check(OrderIn(OrderStatus.Confirmed), OrderStatus.Shipped, [Role.Warehouse], "walt")).Kind);
     }
 
     [Fact]
@@ -99,14 +101,17 @@ public sealed class LifecycleTests
     [Fact]
     public void Every_state_is_reachable_and_only_the_final_ones_lead_nowhere()
     {
-        var reached = new HashSet<OrderStatus> { OrderStatus.PendingApproval, OrderStatus.Placed, OrderStatus.Rejected };
+        // Checkout and approvals reach the first three; the order's shipments move it from confirmed to delivered.
+        OrderStatus[] shipping = [OrderStatus.PartiallyShipped, OrderStatus.Shipped, OrderStatus.Delivered];
+        HashSet<OrderStatus> reached = [OrderStatus.PendingApproval, OrderStatus.Placed, OrderStatus.Rejected, .. shipping];
         foreach (var move in OrderLifecycle.Moves)
         {
             reached.Add(move.To);
         }
 
         Assert.Equal(Enum.GetValues<OrderStatus>().Order(), reached.Order());
-        Assert.All(Enum.GetValues<OrderStatus>(), s => Assert.Equal(OrderLifecycle.IsFinal(s), OrderLifecycle.Next(s).Count == 0));
+        Assert.All(Enum.GetValues<OrderStatus>().Except(shipping), s => Assert.Equal(OrderLifecycle.IsFinal(s), OrderLifecycle.Next(s).Count == 0));
+        Assert.All(shipping, s => Assert.True(Agora.Core.Fulfilment.ShipmentSettlement.Follows(s) && !OrderLifecycle.IsFinal(s)));
     }
 
     [Fact]

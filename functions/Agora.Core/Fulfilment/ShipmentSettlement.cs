@@ -1,0 +1,175 @@
+using System.Globalization;
+using Agora.Core.Catalog;
+using Agora.Core.Common;
+using Agora.Core.Imports;
+using Agora.Core.Ordering;
+using Microsoft.Extensions.Logging;
+
+namespace Agora.Core.Fulfilment;
+
+/// <summary>What follows a shipment's change, after its own write (decision 0019): the stock moves of its dispatch (on hand
+/// down, the order's hold released, in each product's record, once per shipment), then its orders told (their copy of it,
+/// the status they follow), then invoicing once it has left. The request that made the change runs it at once; the sales
+/// queue runs it again from the shipment's <see cref="Shipment.HasWork"/> when the request could not finish, so nothing
+/// is left half done. Every step is idempotent: a product remembers the shipments that moved it, an order's copy of a
+/// shipment only moves forward, and an invoice is issued once per id.</summary>
+public sealed partial class ShipmentSettlement(
+    ISalesDocuments<Shipment> shipments,
+    ISalesDocuments<Order> orders,
+    ISalesIndex index,
+    IProductStore products,
+    ISalesQueue queue,
+    ImportOptions options,
+    TimeProvider clock,
+    ILogger<ShipmentSettlement> logger)
+{
+    /// <summary>Finishes what <paramref name="shipmentId"/>'s latest change left to do; the shipment as it is then (null
+    /// when it is gone).</summary>
+    public async Task<Versioned<Shipment>?> SettleAsync(string shipmentId, CancellationToken cancellationToken)
+    {
+        var current = await shipments.FindAsync(shipmentId, cancellationToken).ConfigureAwait(false);
+        if (current is null)
+        {
+            return null;
+        }
+
+        if (current.Value.HasLeft && !current.Value.StockMoved)
+        {
+            var shortfalls = await MoveStockAsync(current.Value, cancellationToken).ConfigureAwait(false);
+            current = await WriteAsync(shipmentId, s => s.StockMoved ? s : s with
+            {
+                StockMoved = true,
+                Outbox = shortfalls.Count == 0 ? s.Outbox : s.OrderIds.Aggregate(s.Outbox, (box, orderId) => box.Add(SalesFacts.Entry(clock, $"order:{orderId}",
+                    Actor.System(s.SupplierId), "stockShort", $"Shipment {s.Id} took more off hand in warehouse {s.WarehouseId} than the stock record had ({string.Join(", ", shortfalls)}); the record stopped at zero. Count that stock again.",
+                    Visibility.Supplier))),
+            }, cancellationToken).ConfigureAwait(false) ?? current;
+        }
+
+        if (!current.Value.Settled)
+        {
+            var settledAs = current.Value.Status;
+            foreach (var orderId in current.Value.OrderIds)
+            {
+                await TellOrderAsync(current.Value, orderId, cancellationToken).ConfigureAwait(false);
+            }
+
+            // A change made meanwhile is left unsettled: its own settlement tells the orders its newer state.
+            current = await WriteAsync(shipmentId, s => s.Settled || s.Status != settledAs ? s : s with { Settled = true }, cancellationToken).ConfigureAwait(false) ?? current;
+        }
+
+        return current;
+    }
+
+    /// <summary>One conditional write of the shipment per lost race; <paramref name="change"/> returning the same instance
+    /// writes nothing.</summary>
+    private Task<Versioned<Shipment>?> WriteAsync(string shipmentId, Func<Shipment, Shipment> change, CancellationToken cancellationToken) =>
+        Concurrency.RetryAsync<Versioned<Shipment>?>($"Shipment {shipmentId}", async _ =>
+        {
+            var found = await shipments.FindAsync(shipmentId, cancellationToken).ConfigureAwait(false);
+            if (found is null)
+            {
+                return null;
+            }
+
+            var next = change(found.Value);
+            return ReferenceEquals(next, found.Value) ? found : await shipments.ReplaceAsync(next, found.ETag, cancellationToken).ConfigureAwait(false);
+        });
+
+    /// <summary>Takes the shipment's goods off each product's record in its warehouse, one conditional write per product
+    /// (bounded in flight as imports are); the SKUs whose on hand fell short, with by how much.</summary>
+    private async Task<IReadOnlyList<string>> MoveStockAsync(Shipment shipment, CancellationToken cancellationToken)
+    {
+        var shortfalls = new System.Collections.Concurrent.ConcurrentBag<string>();
+        await options.ForEachAsync(shipment.Lines.Select(l => l.Sku).Distinct(StringComparer.Ordinal), async (sku, ct) =>
+        {
+            var shortBy = 0m;
+            await Concurrency.RetryAsync($"The stock of {sku}", async _ =>
+            {
+                var product = await products.FindAsync(shipment.SupplierId, sku, ct).ConfigureAwait(false);
+                if (product is null)
+                {
+                    // Deleted since it was sold: there is no record left to take the goods off.
+                    LogProductGone(logger, shipment.Id, sku);
+                    return product;
+                }
+
+                var shipped = StockMoves.Ship(shipment, product.Value, out shortBy);
+                return ReferenceEquals(shipped, product.Value) ? product : await products.ReplaceAsync(shipped, product.ETag, ct).ConfigureAwait(false);
+            }).ConfigureAwait(false);
+            if (shortBy > 0)
+            {
+                shortfalls.Add(string.Create(CultureInfo.InvariantCulture, $"{sku}: {shortBy}"));
+            }
+        }, cancellationToken).ConfigureAwait(false);
+        return shortfalls.Order(StringComparer.Ordinal).ToArray();
+    }
+
+    /// <summary>Gives the order the shipment's latest state (its own lines of it) and the status that follows, with the
+    /// timeline entry and event of a status change, in one conditional write. An order's copy only moves forward, so a
+    /// late settlement of an earlier change never undoes a later one.</summary>
+    private async Task TellOrderAsync(Shipment shipment, string orderId, CancellationToken cancellationToken)
+    {
+        var written = await Concurrency.RetryAsync<Versioned<Order>?>($"Order {orderId}", async _ =>
+        {
+            var found = await orders.FindAsync(orderId, cancellationToken).ConfigureAwait(false);
+            var at = found?.Value.Shipments.ToList().FindIndex(s => s.Id == shipment.Id) ?? -1;
+            if (found is null || at < 0 || Rank(shipment.Status) <= Rank(found.Value.Shipments[at].Status))
+            {
+                return found;
+            }
+
+            var order = found.Value;
+            var copies = order.Shipments.ToArray();
+            copies[at] = shipment.For(orderId);
+            var next = order with { Shipments = copies, UpdatedAt = clock.GetUtcNow() };
+            var status = Follows(order.Status) ? FulfilmentState.Of(next, copies).Status : order.Status;
+            if (status != order.Status)
+            {
+                var system = Actor.System(order.SupplierId);
+                next = next with
+                {
+                    Status = status,
+                    Outbox = next.Outbox
+                        .Add(SalesFacts.Entry(clock, order.Subject, system, OrderLifecycle.Name(status), $"Order {order.Number} is {Words(status)}.", Visibility.Both,
+                            new Dictionary<string, string> { ["status"] = $"{OrderLifecycle.Name(order.Status)} → {OrderLifecycle.Name(status)}" }))
+                        .Add(OrderEvents.Event(clock, $"order.{OrderLifecycle.Name(status)}", next with { Status = status })),
+                };
+            }
+
+            return await orders.ReplaceAsync(next, found.ETag, cancellationToken).ConfigureAwait(false);
+        }).ConfigureAwait(false);
+        if (written is null)
+        {
+            return;
+        }
+
+        await index.UpsertAsync(OrderSummary.Of(written.Value), cancellationToken).ConfigureAwait(false);
+        if (written.Value.HasWork)
+        {
+            await queue.SendAsync(new SalesWork(written.Value.Kind, written.Value.Id), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The statuses an order's shipments decide: from its confirmation until it is delivered.</summary>
+    public static bool Follows(OrderStatus status) => status is OrderStatus.Confirmed or OrderStatus.PartiallyShipped or OrderStatus.Shipped or OrderStatus.Delivered;
+
+    /// <summary>How far along a shipment is: a copy never moves to a lower rank.</summary>
+    private static int Rank(ShipmentStatus status) => status switch
+    {
+        ShipmentStatus.Picking => 0,
+        ShipmentStatus.Packed => 1,
+        ShipmentStatus.Cancelled or ShipmentStatus.Dispatched => 2,
+        _ => 3,
+    };
+
+    private static string Words(OrderStatus status) => status switch
+    {
+        OrderStatus.PartiallyShipped => "partially shipped: part of it has left the warehouse",
+        OrderStatus.Shipped => "shipped: all of it has left the warehouse",
+        OrderStatus.Delivered => "delivered: all of it has arrived",
+        _ => OrderLifecycle.Name(status),
+    };
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Shipment {ShipmentId} left with {Sku}, whose product was deleted since: no stock record was changed")]
+    private static partial void LogProductGone(ILogger logger, string shipmentId, string sku);
+}

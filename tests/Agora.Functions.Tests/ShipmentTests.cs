@@ -1,0 +1,185 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Agora.Core.Fulfilment;
+using Agora.Core.Ordering;
+using Agora.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Agora.Functions.Tests;
+
+/// <summary>Shipments through the local runtime: an order split into lots from two warehouses, each lot moved from picking
+/// to delivered by the warehouse (and confirmed by the buyer), the stock taken off hand once, the order's status
+/// following its lots, and orders of one buyer combined into one delivery.</summary>
+[Collection(BackendCollection.Name)]
+public sealed class ShipmentTests(BackendFixture backend)
+{
+    [Fact]
+    public async Task An_order_held_in_two_warehouses_ships_in_two_lots_and_its_stock_and_status_follow_each_move()
+    {
+        using var m = await SalesMarket.CreateAsync(backend, products: 2, stockW1: 6, stockW2: 6);
+        await m.AddAsync(m.Purchaser, (SalesMarket.Sku(0), "UN", 10), (SalesMarket.Sku(1), "UN", 2));
+        var order = await BackendFixture.Json(await m.CheckoutAsync(m.Purchaser));
+        var id = (string)order["id"]!;
+        await BackendFixture.Ensure(await m.Sales.PostAsJsonAsync($"/api/orgs/{m.Supplier}/orders/{id}/status", new { status = "confirmed" }));
+        var held = order["lines"]!.AsArray().Select(l => l!["held"]!.AsArray().ToDictionary(a => (string)a!["warehouseId"]!, a => (decimal)a!["quantity"]!)).ToArray();
+        // Neither warehouse has 10 of S0000: it is held in both.
+        var (inW1, inW2) = (held[0]["w1"], held[0]["w2"]);
+        Assert.Equal(10m, inW1 + inW2);
+
+        // Sales managers do not ship; the warehouse does, one lot per warehouse.
+        var lots = new
+        {
+            lots = new[] { "w1", "w2" }.Select(w => new
+            {
+                warehouseId = w,
+                lines = held.Select((h, i) => new { line = i, quantity = h.GetValueOrDefault(w), inBaseUnits = true }).Where(l => l.quantity > 0).ToArray(),
+            }).ToArray(),
+        };
+        Assert.Equal(HttpStatusCode.Forbidden, (await m.Sales.PostAsJsonAsync($"/api/orgs/{m.Supplier}/orders/{id}/shipments", lots)).StatusCode);
+        var split = await m.Warehouse.PostAsJsonAsync($"/api/orgs/{m.Supplier}/orders/{id}/shipments", lots);
+        Assert.Equal(HttpStatusCode.Created, split.StatusCode);
+        var shipments = (await BackendFixture.Json(split))["items"]!.AsArray();
+        Assert.Equal(["picking", "picking"], shipments.Select(s => (string)s!["status"]!));
+        var (fromW1, fromW2) = ((string)shipments[0]!["id"]!, (string)shipments[1]!["id"]!);
+
+        // Nothing is left to plan: one more unit of line 0 is refused by field.
+        var more = await m.Warehouse.PostAsJsonAsync($"/api/orgs/{m.Supplier}/orders/{id}/shipments", new { lots = new[] { new { warehouseId = "w2", lines = new[] { new { line = 0, quantity = 1 } } } } });
+        Assert.Equal(HttpStatusCode.BadRequest, more.StatusCode);
+        Assert.Contains("lots[0].lines[0].quantity", (await BackendFixture.Json(more))["errors"]!.AsObject().Select(e => e.Key));
+
+        // The w1 lot: packed, then dispatched. Without a carrier it is refused naming the field; a packed lot cannot be delivered.
+        var w1 = ShipmentPath(m, fromW1);
+        Assert.Equal(HttpStatusCode.Forbidden, (await m.Purchaser.PostAsJsonAsync($"/api/orgs/{m.Buyer}/shipments/{fromW1}/status", new { status = "packed" })).StatusCode);
+        await MoveAsync(m.Warehouse, w1, new { status = "packed" });
+        var noCarrier = await m.Warehouse.PostAsJsonAsync(w1, new { status = "dispatched", trackingNumber = "BR123" });
+        Assert.Equal(HttpStatusCode.BadRequest, noCarrier.StatusCode);
+        Assert.Contains("carrier", (await BackendFixture.Json(noCarrier))["errors"]!.AsObject().Select(e => e.Key));
+        var early = await m.Warehouse.PostAsJsonAsync(w1, new { status = "delivered" });
+        Assert.Equal(HttpStatusCode.Conflict, early.StatusCode);
+        Assert.Equal(["packed"], (await BackendFixture.Json(early))["errors"]!["currentStatus"]!.AsArray().Select(s => (string)s!));
+        var dispatched = await MoveAsync(m.Warehouse, w1, new { status = "dispatched", carrier = "Jadlog", trackingNumber = "BR123" });
+        Assert.Equal("Jadlog", (string?)dispatched["dispatch"]!["carrier"]);
+        Assert.True((bool)dispatched["stockMoved"]!);
+
+        // Reserved stock became shipped stock in w1, and only there; the order is partially shipped.
+        var s0 = (await m.ProductAsync(SalesMarket.Sku(0)))["stock"]!;
+        Assert.Equal(6m - inW1, (decimal)s0["w1"]!["onHand"]!);
+        Assert.Equal(0m, (decimal)s0["w1"]!["reserved"]!);
+        Assert.Equal(6m, (decimal)s0["w2"]!["onHand"]!);
+        Assert.Equal(inW2, (decimal)s0["w2"]!["reserved"]!);
+        Assert.Equal("partiallyShipped", (string?)(await SalesMarket.OrderAsync(m.Purchaser, m.Buyer, id))["status"]);
+
+        // A settlement run again (a redelivered queue message, a crash before the shipment recorded it) moves nothing twice.
+        var settlement = backend.Backend.Services.GetRequiredService<ShipmentSettlement>();
+        var store = backend.Backend.Services.GetRequiredService<ISalesDocuments<Shipment>>();
+        var stored = (await store.FindAsync(fromW1, default))!;
+        await store.ReplaceAsync(stored.Value with { StockMoved = false, Settled = false }, stored.ETag, default);
+        await settlement.SettleAsync(fromW1, default);
+        await settlement.SettleAsync(fromW1, default);
+        var again = (await m.ProductAsync(SalesMarket.Sku(0)))["stock"]!;
+        Assert.Equal(6m - inW1, (decimal)again["w1"]!["onHand"]!);
+        Assert.Equal(inW2, (decimal)again["w2"]!["reserved"]!);
+        Assert.True((await store.FindAsync(fromW1, default))!.Value.StockMoved);
+
+        // The w2 lot is cancelled while picking: its goods stay held, the order still owes them, and a new lot ships them.
+        await MoveAsync(m.Warehouse, ShipmentPath(m, fromW2), new { status = "cancelled", reason = "Forklift broken" });
+        Assert.Equal(inW2, (decimal)(await m.ProductAsync(SalesMarket.Sku(0)))["stock"]!["w2"]!["reserved"]!);
+        var relot = await BackendFixture.Json(await m.Warehouse.PostAsJsonAsync($"/api/orgs/{m.Supplier}/orders/{id}/shipments", new
+        {
+            lots = new[] { new { warehouseId = "w2", lines = held.Select((h, i) => new { line = i, quantity = h.GetValueOrDefault("w2"), inBaseUnits = true }).Where(l => l.quantity > 0).ToArray() } },
+        }));
+        var last = ShipmentPath(m, (string)relot["items"]![0]!["id"]!);
+        await MoveAsync(m.Warehouse, last, new { status = "packed" });
+        await MoveAsync(m.Warehouse, last, new { status = "dispatched", carrier = "Correios", trackingNumber = "OA0001BR" });
+        var shipped = await SalesMarket.OrderAsync(m.Purchaser, m.Buyer, id);
+        Assert.Equal("shipped", (string?)shipped["status"]);
+        Assert.Equal(3, shipped["shipments"]!.AsArray().Count);
+        var w2 = (await m.ProductAsync(SalesMarket.Sku(0)))["stock"]!["w2"]!;
+        Assert.Equal(6m - inW2, (decimal)w2["onHand"]!);
+        Assert.Equal(0m, (decimal)w2["reserved"]!);
+
+        // The buyer confirms the first delivery, the warehouse the second: the order is delivered.
+        Assert.Equal(HttpStatusCode.Forbidden, (await m.Approver1.PostAsJsonAsync($"/api/orgs/{m.Buyer}/shipments/{fromW1}/status", new { status = "delivered" })).StatusCode);
+        await MoveAsync(m.Purchaser, $"/api/orgs/{m.Buyer}/shipments/{fromW1}/status", new { status = "delivered" });
+        await MoveAsync(m.Warehouse, last, new { status = "delivered" });
+        Assert.Equal("delivered", (string?)(await SalesMarket.OrderAsync(m.Purchaser, m.Buyer, id))["status"]);
+
+        // Both sides read the shipment; the timeline, the events and the buyer's emails tell each step.
+        Assert.Equal("delivered", (string?)(await BackendFixture.Json(await m.Purchaser.GetAsync($"/api/orgs/{m.Buyer}/shipments/{fromW1}")))["status"]);
+        var timeline = await m.TimelineAsync(m.Purchaser, m.Buyer, id, atLeast: 10);
+        var actions = timeline.Select(t => (string)t!["action"]!).ToArray();
+        Assert.Contains("split", actions);
+        Assert.Contains("shipmentDispatched", actions);
+        Assert.Contains("shipmentCancelled", actions);
+        Assert.Contains("partiallyShipped", actions);
+        Assert.Contains("delivered", actions);
+        await m.MailAsync("b-buyer", "shipment dispatched");
+        await BackendFixture.EventuallyAsync(async () =>
+        {
+            var types = (await m.EventsAsync()).Select(e => (string)e["type"]!).ToArray();
+            return types.Count(t => t == "shipment.dispatched") == 2 && types.Count(t => t == "shipment.delivered") == 2 && types.Contains("order.shipped") && types.Contains("order.delivered");
+        }, "the shipment and order events");
+    }
+
+    [Fact]
+    public async Task Two_orders_of_one_buyer_to_one_address_are_proposed_together_and_travel_as_one_delivery()
+    {
+        using var m = await SalesMarket.CreateAsync(backend, products: 2);
+        var ids = new List<string>();
+        foreach (var sku in new[] { SalesMarket.Sku(0), SalesMarket.Sku(1) })
+        {
+            await m.AddAsync(m.Purchaser, (sku, "UN", 3));
+            var id = (string)(await BackendFixture.Json(await m.CheckoutAsync(m.Purchaser)))["id"]!;
+            await BackendFixture.Ensure(await m.Sales.PostAsJsonAsync($"/api/orgs/{m.Supplier}/orders/{id}/status", new { status = "confirmed" }));
+            ids.Add(id);
+        }
+
+        var proposals = (await BackendFixture.Json(await m.Warehouse.GetAsync($"/api/orgs/{m.Supplier}/deliveries/proposals")))["items"]!.AsArray();
+        var proposal = Assert.Single(proposals);
+        Assert.Equal(ids.Order(), proposal!["orderIds"]!.AsArray().Select(o => (string)o!).Order());
+
+        var response = await m.Warehouse.PostAsJsonAsync($"/api/orgs/{m.Supplier}/deliveries", new { orderIds = ids, warehouseId = "w1" });
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var delivery = await BackendFixture.Json(response);
+        Assert.Equal(2, delivery["lines"]!.AsArray().Select(l => (string)l!["orderId"]!).Distinct().Count());
+
+        // The same orders again: nothing left in w1 to take.
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, (await m.Warehouse.PostAsJsonAsync($"/api/orgs/{m.Supplier}/deliveries", new { orderIds = ids, warehouseId = "w1" })).StatusCode);
+
+        var path = ShipmentPath(m, (string)delivery["id"]!);
+        await MoveAsync(m.Warehouse, path, new { status = "packed" });
+        await MoveAsync(m.Warehouse, path, new { status = "dispatched", carrier = "Braspress", trackingNumber = "BP-77" });
+        foreach (var id in ids)
+        {
+            Assert.Equal("shipped", (string?)(await SalesMarket.OrderAsync(m.Purchaser, m.Buyer, id))["status"]);
+        }
+
+        Assert.Equal(997m, (decimal)(await m.ProductAsync(SalesMarket.Sku(1)))["stock"]!["w1"]!["onHand"]!);
+    }
+
+    [Fact]
+    public async Task Two_people_splitting_the_same_order_at_once_never_plan_a_line_twice()
+    {
+        using var m = await SalesMarket.CreateAsync(backend, products: 1);
+        await m.AddAsync(m.Purchaser, (SalesMarket.Sku(0), "UN", 8));
+        var id = (string)(await BackendFixture.Json(await m.CheckoutAsync(m.Purchaser)))["id"]!;
+        await BackendFixture.Ensure(await m.Sales.PostAsJsonAsync($"/api/orgs/{m.Supplier}/orders/{id}/status", new { status = "confirmed" }));
+        var body = new { lots = new[] { new { warehouseId = "w1", lines = new[] { new { line = 0, quantity = 6 } } } } };
+        var answers = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => m.Warehouse.PostAsJsonAsync($"/api/orgs/{m.Supplier}/orders/{id}/shipments", body)));
+
+        Assert.Equal(1, answers.Count(a => a.StatusCode == HttpStatusCode.Created));
+        Assert.All(answers.Where(a => a.StatusCode != HttpStatusCode.Created), a => Assert.Equal(HttpStatusCode.BadRequest, a.StatusCode));
+        var order = await SalesMarket.OrderAsync(m.Warehouse, m.Supplier, id);
+        Assert.Equal(6m, Assert.Single(order["shipments"]!.AsArray())!["lines"]![0]!["baseQuantity"]!.GetValue<decimal>());
+    }
+
+    private static string ShipmentPath(SalesMarket m, string shipmentId) => $"/api/orgs/{m.Supplier}/shipments/{shipmentId}/status";
+
+    private static async Task<JsonNode> MoveAsync(HttpClient client, string path, object body)
+    {
+        var response = await client.PostAsJsonAsync(path, body);
+        await BackendFixture.Ensure(response);
+        return await BackendFixture.Json(response);
+    }
+}
