@@ -174,6 +174,52 @@ public sealed class ShipmentTests(BackendFixture backend)
         Assert.Equal(6m, Assert.Single(order["shipments"]!.AsArray())!["lines"]![0]!["baseQuantity"]!.GetValue<decimal>());
     }
 
+    [Fact]
+    public async Task Checkouts_racing_a_dispatch_of_the_same_product_sell_exactly_what_is_left_and_the_stock_adds_up()
+    {
+        using var m = await SalesMarket.CreateAsync(backend, products: 1, stockW1: 6, stockW2: 4, extraPurchasers: 30);
+        await m.AddAsync(m.Purchaser, (SalesMarket.Sku(0), "UN", 4));
+        var first = await BackendFixture.Json(await m.CheckoutAsync(m.Purchaser));
+        var id = (string)first["id"]!;
+        await BackendFixture.Ensure(await m.Sales.PostAsJsonAsync($"/api/orgs/{m.Supplier}/orders/{id}/status", new { status = "confirmed" }));
+        var lots = first["lines"]![0]!["held"]!.AsArray().Select(a => new { warehouseId = (string)a!["warehouseId"]!, lines = new[] { new { line = 0, quantity = (decimal)a["quantity"]!, inBaseUnits = true } } }).ToArray();
+        var split = (await BackendFixture.Json(await m.Warehouse.PostAsJsonAsync($"/api/orgs/{m.Supplier}/orders/{id}/shipments", new { lots })))["items"]!.AsArray();
+        foreach (var lot in split)
+        {
+            await MoveAsync(m.Warehouse, ShipmentPath(m, (string)lot!["id"]!), new { status = "packed" });
+        }
+
+        var buyers = Enumerable.Range(0, 30).Select(i => m.As($"p{i}")).ToArray();
+        try
+        {
+            await Parallel.ForEachAsync(buyers, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (client, _) => await m.AddAsync(client, (SalesMarket.Sku(0), "UN", 1)));
+            var checkouts = buyers.Select(client => m.CheckoutAsync(client)).ToArray();
+            var dispatches = split.Select(lot => m.Warehouse.PostAsJsonAsync(ShipmentPath(m, (string)lot!["id"]!), new { status = "dispatched", carrier = "Jadlog", trackingNumber = "JD-RACE" })).ToArray();
+            var responses = await Task.WhenAll(checkouts);
+            Assert.All(await Task.WhenAll(dispatches), d => Assert.Equal(HttpStatusCode.OK, d.StatusCode));
+
+            Assert.Equal(6, responses.Count(r => r.StatusCode == HttpStatusCode.Created));
+            Assert.Equal(24, responses.Count(r => r.StatusCode == HttpStatusCode.Conflict));
+            var stock = (await m.ProductAsync(SalesMarket.Sku(0)))["stock"]!.AsObject();
+            Assert.Equal(6m, stock.Sum(s => (decimal)s.Value!["onHand"]!)); // 10 less the 4 that left
+            Assert.Equal(6m, stock.Sum(s => (decimal)s.Value!["reserved"]!)); // the 6 sold since, held
+            Assert.All(stock, s =>
+            {
+                Assert.True((decimal)s.Value!["onHand"]! >= (decimal)s.Value!["reserved"]!);
+                Assert.Equal((decimal)s.Value!["reserved"]!, s.Value!["holds"]!.AsObject().Sum(h => (decimal)h.Value!));
+                Assert.False(s.Value!["holds"]!.AsObject().ContainsKey(id));
+            });
+            Assert.Equal("shipped", (string?)(await SalesMarket.OrderAsync(m.Warehouse, m.Supplier, id))["status"]);
+        }
+        finally
+        {
+            foreach (var client in buyers)
+            {
+                client.Dispose();
+            }
+        }
+    }
+
     private static string ShipmentPath(SalesMarket m, string shipmentId) => $"/api/orgs/{m.Supplier}/shipments/{shipmentId}/status";
 
     private static async Task<JsonNode> MoveAsync(HttpClient client, string path, object body)
