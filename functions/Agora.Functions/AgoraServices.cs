@@ -59,6 +59,7 @@ public static class AgoraServices
         services.AddSingleton<OrderingConfigService>();
         services.AddSingleton<ShipmentSettlement>();
         services.AddSingleton<ShipmentService>();
+        services.AddSingleton<ReturnService>();
         services.AddSingleton(configuration.GetSection("Notifications").Get<NotificationOptions>() ?? new NotificationOptions());
 
         // The HTTP edge.

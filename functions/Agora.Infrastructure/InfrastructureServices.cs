@@ -59,6 +59,7 @@ public static class InfrastructureServices
         services.AddSingleton<ISalesDocuments<NegotiatedQuote>, CosmosSalesDocuments<NegotiatedQuote>>();
         services.AddSingleton<ISalesDocuments<Order>, CosmosSalesDocuments<Order>>();
         services.AddSingleton<ISalesDocuments<Agora.Core.Fulfilment.Shipment>, CosmosSalesDocuments<Agora.Core.Fulfilment.Shipment>>();
+        services.AddSingleton<ISalesDocuments<Agora.Core.Fulfilment.GoodsReturn>, CosmosSalesDocuments<Agora.Core.Fulfilment.GoodsReturn>>();
         services.AddSingleton<ITimelineStore, CosmosTimelineStore>();
         services.AddSingleton<ISalesIndex, CosmosSalesIndex>();
         services.AddSingleton<IOrderingStore, CosmosOrderingStore>();

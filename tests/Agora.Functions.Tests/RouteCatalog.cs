@@ -77,6 +77,8 @@ internal static class RouteCatalog
 
         public string ShipmentId { get; init; } = "none";
 
+        public string ReturnId { get; init; } = "none";
+
         /// <summary>A second order, for the rows that combine two.</summary>
         public string OtherOrderId { get; init; } = "none";
 
@@ -92,7 +94,7 @@ internal static class RouteCatalog
             .Replace("{unit}", "UN", StringComparison.Ordinal).Replace("{minQuantity}", "1", StringComparison.Ordinal)
             .Replace("{lineId}", LineId, StringComparison.Ordinal).Replace("{savedListId}", ListId, StringComparison.Ordinal).Replace("{orderId}", OrderId, StringComparison.Ordinal)
             .Replace("{quoteId}", QuoteId, StringComparison.Ordinal).Replace("{cartId}", CartId, StringComparison.Ordinal).Replace("{addressId}", "hq", StringComparison.Ordinal)
-            .Replace("{shipmentId}", ShipmentId, StringComparison.Ordinal);
+            .Replace("{shipmentId}", ShipmentId, StringComparison.Ordinal).Replace("{returnId}", ReturnId, StringComparison.Ordinal);
     }
 
     private const string Purchase = "a purchase of the organization";
@@ -180,6 +182,8 @@ internal static class RouteCatalog
         new("DecideOrder", _ => new { decision = "approve" }, [Admin, .. BuyerOnly, Purchaser, Viewer]) { Case = "a purchase waiting for the buyer's approver", Arrange = PendingPurchaseAsync },
         new("GetShipment", _ => null, BuyerOnly) { Case = Purchase, Arrange = PurchaseShipmentAsync },
         new("MoveShipment", _ => new { status = "delivered" }, ShoppersOnly) { Case = "a purchase the buyer received", Arrange = PurchaseShipmentAsync },
+        new("RequestReturn", _ => new { reason = "Wrong voltage", lines = new[] { new { line = 0, quantity = 1 } } }, ShoppersOnly) { Arrange = DeliveredPurchaseAsync },
+        new("GetReturn", _ => null, BuyerOnly) { Case = Purchase, Arrange = PurchaseReturnAsync },
         new("GetQuote", _ => null, BuyerOnly) { Case = Purchase, Arrange = PurchaseQuoteAsync },
         new("GetQuoteTimeline", _ => null, BuyerOnly) { Case = Purchase, Arrange = PurchaseQuoteAsync },
         new("CommentOnQuote", _ => new { text = "Any news?" }, BuyerOnly) { Case = Purchase, Arrange = PurchaseQuoteAsync },
@@ -207,6 +211,9 @@ internal static class RouteCatalog
         new("GetShipment", _ => null, SupplierOnly) { Arrange = SaleShipmentAsync },
         new("MoveShipment", _ => new { status = "packed" }, [Sales, Pricing, .. SupplierOnly]) { Arrange = SaleShipmentAsync },
         new("ProposeDeliveries", _ => null, [Pricing, .. SupplierOnly]) { Arrange = TwoConfirmedSalesAsync },
+        new("GetReturn", _ => null, SupplierOnly) { Arrange = SaleReturnAsync },
+        new("DecideReturn", _ => new { decision = "approve", comment = "Send it back" }, [Pricing, Warehouse, .. SupplierOnly]) { Arrange = SaleReturnAsync },
+        new("ReceiveReturn", _ => new { lines = new[] { new { line = 0, condition = "resellable" } } }, [Sales, Pricing, .. SupplierOnly]) { Arrange = ApprovedSaleReturnAsync },
         new("ConsolidateOrders", ids => new { orderIds = new[] { ids.OrderId, ids.OtherOrderId }, warehouseId = Ids.WarehouseId }, [Sales, Pricing, .. SupplierOnly]) { Arrange = TwoConfirmedSalesAsync },
         new("ListQuotes", _ => null, []),
         new("ListQuotesWaitingForMe", _ => null, []),
@@ -456,6 +463,48 @@ internal static class RouteCatalog
         await BackendFixture.Ensure(await vendor.PostAsJsonAsync($"/api/orgs/{ids.Vendor}/shipments/{shipment}/status", new { status = "packed" }));
         await BackendFixture.Ensure(await vendor.PostAsJsonAsync($"/api/orgs/{ids.Vendor}/shipments/{shipment}/status", new { status = "dispatched", carrier = "Jadlog", trackingNumber = "JD1" }));
         return ids with { ShipmentId = shipment };
+    }
+
+    /// <summary>The purchase's shipment, received: the organization's admin confirmed its delivery.</summary>
+    private static async Task<Ids> DeliveredPurchaseAsync(BackendFixture backend, Ids ids, HttpClient admin)
+    {
+        ids = await PurchaseShipmentAsync(backend, ids, admin);
+        await BackendFixture.Ensure(await admin.PostAsJsonAsync($"/api/orgs/{ids.Org}/shipments/{ids.ShipmentId}/status", new { status = "delivered" }));
+        return ids;
+    }
+
+    /// <summary>A return of the delivered purchase, asked by the organization's admin.</summary>
+    private static async Task<Ids> PurchaseReturnAsync(BackendFixture backend, Ids ids, HttpClient admin)
+    {
+        ids = await DeliveredPurchaseAsync(backend, ids, admin);
+        return ids with { ReturnId = await ReturnAsync(admin, ids.Org, ids.OrderId) };
+    }
+
+    /// <summary>A return the customer asked of its delivered order at the organization.</summary>
+    private static async Task<Ids> SaleReturnAsync(BackendFixture backend, Ids ids, HttpClient admin)
+    {
+        ids = await SaleShipmentAsync(backend, ids, admin);
+        foreach (var move in new object[] { new { status = "packed" }, new { status = "dispatched", carrier = "Jadlog", trackingNumber = "JD2" }, new { status = "delivered" } })
+        {
+            await BackendFixture.Ensure(await admin.PostAsJsonAsync($"/api/orgs/{ids.Org}/shipments/{ids.ShipmentId}/status", move));
+        }
+
+        using var customer = backend.As("c-admin", "c-admin@test.example");
+        return ids with { ReturnId = await ReturnAsync(customer, ids.Customer, ids.OrderId) };
+    }
+
+    private static async Task<Ids> ApprovedSaleReturnAsync(BackendFixture backend, Ids ids, HttpClient admin)
+    {
+        ids = await SaleReturnAsync(backend, ids, admin);
+        await BackendFixture.Ensure(await admin.PostAsJsonAsync($"/api/orgs/{ids.Org}/returns/{ids.ReturnId}/decision", new { decision = "approve" }));
+        return ids;
+    }
+
+    private static async Task<string> ReturnAsync(HttpClient buyer, string buyerId, string orderId)
+    {
+        var response = await buyer.PostAsJsonAsync($"/api/orgs/{buyerId}/orders/{orderId}/returns", new { reason = "Damaged box", lines = new[] { new { line = 0, quantity = 1 } } });
+        await BackendFixture.Ensure(response);
+        return (string)(await BackendFixture.Json(response))["id"]!;
     }
 
     private static async Task<string> SplitAsync(HttpClient client, string supplierId, string orderId, decimal quantity)

@@ -220,6 +220,76 @@ public sealed class ShipmentTests(BackendFixture backend)
         }
     }
 
+    [Fact]
+    public async Task A_return_of_delivered_goods_is_approved_received_and_puts_only_the_resellable_goods_back_on_hand()
+    {
+        using var m = await SalesMarket.CreateAsync(backend, products: 2, stockW1: 100, stockW2: 0);
+        await m.AddAsync(m.Purchaser, (SalesMarket.Sku(0), "UN", 10), (SalesMarket.Sku(1), "UN", 4));
+        var id = (string)(await BackendFixture.Json(await m.CheckoutAsync(m.Purchaser)))["id"]!;
+        await BackendFixture.Ensure(await m.Sales.PostAsJsonAsync($"/api/orgs/{m.Supplier}/orders/{id}/status", new { status = "confirmed" }));
+        var returns = $"/api/orgs/{m.Buyer}/orders/{id}/returns";
+        var body = new { reason = "Wrong model", lines = new[] { new { line = 0, quantity = 3m }, new { line = 1, quantity = 4m } } };
+
+        // Nothing delivered yet: nothing to return.
+        Assert.Equal(HttpStatusCode.Conflict, (await m.Purchaser.PostAsJsonAsync(returns, body)).StatusCode);
+        var lot = (string)(await BackendFixture.Json(await m.Warehouse.PostAsJsonAsync($"/api/orgs/{m.Supplier}/orders/{id}/shipments",
+            new { lots = new[] { new { warehouseId = "w1", lines = new[] { new { line = 0, quantity = 10 }, new { line = 1, quantity = 4 } } } } })))["items"]![0]!["id"]!;
+        foreach (var move in new object[] { new { status = "packed" }, new { status = "dispatched", carrier = "Jadlog", trackingNumber = "JD9" }, new { status = "delivered" } })
+        {
+            await MoveAsync(m.Warehouse, ShipmentPath(m, lot), move);
+        }
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await m.Approver1.PostAsJsonAsync(returns, body)).StatusCode);
+        var tooMuch = await m.Purchaser.PostAsJsonAsync(returns, new { reason = "Wrong model", lines = new[] { new { line = 0, quantity = 11 } } });
+        Assert.Equal(HttpStatusCode.BadRequest, tooMuch.StatusCode);
+        Assert.Contains("lines[0].quantity", (await BackendFixture.Json(tooMuch))["errors"]!.AsObject().Select(e => e.Key));
+
+        var asked = await m.Purchaser.PostAsJsonAsync(returns, body);
+        Assert.Equal(HttpStatusCode.Created, asked.StatusCode);
+        var request = await BackendFixture.Json(asked);
+        var returnId = (string)request["id"]!;
+        Assert.Equal("requested", (string?)request["status"]);
+        Assert.All(request["lines"]!.AsArray(), l => Assert.Equal(lot, (string?)l!["shipmentId"]));
+        await m.MailAsync("s-sales", "Return requested");
+
+        // Another return of the same 7 more units of line 0 than are left is refused while this one counts.
+        var second = await m.Purchaser.PostAsJsonAsync(returns, new { reason = "More", lines = new[] { new { line = 0, quantity = 8 } } });
+        Assert.Equal(HttpStatusCode.BadRequest, second.StatusCode);
+
+        var decision = $"/api/orgs/{m.Supplier}/returns/{returnId}/decision";
+        Assert.Equal(HttpStatusCode.Forbidden, (await m.Warehouse.PostAsJsonAsync(decision, new { decision = "approve" })).StatusCode);
+        var receipt = $"/api/orgs/{m.Supplier}/returns/{returnId}/receipt";
+        Assert.Equal(HttpStatusCode.Conflict, (await m.Warehouse.PostAsJsonAsync(receipt, new { lines = new[] { new { line = 0, condition = "resellable" }, new { line = 1, condition = "damaged" } } })).StatusCode);
+        Assert.Equal("approved", (string?)(await MoveAsync(m.Sales, decision, new { decision = "approve", comment = "Send it with the invoice number" }))["status"]);
+        await m.MailAsync("b-buyer", "Return approved");
+
+        var incomplete = await m.Warehouse.PostAsJsonAsync(receipt, new { lines = new[] { new { line = 0, condition = "resellable" } } });
+        Assert.Equal(HttpStatusCode.BadRequest, incomplete.StatusCode);
+        var received = await MoveAsync(m.Warehouse, receipt, new { lines = new[] { new { line = 0, condition = "resellable" }, new { line = 1, condition = "damaged" } } });
+        Assert.Equal("received", (string?)received["status"]);
+        Assert.True((bool)received["stockMoved"]!);
+
+        // 100 − 10 shipped + 3 back; the 4 damaged units of S0001 stay out: 100 − 4.
+        Assert.Equal(93m, (decimal)(await m.ProductAsync(SalesMarket.Sku(0)))["stock"]!["w1"]!["onHand"]!);
+        Assert.Equal(96m, (decimal)(await m.ProductAsync(SalesMarket.Sku(1)))["stock"]!["w1"]!["onHand"]!);
+        var settlement = backend.Backend.Services.GetRequiredService<ShipmentSettlement>();
+        var store = backend.Backend.Services.GetRequiredService<ISalesDocuments<GoodsReturn>>();
+        var stored = (await store.FindAsync(returnId, default))!;
+        await store.ReplaceAsync(stored.Value with { StockMoved = false, Settled = false }, stored.ETag, default);
+        await settlement.SettleReturnAsync(returnId, default);
+        Assert.Equal(93m, (decimal)(await m.ProductAsync(SalesMarket.Sku(0)))["stock"]!["w1"]!["onHand"]!);
+
+        var order = await SalesMarket.OrderAsync(m.Purchaser, m.Buyer, id);
+        Assert.Equal("received", (string?)Assert.Single(order["returns"]!.AsArray())!["status"]);
+        Assert.Equal("received", (string?)(await BackendFixture.Json(await m.Purchaser.GetAsync($"/api/orgs/{m.Buyer}/returns/{returnId}")))["status"]);
+        // The return's own entries reach the order's timeline from the return's outbox.
+        await BackendFixture.EventuallyAsync(async () =>
+        {
+            var actions = (await m.TimelineAsync(m.Purchaser, m.Buyer, id, atLeast: 8)).Select(t => (string)t!["action"]!).ToArray();
+            return new[] { "returnRequested", "returnApproved", "returnReceived" }.All(actions.Contains);
+        }, "the return's timeline entries");
+    }
+
     private static string ShipmentPath(SalesMarket m, string shipmentId) => $"/api/orgs/{m.Supplier}/shipments/{shipmentId}/status";
 
     private static async Task<JsonNode> MoveAsync(HttpClient client, string path, object body)

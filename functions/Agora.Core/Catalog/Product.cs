@@ -24,14 +24,14 @@ public sealed record SaleUnit(string Code, decimal Factor);
 /// keep them as they keep <paramref name="Reserved"/>; only <see cref="Inventory.IStockHolds"/> adds and removes them.
 /// Never null: an absent or null map (documents written before holds existed) reads as empty, and records compare holds
 /// by content.</param>
-/// <param name="Shipped">The latest shipments whose dispatch took their goods off this record (at most
-/// <see cref="MaxShipped"/>, oldest first): what makes a dispatch's stock move happen once however often it is retried
-/// (decision 0019). Kept by every rewrite, as holds are.</param>
-public sealed record WarehouseStock(decimal OnHand, decimal Reserved, DateTimeOffset AsOf, IReadOnlyDictionary<string, decimal>? Holds = null, IReadOnlyList<string>? Shipped = null)
+/// <param name="Moves">The latest goods movements applied to this record — dispatches (by shipment id) and returns
+/// received (by return id) — at most <see cref="MaxMoves"/>, oldest first: what makes each move happen once however often
+/// it is retried (decision 0019). Kept by every rewrite, as holds are.</param>
+public sealed record WarehouseStock(decimal OnHand, decimal Reserved, DateTimeOffset AsOf, IReadOnlyDictionary<string, decimal>? Holds = null, IReadOnlyList<string>? Moves = null)
 {
-    /// <summary>Dispatches remembered per record: a retried dispatch comes within minutes, long before a hundred more
-    /// shipments of the same product left the same warehouse.</summary>
-    public const int MaxShipped = 100;
+    /// <summary>Moves remembered per record: a retried move comes within minutes, long before a hundred more of the same
+    /// product's moved in the same warehouse.</summary>
+    public const int MaxMoves = 100;
 
     private static readonly IReadOnlyDictionary<string, decimal> NoHolds = new Dictionary<string, decimal>(StringComparer.Ordinal);
 
@@ -60,10 +60,13 @@ public sealed record WarehouseStock(decimal OnHand, decimal Reserved, DateTimeOf
     public bool Equals(WarehouseStock? other) =>
         other is not null && OnHand == other.OnHand && _reserved == other._reserved && AsOf == other.AsOf
         && _holds.Count == other._holds.Count && _holds.All(h => other._holds.TryGetValue(h.Key, out var q) && q == h.Value)
-        && (Shipped ?? []).SequenceEqual(other.Shipped ?? []);
+        && (Moves ?? []).SequenceEqual(other.Moves ?? []);
 
-    /// <summary>Whether <paramref name="shipmentId"/>'s dispatch already moved this stock.</summary>
-    public bool HasShipped(string shipmentId) => Shipped?.Contains(shipmentId, StringComparer.Ordinal) == true;
+    /// <summary>Whether the move <paramref name="moveId"/> (a shipment's dispatch, a return's receipt) already changed this stock.</summary>
+    public bool HasMoved(string moveId) => Moves?.Contains(moveId, StringComparer.Ordinal) == true;
+
+    /// <summary>This stock with <paramref name="moveId"/> remembered as applied.</summary>
+    public WarehouseStock Remember(string moveId) => this with { Moves = (Moves ?? []).Append(moveId).TakeLast(MaxMoves).ToArray() };
 
     public override int GetHashCode() => HashCode.Combine(OnHand, _reserved, AsOf, _holds.Count);
 

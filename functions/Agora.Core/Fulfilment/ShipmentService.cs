@@ -406,15 +406,18 @@ public sealed partial class ShipmentService(
         }
     }
 
-    private static void RequireShipper(SalesParty party, string action)
+    private static void RequireShipper(SalesParty party, string action) => RequireSupplier(party, Shippers, action);
+
+    /// <summary>403 unless the caller acts for the document's supplier with one of <paramref name="roles"/>.</summary>
+    internal static void RequireSupplier(SalesParty party, IReadOnlyList<Role> roles, string action)
     {
-        if (party.IsBuyer || !party.Roles.Any(Shippers.Contains))
+        if (party.IsBuyer || !party.Roles.Any(roles.Contains))
         {
-            throw DomainException.Forbidden($"To {action} you need one of these roles at the supplier: {string.Join(", ", Shippers)}.");
+            throw DomainException.Forbidden($"To {action} you need one of these roles at the supplier: {string.Join(", ", roles)}.");
         }
     }
 
-    private static string Count(int n, string what) => n == 1 ? $"1 {what}" : $"{n} {what}s";
+    internal static string Count(int n, string what) => n == 1 ? $"1 {what}" : $"{n} {what}s";
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Shipment {ShipmentId} moved; what follows (stock, orders, invoices) is left to the sales queue")]
     private static partial void LogSettleLater(ILogger logger, Exception exception, string shipmentId);

@@ -15,6 +15,7 @@ namespace Agora.Core.Fulfilment;
 /// shipment only moves forward, and an invoice is issued once per id.</summary>
 public sealed partial class ShipmentSettlement(
     ISalesDocuments<Shipment> shipments,
+    ISalesDocuments<GoodsReturn> returns,
     ISalesDocuments<Order> orders,
     ISalesIndex index,
     IProductStore products,
@@ -36,7 +37,7 @@ public sealed partial class ShipmentSettlement(
         if (current.Value.HasLeft && !current.Value.StockMoved)
         {
             var shortfalls = await MoveStockAsync(current.Value, cancellationToken).ConfigureAwait(false);
-            current = await WriteAsync(shipmentId, s => s.StockMoved ? s : s with
+            current = await WriteAsync(shipments, shipmentId, s => s.StockMoved ? s : s with
             {
                 StockMoved = true,
                 Outbox = shortfalls.Count == 0 ? s.Outbox : s.OrderIds.Aggregate(s.Outbox, (box, orderId) => box.Add(SalesFacts.Entry(clock, $"order:{orderId}",
@@ -54,25 +55,71 @@ public sealed partial class ShipmentSettlement(
             }
 
             // A change made meanwhile is left unsettled: its own settlement tells the orders its newer state.
-            current = await WriteAsync(shipmentId, s => s.Settled || s.Status != settledAs ? s : s with { Settled = true }, cancellationToken).ConfigureAwait(false) ?? current;
+            current = await WriteAsync(shipments, shipmentId, s => s.Settled || s.Status != settledAs ? s : s with { Settled = true }, cancellationToken).ConfigureAwait(false) ?? current;
         }
 
         return current;
     }
 
-    /// <summary>One conditional write of the shipment per lost race; <paramref name="change"/> returning the same instance
-    /// writes nothing.</summary>
-    private Task<Versioned<Shipment>?> WriteAsync(string shipmentId, Func<Shipment, Shipment> change, CancellationToken cancellationToken) =>
-        Concurrency.RetryAsync<Versioned<Shipment>?>($"Shipment {shipmentId}", async _ =>
+    /// <summary>What a return's latest change left to do: its resellable goods back on hand once it is received (once per
+    /// return), then its order told.</summary>
+    public async Task<Versioned<GoodsReturn>?> SettleReturnAsync(string returnId, CancellationToken cancellationToken)
+    {
+        var current = await returns.FindAsync(returnId, cancellationToken).ConfigureAwait(false);
+        if (current is null)
         {
-            var found = await shipments.FindAsync(shipmentId, cancellationToken).ConfigureAwait(false);
+            return null;
+        }
+
+        if (current.Value.Status == ReturnStatus.Received && !current.Value.StockMoved)
+        {
+            var received = current.Value;
+            await options.ForEachAsync(received.Lines.Where(l => l.Condition == GoodsCondition.Resellable).Select(l => l.Sku).Distinct(StringComparer.Ordinal), async (sku, ct) =>
+                await Concurrency.RetryAsync($"The stock of {sku}", async _ =>
+                {
+                    var product = await products.FindAsync(received.SupplierId, sku, ct).ConfigureAwait(false);
+                    var restocked = product is null ? null : Returns.Restock(received, product.Value);
+                    return product is null || ReferenceEquals(restocked, product.Value) ? product : await products.ReplaceAsync(restocked!, product.ETag, ct).ConfigureAwait(false);
+                }).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+            current = await WriteAsync(returns, returnId, r => r.StockMoved ? r : r with { StockMoved = true }, cancellationToken).ConfigureAwait(false) ?? current;
+        }
+
+        if (!current.Value.Settled)
+        {
+            var settledAs = current.Value.Status;
+            var copy = current.Value with { Outbox = Outbox.Empty };
+            await TellAsync(copy.OrderId, order =>
+            {
+                var at = order.Returns.ToList().FindIndex(r => r.Id == copy.Id);
+                if (at < 0 || Rank(copy.Status) <= Rank(order.Returns[at].Status))
+                {
+                    return order;
+                }
+
+                var copies = order.Returns.ToArray();
+                copies[at] = copy;
+                return order with { Returns = copies, UpdatedAt = clock.GetUtcNow() };
+            }, cancellationToken).ConfigureAwait(false);
+            current = await WriteAsync(returns, returnId, r => r.Settled || r.Status != settledAs ? r : r with { Settled = true }, cancellationToken).ConfigureAwait(false) ?? current;
+        }
+
+        return current;
+    }
+
+    /// <summary>One conditional write of a shipment or return per lost race; <paramref name="change"/> returning the same
+    /// instance writes nothing.</summary>
+    private static Task<Versioned<T>?> WriteAsync<T>(ISalesDocuments<T> store, string id, Func<T, T> change, CancellationToken cancellationToken)
+        where T : ISalesDocument =>
+        Concurrency.RetryAsync<Versioned<T>?>($"The {typeof(T).Name.ToLowerInvariant()} {id}", async _ =>
+        {
+            var found = await store.FindAsync(id, cancellationToken).ConfigureAwait(false);
             if (found is null)
             {
                 return null;
             }
 
             var next = change(found.Value);
-            return ReferenceEquals(next, found.Value) ? found : await shipments.ReplaceAsync(next, found.ETag, cancellationToken).ConfigureAwait(false);
+            return ReferenceEquals(next, found.Value) ? found : await store.ReplaceAsync(next, found.ETag, cancellationToken).ConfigureAwait(false);
         });
 
     /// <summary>Takes the shipment's goods off each product's record in its warehouse, one conditional write per product
@@ -104,25 +151,43 @@ public sealed partial class ShipmentSettlement(
         return shortfalls.Order(StringComparer.Ordinal).ToArray();
     }
 
-    /// <summary>Gives the order the shipment's latest state (its own lines of it) and the status that follows, with the
-    /// timeline entry and event of a status change, in one conditional write. An order's copy only moves forward, so a
-    /// late settlement of an earlier change never undoes a later one.</summary>
-    private async Task TellOrderAsync(Shipment shipment, string orderId, CancellationToken cancellationToken)
+    /// <summary>Gives the order the shipment's latest state (its own lines of it) and the status that follows. An order's
+    /// copy only moves forward, so a late settlement of an earlier change never undoes a later one.</summary>
+    private Task TellOrderAsync(Shipment shipment, string orderId, CancellationToken cancellationToken) =>
+        TellAsync(orderId, order =>
+        {
+            var at = order.Shipments.ToList().FindIndex(s => s.Id == shipment.Id);
+            if (at < 0 || Rank(shipment.Status) <= Rank(order.Shipments[at].Status))
+            {
+                return order;
+            }
+
+            var copies = order.Shipments.ToArray();
+            copies[at] = shipment.For(orderId);
+            return order with { Shipments = copies, UpdatedAt = clock.GetUtcNow() };
+        }, cancellationToken);
+
+    /// <summary>Applies <paramref name="change"/> to the order (nothing when it returns the order as it was) with the status
+    /// its shipments give it and, when that changed, its timeline entry and event, in one conditional write; then its
+    /// summaries and, when its outbox has work, a queue message.</summary>
+    private async Task TellAsync(string orderId, Func<Order, Order> change, CancellationToken cancellationToken)
     {
         var written = await Concurrency.RetryAsync<Versioned<Order>?>($"Order {orderId}", async _ =>
         {
             var found = await orders.FindAsync(orderId, cancellationToken).ConfigureAwait(false);
-            var at = found?.Value.Shipments.ToList().FindIndex(s => s.Id == shipment.Id) ?? -1;
-            if (found is null || at < 0 || Rank(shipment.Status) <= Rank(found.Value.Shipments[at].Status))
+            if (found is null)
             {
                 return found;
             }
 
             var order = found.Value;
-            var copies = order.Shipments.ToArray();
-            copies[at] = shipment.For(orderId);
-            var next = order with { Shipments = copies, UpdatedAt = clock.GetUtcNow() };
-            var status = Follows(order.Status) ? FulfilmentState.Of(next, copies).Status : order.Status;
+            var next = change(order);
+            if (ReferenceEquals(next, order))
+            {
+                return found;
+            }
+
+            var status = Follows(order.Status) ? FulfilmentState.Of(next, next.Shipments).Status : order.Status;
             if (status != order.Status)
             {
                 var system = Actor.System(order.SupplierId);
@@ -160,6 +225,13 @@ public sealed partial class ShipmentSettlement(
         ShipmentStatus.Packed => 1,
         ShipmentStatus.Cancelled or ShipmentStatus.Dispatched => 2,
         _ => 3,
+    };
+
+    private static int Rank(ReturnStatus status) => status switch
+    {
+        ReturnStatus.Requested => 0,
+        ReturnStatus.Approved or ReturnStatus.Rejected => 1,
+        _ => 2,
     };
 
     private static string Words(OrderStatus status) => status switch

@@ -66,7 +66,7 @@ public static class StockMoves
     }
 
     /// <summary>The product once <paramref name="shipment"/>'s dispatch took its lines of it off the shipment's warehouse,
-    /// and the shipment's id remembered there (<see cref="WarehouseStock.Shipped"/>), so that the same dispatch applied again
+    /// and the shipment's id remembered there (<see cref="WarehouseStock.Moves"/>), so that the same dispatch applied again
     /// returns the product unchanged. The goods have left by then: when a count since the dispatch was checked found less
     /// than they took, the record stops at zero (never negative) and <paramref name="shortBy"/> says by how much on hand fell
     /// short, for the supplier's timeline.</summary>
@@ -75,7 +75,7 @@ public static class StockMoves
         ArgumentNullException.ThrowIfNull(shipment);
         ArgumentNullException.ThrowIfNull(product);
         shortBy = 0;
-        if (product.Stock.GetValueOrDefault(shipment.WarehouseId) is not { } stock || stock.HasShipped(shipment.Id))
+        if (product.Stock.GetValueOrDefault(shipment.WarehouseId) is not { } stock || stock.HasMoved(shipment.Id))
         {
             return product;
         }
@@ -103,9 +103,8 @@ public static class StockMoves
             onHand = Math.Max(0, onHand - take);
         }
 
-        var shipped = (stock.Shipped ?? []).Append(shipment.Id).TakeLast(WarehouseStock.MaxShipped).ToArray();
         var stocks = product.Stock.ToDictionary(s => s.Key, s => s.Value, StringComparer.Ordinal);
-        stocks[shipment.WarehouseId] = stock with { OnHand = onHand, Reserved = reserved, Holds = holds, Shipped = shipped };
+        stocks[shipment.WarehouseId] = (stock with { OnHand = onHand, Reserved = reserved, Holds = holds }).Remember(shipment.Id);
         return product with { Stock = stocks };
     }
 

@@ -128,6 +128,10 @@ public sealed record Order : ISalesDocument
     /// status follows (<see cref="Fulfilment.FulfilmentState"/>).</summary>
     public IReadOnlyList<Fulfilment.Shipment> Shipments { get; init; } = [];
 
+    /// <summary>Its returns as the order knows them, kept as <see cref="Shipments"/> are: what limits each line's returns to
+    /// what was delivered of it.</summary>
+    public IReadOnlyList<Fulfilment.GoodsReturn> Returns { get; init; } = [];
+
     public Outbox Outbox { get; init; } = Outbox.Empty;
 
     [System.Text.Json.Serialization.JsonIgnore]

@@ -22,6 +22,7 @@ public sealed partial class SalesOutbox(
     ISalesDocuments<Order> orders,
     ISalesDocuments<NegotiatedQuote> quotes,
     ISalesDocuments<Fulfilment.Shipment> shipments,
+    ISalesDocuments<Fulfilment.GoodsReturn> returns,
     Fulfilment.ShipmentSettlement settlement,
     StockReserver stock,
     IDueIndex due,
@@ -67,6 +68,7 @@ public sealed partial class SalesOutbox(
         "quote" => DispatchAsync(quotes, work.Id, (q, box, _) => q with { Outbox = box }, cancellationToken),
         "cart" => DispatchAsync(carts, work.Id, (c, box, _) => c with { Outbox = box }, cancellationToken),
         "shipment" => SettleAsync(work.Id, cancellationToken),
+        "return" => SettleReturnAsync(work.Id, cancellationToken),
         _ => throw new ArgumentException($"Unknown sales document kind '{work.Kind}'.", nameof(work)),
     };
 
@@ -76,6 +78,12 @@ public sealed partial class SalesOutbox(
     {
         await settlement.SettleAsync(id, cancellationToken).ConfigureAwait(false);
         await DispatchAsync(shipments, id, (s, box, _) => s with { Outbox = box }, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task SettleReturnAsync(string id, CancellationToken cancellationToken)
+    {
+        await settlement.SettleReturnAsync(id, cancellationToken).ConfigureAwait(false);
+        await DispatchAsync(returns, id, (r, box, _) => r with { Outbox = box }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>How long a handler may hand an outbox on before another may take it over (a crash, a recycled instance).</summary>

@@ -17,6 +17,7 @@ public sealed class CosmosSalesDocuments<T>(CosmosContainers cosmos) : ISalesDoc
         var t when t == typeof(NegotiatedQuote) => "quote",
         var t when t == typeof(Cart) => "cart",
         var t when t == typeof(Agora.Core.Fulfilment.Shipment) => "shipment",
+        var t when t == typeof(Agora.Core.Fulfilment.GoodsReturn) => "return",
         var t => throw new InvalidOperationException($"{t.Name} is not a sales document."),
     };
 

@@ -7,7 +7,7 @@ using static Agora.Core.Tests.Fulfilment.Fulfil;
 
 namespace Agora.Core.Tests.Fulfilment;
 
-/// <summary>What must hold for any order and any sequence of splits, packs, dispatches, deliveries and cancellations:
+/// <summary>What must hold for any order and any sequence of splits, packs, dispatches, deliveries, cancellations and returns:
 /// random lines (sale units of 1 or 12, repeated SKUs sharing one hold), random holds over three warehouses, backorders,
 /// and some stock beyond the holds.</summary>
 public sealed class FulfilmentProperties
@@ -22,6 +22,7 @@ public sealed class FulfilmentProperties
         public Dictionary<string, Product> Products = null!;
         public Dictionary<string, Product> Initial = null!;
         public List<Shipment> Shipments = [];
+        public List<GoodsReturn> Returns = [];
 
         public static Run Start(int seed)
         {
@@ -67,8 +68,11 @@ public sealed class FulfilmentProperties
         {
             var r = Random;
             var open = Shipments.Select((s, i) => (s, i)).ToArray();
-            switch (r.Next(5))
+            switch (r.Next(6))
             {
+                case 5:
+                    Return();
+                    break;
                 case 0 or 1:
                     Split();
                     break;
@@ -136,6 +140,41 @@ public sealed class FulfilmentProperties
             }
         }
 
+        /// <summary>A buyer returns part of what was delivered; the supplier approves or rejects; received goods go back
+        /// on hand when resellable (applied twice now and then: a retried settlement).</summary>
+        private void Return()
+        {
+            var r = Random;
+            var order = Order with { Shipments = Shipments, Returns = Returns };
+            var input = new ReturnInput([.. Enumerable.Range(0, Order.Lines.Count).Where(_ => r.Next(2) == 0).Select(l => new ReturnLineInput(l, r.Next(1, 6), InBaseUnits: true))], "Wrong model");
+            GoodsReturn request;
+            try
+            {
+                request = Agora.Core.Fulfilment.Returns.Request(order, input, Actor.System("buyer"), Clock());
+            }
+            catch (DomainException e)
+            {
+                Assert.True(e.Kind is FailureKind.Validation or FailureKind.Conflict, e.Message);
+                return;
+            }
+
+            var decided = Agora.Core.Fulfilment.Returns.Decide(request, r.Next(4) > 0, "no", Actor.System("acme"), Now);
+            Returns.Add(decided);
+            if (decided.Status != ReturnStatus.Approved || r.Next(3) == 0)
+            {
+                return;
+            }
+
+            var received = Agora.Core.Fulfilment.Returns.Receive(decided, new ReturnReceipt([.. decided.Lines.Select((_, i) => new ReceivedLine(i, r.Next(2) == 0 ? GoodsCondition.Resellable : GoodsCondition.Damaged))]), Actor.System("acme"), Now);
+            Returns[^1] = received;
+            foreach (var sku in received.Lines.Select(l => l.Sku).Distinct())
+            {
+                var back = Agora.Core.Fulfilment.Returns.Restock(received, Products[sku]);
+                Assert.Equal(back, Agora.Core.Fulfilment.Returns.Restock(received, back));
+                Products = new(Products) { [sku] = back };
+            }
+        }
+
         private void Cancel(int i)
         {
             var s = Shipments[i];
@@ -175,6 +214,8 @@ public sealed class FulfilmentProperties
         {
             var state = FulfilmentState.Of(Order, Shipments);
             Assert.All(state.Lines, l => Assert.True(l.Delivered <= l.Shipped && l.Shipped <= l.Planned && l.Planned <= l.Ordered));
+            // Never more comes back of a line than was delivered of it, over every return that counts.
+            Assert.All(state.Lines, l => Assert.True(Returns.Where(x => x.Counts).SelectMany(x => x.Lines).Where(x => x.OrderLine == l.Line).Sum(x => x.BaseQuantity) <= l.Delivered));
             var shippedAll = state.Lines.All(l => l.Remaining == 0);
             var deliveredAll = state.Lines.All(l => l.Delivered == l.Ordered);
             var anyShipped = state.Lines.Any(l => l.Shipped > 0);
@@ -190,7 +231,9 @@ public sealed class FulfilmentProperties
                     Assert.True(stock.OnHand >= 0 && stock.Reserved >= 0 && stock.HeldBy(Order.Id) >= 0);
                     Assert.Equal(stock.Reserved, stock.Holds!.Values.Sum());
                     var mine = left.Where(l => l.Sku == sku && l.WarehouseId == w).ToArray();
-                    Assert.Equal(Initial[sku].Stock[w].OnHand - mine.Sum(l => l.BaseQuantity), stock.OnHand);
+                    var back = Returns.Where(x => x.Status == ReturnStatus.Received).SelectMany(x => x.Lines)
+                        .Where(l => l.Sku == sku && l.WarehouseId == w && l.Condition == GoodsCondition.Resellable).Sum(l => l.BaseQuantity);
+                    Assert.Equal(Initial[sku].Stock[w].OnHand - mine.Sum(l => l.BaseQuantity) + back, stock.OnHand);
                     Assert.Equal(Initial[sku].Stock[w].HeldBy(Order.Id) - mine.Sum(l => l.FromHold), stock.HeldBy(Order.Id));
                 }
             }
