@@ -109,6 +109,9 @@ public sealed record GoodsReturn : ISalesDocument
 /// <summary>Returns, pure: what may come back, the decision, the receipt, and the stock it puts back.</summary>
 public static class Returns
 {
+    /// <summary>Returns per order (each is copied into the order), rejected ones included.</summary>
+    public const int MaxPerOrder = 50;
+
     /// <summary>A return of <paramref name="input"/>'s lines of <paramref name="order"/>: each line at most what was
     /// delivered of it less what other returns (not rejected) take, allocated to its delivered shipments oldest first;
     /// quantities in the line's sale unit (or base units), coming to at most 6 decimals of base units. Errors by field.</summary>
@@ -124,6 +127,11 @@ public static class Returns
             v.Add("lines", $"must list 1 to {Order.MaxLines} lines of the order to send back.");
             v.ThrowIfInvalid();
             return null!;
+        }
+
+        if (order.Returns.Count >= MaxPerOrder)
+        {
+            throw DomainException.Conflict($"Order {order.Number} has {order.Returns.Count} returns, the most an order takes; ask the supplier to handle the rest as a credit note.");
         }
 
         var delivered = order.Shipments.Where(s => s.Status == ShipmentStatus.Delivered).OrderBy(s => s.DeliveredAt).ToArray();

@@ -36,6 +36,13 @@ public static class ShipmentPlan
 {
     public const int MaxLots = 50;
 
+    /// <summary>Shipments per order, cancelled ones included (each is copied into the order).</summary>
+    public const int MaxPerOrder = 200;
+
+    /// <summary>Shipment lines per order over all its shipments: ~150 bytes each in the order's copy, so 5,000 add ~0.75 MB
+    /// to a 1,000-line order's ~0.5 MB.</summary>
+    public const int MaxLinesPerOrder = 5000;
+
     /// <summary>The shipments <paramref name="lots"/> become, in picking, in the order given; nothing when any lot breaks a
     /// rule. <paramref name="existing"/> are the order's shipments so far (any status; cancelled ones count for nothing).</summary>
     public static IReadOnlyList<Shipment> Split(Order order, IReadOnlyList<Shipment> existing, IReadOnlyList<LotRequest>? lots, BackorderStock backorderStock, TimeProvider clock)
@@ -55,6 +62,12 @@ public static class ShipmentPlan
         {
             validation.Add("lots", $"must list 1 to {MaxLots} lots.");
             validation.ThrowIfInvalid();
+        }
+
+        if (existing.Count + lots!.Count > MaxPerOrder || existing.Sum(e => e.Lines.Count) + lots.Sum(l => l?.Lines?.Count ?? 0) > MaxLinesPerOrder)
+        {
+            // The order keeps a copy of each of its shipments: bounded, so it stays far below the 2 MB item limit.
+            throw DomainException.Conflict($"Order {order.Number} has {existing.Count} shipments with {existing.Sum(e => e.Lines.Count)} lines; an order takes at most {MaxPerOrder} shipments and {MaxLinesPerOrder} shipment lines in all, cancelled ones included.");
         }
 
         var taken = Taken.Of(order, existing);

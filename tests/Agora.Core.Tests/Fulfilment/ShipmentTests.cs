@@ -91,6 +91,17 @@ public sealed class ShipmentTests
     }
 
     [Fact]
+    public void An_order_takes_at_most_200_shipments_cancelled_ones_included_so_its_copy_of_them_stays_bounded()
+    {
+        var first = Split(Sample, [], null, Lot("sp", (0, 1)))[0].Cancelled("test", Now);
+        var many = Enumerable.Range(0, ShipmentPlan.MaxPerOrder).Select(i => first with { Id = $"s{i}" }).ToArray();
+        var e = Assert.Throws<DomainException>(() => ShipmentPlan.Split(Sample, many, [Lot("sp", (0, 1))], NoneArrived, Clock()));
+        Assert.Equal(FailureKind.Conflict, e.Kind);
+        Assert.Contains("at most 200 shipments", e.Message, StringComparison.Ordinal);
+        Assert.Single(ShipmentPlan.Split(Sample, many[1..], [Lot("sp", (0, 1))], NoneArrived, Clock()));
+    }
+
+    [Fact]
     public void Held_stock_ships_only_from_the_warehouse_holding_it()
     {
         var e = Fails(() => Split(Sample, [], AllArrived, Lot("cps", (0, 1)), Lot("cps", (1, 2.5m))));
