@@ -260,7 +260,8 @@ public sealed partial class ShipmentService(
             box = box.Add(SalesFacts.Entry(clock, order.Subject, actor, $"shipment{char.ToUpperInvariant(verb[0])}{verb[1..]}",
                 $"{actor.Name ?? actor.UserId} {verb} shipment {moved.Id} ({Count(lines, "line")} of order {order.Number}, from {moved.WarehouseId}){what}.", Visibility.Both,
                 new Dictionary<string, string> { [$"shipment {moved.Id}"] = $"{ShipmentLifecycle.Name(from)} → {ShipmentLifecycle.Name(moved.Status)}" }));
-            if (moved.Status is ShipmentStatus.Dispatched or ShipmentStatus.Delivered
+            // The placer hears of dispatch and delivery, unless they confirmed the delivery themselves.
+            if (moved.Status is ShipmentStatus.Dispatched or ShipmentStatus.Delivered && order.PlacedBy.UserId != actor.UserId
                 && OrderNotices.Placer(clock, order, $"Order {order.Number}: shipment {verb}", $"{order.SupplierName} {verb} a shipment of your order {order.Number}{what}.",
                     $"{Count(lines, "line")} of the order. Shipment {moved.Id}.") is { } email)
             {
