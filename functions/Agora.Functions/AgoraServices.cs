@@ -1,4 +1,5 @@
 using Agora.Core.Accounts;
+using Agora.Core.Billing;
 using Agora.Core.Catalog;
 using Agora.Core.Imports;
 using Agora.Core.Pricing;
@@ -56,6 +57,8 @@ public static class AgoraServices
         services.AddSingleton<QuoteService>();
         services.AddSingleton<TimelineService>();
         services.AddSingleton<OrderingConfigService>();
+        services.AddSingleton<BillingService>();
+        services.AddSingleton<InvoiceService>();
         services.AddSingleton(configuration.GetSection("Notifications").Get<NotificationOptions>() ?? new NotificationOptions());
 
         // The HTTP edge.

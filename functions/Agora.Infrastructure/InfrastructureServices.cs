@@ -58,6 +58,8 @@ public static class InfrastructureServices
         services.AddSingleton<ISalesDocuments<Cart>, CosmosSalesDocuments<Cart>>();
         services.AddSingleton<ISalesDocuments<NegotiatedQuote>, CosmosSalesDocuments<NegotiatedQuote>>();
         services.AddSingleton<ISalesDocuments<Order>, CosmosSalesDocuments<Order>>();
+        services.AddSingleton<ISalesDocuments<Core.Billing.CustomerLedger>, CosmosSalesDocuments<Core.Billing.CustomerLedger>>();
+        services.AddSingleton<Core.Billing.IBillingStore, CosmosBillingStore>();
         services.AddSingleton<ITimelineStore, CosmosTimelineStore>();
         services.AddSingleton<ISalesIndex, CosmosSalesIndex>();
         services.AddSingleton<IOrderingStore, CosmosOrderingStore>();

@@ -75,6 +75,8 @@ internal static class RouteCatalog
 
         public string CartId { get; init; } = "none";
 
+        public string InvoiceId { get; init; } = "none";
+
         public string Fill(string route) => (route.Contains("/suppliers", StringComparison.Ordinal)
             ? route.Replace("{buyerId}", Org, StringComparison.Ordinal).Replace("{supplierId}", Vendor, StringComparison.Ordinal)
             : route.Replace("{orgId}", Org, StringComparison.Ordinal).Replace("{supplierId}", Org, StringComparison.Ordinal)
@@ -86,7 +88,7 @@ internal static class RouteCatalog
             .Replace("{ruleId}", RuleId, StringComparison.Ordinal).Replace("{listId}", "base", StringComparison.Ordinal)
             .Replace("{unit}", "UN", StringComparison.Ordinal).Replace("{minQuantity}", "1", StringComparison.Ordinal)
             .Replace("{lineId}", LineId, StringComparison.Ordinal).Replace("{savedListId}", ListId, StringComparison.Ordinal).Replace("{orderId}", OrderId, StringComparison.Ordinal)
-            .Replace("{quoteId}", QuoteId, StringComparison.Ordinal).Replace("{cartId}", CartId, StringComparison.Ordinal).Replace("{addressId}", "hq", StringComparison.Ordinal);
+            .Replace("{quoteId}", QuoteId, StringComparison.Ordinal).Replace("{cartId}", CartId, StringComparison.Ordinal).Replace("{invoiceId}", InvoiceId, StringComparison.Ordinal).Replace("{addressId}", "hq", StringComparison.Ordinal);
     }
 
     private const string Purchase = "a purchase of the organization";
@@ -183,6 +185,8 @@ internal static class RouteCatalog
         new("GetAddress", _ => null, BuyerOnly) { Arrange = SalesAsync },
         new("PutAddress", _ => Address("Depot"), AdminOnly),
         new("DeleteAddress", _ => null, AdminOnly) { Arrange = SalesAsync },
+        new("GetInvoice", _ => null, BuyerOnly) { Case = "an invoice the vendor issued to the organization", Arrange = PurchaseInvoiceAsync },
+        new("GetSupplierStatement", _ => null, BuyerOnly) { Arrange = PurchaseInvoiceAsync },
 
         // Selling to the customer.
         new("GetCartById", _ => null, [Pricing, Warehouse, .. SupplierOnly]) { Arrange = CustomerCartAsync },
@@ -204,6 +208,11 @@ internal static class RouteCatalog
         new("CommentOnQuote", _ => new { text = "Looking into it" }, SupplierOnly) { Arrange = QuoteRequestAsync },
         new("GetQuoteTimeline", _ => null, SupplierOnly) { Arrange = QuoteRequestAsync },
         new("GetOrderingSettings", _ => null, SupplierOnly),
+        new("GetBillingSettings", _ => null, SupplierOnly),
+        new("PutBillingSettings", _ => new { invoiceSeries = "f1", creditNoteSeries = "c1", reminderDays = new[] { 0, 10 }, depositPercent = 10 }, AdminOnly),
+        new("ListInvoices", _ => null, []) { Arrange = SaleInvoiceAsync },
+        new("GetInvoice", _ => null, SupplierOnly) { Arrange = SaleInvoiceAsync },
+        new("GetCustomerStatement", _ => null, SupplierOnly) { Arrange = SaleInvoiceAsync },
         new("PutOrderingSettings", _ => new { backorders = "allow", pendingHoldHours = 48 }, AdminOnly),
         new("ListApprovalRules", _ => null, []),
         new("GetApprovalRule", _ => null, SupplierOnly) { Arrange = ApprovalRuleAsync },
@@ -400,6 +409,30 @@ internal static class RouteCatalog
         using var customer = backend.As("c-admin", "c-admin@test.example");
         await BackendFixture.Ensure(await customer.PostAsJsonAsync($"/api/orgs/{ids.Customer}/suppliers/{ids.Org}/cart/lines", new { lines = new[] { new { sku = Ids.Sku, quantity } } }));
         return ids with { OrderId = await CheckoutAsync(customer, ids.Customer, ids.Org) };
+    }
+
+    /// <summary>The invoice of the customer's order at the organization (5 × 10, confirmed), issued as fulfilment issues it.</summary>
+    private static async Task<Ids> SaleInvoiceAsync(BackendFixture backend, Ids ids, HttpClient admin)
+    {
+        ids = await SaleAsync(backend, ids, admin);
+        await BackendFixture.Ensure(await admin.PostAsJsonAsync($"/api/orgs/{ids.Org}/orders/{ids.OrderId}/status", new { status = "confirmed" }));
+        return ids with { InvoiceId = await IssueAsync(backend, ids.OrderId) };
+    }
+
+    /// <summary>The invoice the vendor issued for the organization's order there.</summary>
+    private static async Task<Ids> PurchaseInvoiceAsync(BackendFixture backend, Ids ids, HttpClient admin)
+    {
+        ids = await PurchaseAsync(backend, ids, admin);
+        using var vendor = backend.As("v-admin", "v-admin@test.example");
+        await BackendFixture.Ensure(await vendor.PostAsJsonAsync($"/api/orgs/{ids.Vendor}/orders/{ids.OrderId}/status", new { status = "confirmed" }));
+        return ids with { InvoiceId = await IssueAsync(backend, ids.OrderId) };
+    }
+
+    private static async Task<string> IssueAsync(BackendFixture backend, string orderId)
+    {
+        var billing = backend.Backend.Services.GetRequiredService<Agora.Core.Billing.BillingService>();
+        var invoice = await billing.IssueAsync(new($"inv.{orderId}", orderId, [new(0, 1)], null), default);
+        return invoice.Id;
     }
 
     private static async Task<string> CheckoutAsync(HttpClient buyer, string buyerId, string supplierId)

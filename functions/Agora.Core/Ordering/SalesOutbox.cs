@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Agora.Core.Ordering;
 
-/// <summary>Hands on what a change of a cart, quote or order recorded in its outbox: timeline entries to the timeline,
+/// <summary>Hands on what a change of a cart, quote, order or customer ledger recorded in its outbox: timeline entries to the timeline,
 /// integration events to the customers' systems, emails to the notifications queue, and, for an order that ended before
 /// shipping, the release of its stock. It runs from the sales queue (<see cref="HandleAsync"/>), so the request that made
 /// the change answers without waiting for it. Every step is idempotent: entries and events keep their ids (the timeline
@@ -21,6 +21,7 @@ public sealed partial class SalesOutbox(
     ISalesDocuments<Cart> carts,
     ISalesDocuments<Order> orders,
     ISalesDocuments<NegotiatedQuote> quotes,
+    ISalesDocuments<Billing.CustomerLedger> ledgers,
     StockReserver stock,
     IDueIndex due,
     TimeProvider clock,
@@ -64,6 +65,7 @@ public sealed partial class SalesOutbox(
         "order" => DispatchAsync(orders, work.Id, (o, box, released) => o with { Outbox = box, Stock = released ? StockState.Released : o.Stock }, cancellationToken),
         "quote" => DispatchAsync(quotes, work.Id, (q, box, _) => q with { Outbox = box }, cancellationToken),
         "cart" => DispatchAsync(carts, work.Id, (c, box, _) => c with { Outbox = box }, cancellationToken),
+        "ledger" => DispatchAsync(ledgers, work.Id, (l, box, _) => l with { Outbox = box }, cancellationToken),
         _ => throw new ArgumentException($"Unknown sales document kind '{work.Kind}'.", nameof(work)),
     };
 

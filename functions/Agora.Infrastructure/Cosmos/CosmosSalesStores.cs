@@ -203,7 +203,7 @@ public sealed class CosmosSalesIndex(CosmosContainers cosmos) : ISalesIndex
     }
 
     /// <summary>A sort key that orders the newest first in ascending order: the ticks to the end of time, then the id.</summary>
-    private static string Newest(DateTimeOffset at, string id) => $"{(DateTime.MaxValue.Ticks - at.UtcTicks).ToString("D19", CultureInfo.InvariantCulture)}\u001f{id}";
+    internal static string Newest(DateTimeOffset at, string id) => $"{(DateTime.MaxValue.Ticks - at.UtcTicks).ToString("D19", CultureInfo.InvariantCulture)}\u001f{id}";
 
     private sealed record TotalOnly(decimal Total);
 

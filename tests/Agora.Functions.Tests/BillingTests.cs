@@ -1,0 +1,119 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Agora.Core.Billing;
+using Agora.Core.Ordering;
+using Agora.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Agora.Functions.Tests;
+
+/// <summary>Invoices after the order, through the local runtime: issued by the billing use case (as fulfilment calls it),
+/// then read by both sides as JSON and PDF, listed, and followed on the customer's statement.</summary>
+[Collection(BackendCollection.Name)]
+public sealed class BillingTests(BackendFixture backend)
+{
+    private BillingService Billing => backend.Backend.Services.GetRequiredService<BillingService>();
+
+    /// <summary>A confirmed order of the market's purchaser: 3 UN of S0001 (11.00) and 2 UN of S0002 (12.00) = 57.00, 30/60.</summary>
+    private static async Task<JsonNode> ConfirmedOrderAsync(SalesMarket m)
+    {
+        await m.AddAsync(m.Purchaser, (SalesMarket.Sku(1), "UN", 3), (SalesMarket.Sku(2), "UN", 2));
+        var response = await m.CheckoutAsync(m.Purchaser);
+        await BackendFixture.Ensure(response);
+        var order = await BackendFixture.Json(response);
+        await BackendFixture.Ensure(await m.SupplierAdmin.PostAsJsonAsync($"/api/orgs/{m.Supplier}/orders/{order["id"]}/status", new { status = "confirmed" }));
+        return order;
+    }
+
+    [Fact]
+    public async Task An_order_invoiced_twice_under_one_id_is_one_invoice_with_one_number_that_both_sides_read_as_json_and_pdf_and_strangers_never_see()
+    {
+        using var m = await SalesMarket.CreateAsync(backend, products: 5);
+        var order = await ConfirmedOrderAsync(m);
+        var orderId = (string)order["id"]!;
+        var request = new IssueRequest($"inv.{orderId}", orderId, [new(0, 3), new(1, 2)], null);
+
+        var issued = await Task.WhenAll(Billing.IssueAsync(request, default), Billing.IssueAsync(request, default));
+        var again = await Billing.IssueAsync(request, default);
+
+        Assert.Equal(1, issued[0].Number);
+        Assert.All(issued.Append(again), i => Assert.Equal(("NF1-000001", 57m), (i.DisplayNumber, i.Total)));
+        Assert.Equal([28.50m, 28.50m], again.Installments.Select(i => i.Amount));
+        Assert.Equal("pt-BR", again.Language);
+
+        var asBuyer = await BackendFixture.Json(await m.BuyerAdmin.GetAsync($"/api/orgs/{m.Buyer}/invoices/{request.InvoiceId}"));
+        Assert.Equal(("invoice", 57m, 1), ((string?)asBuyer["kind"], (decimal)asBuyer["total"]!, (int)asBuyer["number"]!));
+        Assert.Equal(2, asBuyer["lines"]!.AsArray().Count);
+        using var pdfRequest = new HttpRequestMessage(HttpMethod.Get, $"/api/orgs/{m.Supplier}/invoices/{request.InvoiceId}");
+        pdfRequest.Headers.Accept.ParseAdd("application/pdf, application/json;q=0.5");
+        var pdf = await m.Sales.SendAsync(pdfRequest);
+        Assert.Equal((HttpStatusCode.OK, "application/pdf"), (pdf.StatusCode, pdf.Content.Headers.ContentType?.MediaType));
+        Assert.Equal("%PDF"u8.ToArray(), (await pdf.Content.ReadAsByteArrayAsync())[..4]);
+        Assert.Equal("application/pdf", (await m.Purchaser.GetAsync($"/api/orgs/{m.Buyer}/invoices/{request.InvoiceId}?format=pdf")).Content.Headers.ContentType?.MediaType);
+
+        var stranger = await backend.OrganizationAsync($"{m.Prefix}-x-admin", ["supplier", "buyer"]);
+        using var strangerClient = backend.As($"{m.Prefix}-x-admin", $"{m.Prefix}-x-admin@test.example");
+        Assert.Equal(HttpStatusCode.NotFound, (await strangerClient.GetAsync($"/api/orgs/{stranger}/invoices/{request.InvoiceId}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await strangerClient.GetAsync($"/api/orgs/{m.Buyer}/invoices/{request.InvoiceId}")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await m.BuyerAdmin.GetAsync($"/api/orgs/{m.Buyer}/invoices/{request.InvoiceId}?format=xml")).StatusCode);
+
+        var sales = await BackendFixture.Json(await m.Sales.GetAsync($"/api/orgs/{m.Supplier}/invoices?customer={m.Buyer}&status=open"));
+        var listed = Assert.Single(sales["items"]!.AsArray());
+        Assert.Equal((request.InvoiceId, 57m, "NF1-000001"), ((string)listed!["id"]!, (decimal)listed["open"]!, (string)listed["number"]!));
+        Assert.Empty((await BackendFixture.Json(await m.Sales.GetAsync($"/api/orgs/{m.Supplier}/invoices?status=paid")))["items"]!.AsArray());
+        Assert.Single((await BackendFixture.Json(await m.Purchaser.GetAsync($"/api/orgs/{m.Buyer}/invoices")))["items"]!.AsArray());
+
+        var statement = await BackendFixture.Json(await m.Sales.GetAsync($"/api/orgs/{m.Supplier}/customers/{m.Buyer}/statement"));
+        Assert.Equal((57m, 2), ((decimal)statement["balance"]!, statement["openInstallments"]!.AsArray().Count));
+        var theirs = await BackendFixture.Json(await m.BuyerAdmin.GetAsync($"/api/orgs/{m.Buyer}/suppliers/{m.Supplier}/statement"));
+        Assert.Equal(57m, (decimal)theirs["balance"]!);
+        Assert.Single(theirs["lines"]!.AsArray());
+
+        var timeline = await m.TimelineAsync(m.Purchaser, m.Buyer, orderId, 3);
+        Assert.Single(timeline, e => (string?)e!["action"] == "invoiced");
+        await m.MailAsync("b-admin", "Invoice NF1-000001");
+        await BackendFixture.EventuallyAsync(async () => (await m.EventsAsync()).Count(e => (string?)e["type"] == "invoice.issued") == 1, "one invoice.issued event");
+    }
+
+    [Fact]
+    public async Task Invoices_of_parts_of_an_order_bill_the_rest_exactly_and_refuse_more_than_is_left_naming_the_line()
+    {
+        using var m = await SalesMarket.CreateAsync(backend, products: 5);
+        var order = await ConfirmedOrderAsync(m);
+        var orderId = (string)order["id"]!;
+
+        var first = await Billing.IssueAsync(new IssueRequest($"s1.{orderId}", orderId, [new(0, 1)], "s1"), default);
+        var e = await Assert.ThrowsAsync<Core.Common.DomainException>(() => Billing.IssueAsync(new IssueRequest($"s2.{orderId}", orderId, [new(0, 3)], "s2"), default));
+        var rest = await Billing.IssueAsync(new IssueRequest($"s3.{orderId}", orderId, [new(0, 2), new(1, 2)], "s3"), default);
+
+        Assert.Contains("2 UN left to invoice", e.Errors["lines[0].quantity"][0], StringComparison.Ordinal);
+        Assert.Equal((1L, 2L), (first.Number, rest.Number)); // the refused one took no number: no gap
+        Assert.Equal((decimal)order["total"]!, first.Total + rest.Total);
+    }
+
+    [Fact]
+    public async Task Billing_settings_refuse_unknown_fields_and_bad_values_by_field_and_number_invoices_in_the_series_set()
+    {
+        using var m = await SalesMarket.CreateAsync(backend, products: 5);
+        var path = $"/api/orgs/{m.Supplier}/billing/settings";
+
+        var unknown = await m.SupplierAdmin.PutAsJsonAsync(path, new { invoiceSeries = "f26", invoiceSerie = "x" });
+        var bad = await BackendFixture.Json(await m.SupplierAdmin.PutAsJsonAsync(path, new { invoiceSeries = "same", creditNoteSeries = "same", depositPercent = 120, language = "fr" }));
+        var salesManager = await m.Sales.PutAsJsonAsync(path, new { invoiceSeries = "f26" });
+        var saved = await m.SupplierAdmin.PutAsJsonAsync(path, new { invoiceSeries = "f26", invoicePer = "order", language = "en" });
+
+        Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
+        Assert.Contains("invoiceSerie", await unknown.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(["creditNoteSeries", "depositPercent", "language"], bad["errors"]!.AsObject().Select(p => p.Key).Order(StringComparer.Ordinal));
+        Assert.Equal(HttpStatusCode.Forbidden, salesManager.StatusCode);
+        await BackendFixture.Ensure(saved);
+        Assert.Equal(HttpStatusCode.PreconditionRequired, (await m.SupplierAdmin.PutAsJsonAsync(path, new { invoiceSeries = "f27" })).StatusCode);
+        Assert.Equal("order", (string?)(await BackendFixture.Json(await m.Warehouse.GetAsync(path)))["invoicePer"]);
+        Assert.Equal(InvoicePer.Order, (await Billing.SettingsAsync(m.Supplier, default)).InvoicePer);
+
+        var order = await ConfirmedOrderAsync(m);
+        var invoice = await Billing.IssueAsync(new IssueRequest($"inv.{order["id"]}", (string)order["id"]!, [new(0, 3), new(1, 2)], null), default);
+        Assert.Equal(("F26-000001", "en"), (invoice.DisplayNumber, invoice.Language));
+    }
+}
