@@ -59,6 +59,7 @@ public static class AgoraServices
         services.AddSingleton<OrderingConfigService>();
         services.AddSingleton<BillingService>();
         services.AddSingleton<InvoiceService>();
+        services.AddSingleton<PaymentService>();
         services.AddSingleton(configuration.GetSection("Notifications").Get<NotificationOptions>() ?? new NotificationOptions());
 
         // The HTTP edge.

@@ -116,4 +116,46 @@ public sealed class BillingTests(BackendFixture backend)
         var invoice = await Billing.IssueAsync(new IssueRequest($"inv.{order["id"]}", (string)order["id"]!, [new(0, 3), new(1, 2)], null), default);
         Assert.Equal(("F26-000001", "en"), (invoice.DisplayNumber, invoice.Language));
     }
+
+    [Fact]
+    public async Task An_erp_signed_in_without_email_records_a_batch_of_payments_once_each_rows_failing_on_their_own_and_overpayment_kept_as_credit()
+    {
+        using var m = await SalesMarket.CreateAsync(backend, products: 5);
+        var order = await ConfirmedOrderAsync(m);
+        var invoice = await Billing.IssueAsync(new IssueRequest($"inv.{order["id"]}", (string)order["id"]!, [new(0, 3), new(1, 2)], null), default);
+        var erpId = $"{m.Prefix}-sp-object-id";
+        await BackendFixture.Ensure(await m.SupplierAdmin.PutAsJsonAsync($"/api/orgs/{m.Supplier}/members/{erpId}", new { roles = new[] { "finance" }, name = "ERP integration" }));
+        using var erp = backend.As(erpId); // an app-only token: a subject, no email
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var batch = new
+        {
+            payments = new object[]
+            {
+                new { paymentId = "bol-1", buyerId = m.Buyer, amount = 30m, currency = "BRL", receivedOn = today, invoiceId = invoice.Id, installment = 2, reference = "boleto 2" },
+                new { paymentId = "bol-2", buyerId = m.Buyer, amount = 30m, currency = "USD", receivedOn = today },
+                new { paymentId = "bol-3", buyerId = m.Buyer, amount = 10.001m, currency = "BRL", receivedOn = today },
+                new { paymentId = "ted-4", buyerId = m.Buyer, amount = 100m, currency = "BRL", receivedOn = today },
+            },
+        };
+
+        var first = await BackendFixture.Json(await erp.PostAsJsonAsync($"/api/orgs/{m.Supplier}/payments", batch));
+        var again = await BackendFixture.Json(await erp.PostAsJsonAsync($"/api/orgs/{m.Supplier}/payments", batch));
+        var asSales = await m.Sales.PostAsJsonAsync($"/api/orgs/{m.Supplier}/payments", batch);
+
+        var rows = first["results"]!.AsArray();
+        Assert.Equal(["recorded", "rejected", "rejected", "recorded"], rows.Select(r => (string)r!["outcome"]!));
+        Assert.Equal(("payments[1].currency", "payments[2].amount"), ((string?)rows[1]!["field"], (string?)rows[2]!["field"]));
+        Assert.Equal([(2, 28.50m), (1, 1.50m)], rows[0]!["allocations"]!.AsArray().Select(a => ((int)a!["number"]!, (decimal)a["amount"]!)));
+        Assert.Equal((27m, 73m), (rows[3]!["allocations"]!.AsArray().Sum(a => (decimal)a!["amount"]!), (decimal)rows[3]!["credit"]!));
+        Assert.Equal(["alreadyRecorded", "rejected", "rejected", "alreadyRecorded"], again["results"]!.AsArray().Select(r => (string)r!["outcome"]!));
+        Assert.Equal(rows[3]!["allocations"]!.AsArray().Select(a => (decimal)a!["amount"]!), again["results"]![3]!["allocations"]!.AsArray().Select(a => (decimal)a!["amount"]!));
+        Assert.Equal(HttpStatusCode.Forbidden, asSales.StatusCode);
+
+        var statement = await BackendFixture.Json(await erp.GetAsync($"/api/orgs/{m.Supplier}/customers/{m.Buyer}/statement"));
+        Assert.Equal((-73m, 73m, 0), ((decimal)statement["balance"]!, (decimal)statement["credit"]!, statement["openInstallments"]!.AsArray().Count));
+        Assert.Equal([57m, 27m, -73m], statement["lines"]!.AsArray().Select(l => (decimal)l!["balance"]!));
+        var paid = await BackendFixture.Json(await m.BuyerAdmin.GetAsync($"/api/orgs/{m.Buyer}/invoices?status=paid"));
+        Assert.Equal(invoice.Id, (string?)Assert.Single(paid["items"]!.AsArray())!["id"]);
+        await BackendFixture.EventuallyAsync(async () => (await m.EventsAsync()).Count(e => (string?)e["type"] == "payment.received") == 2, "two payment.received events");
+    }
 }

@@ -65,6 +65,10 @@ public interface IBillingStore
 
     Task UpsertAsync(InvoiceSummary summary, CancellationToken cancellationToken);
 
+    /// <summary>Binds the supplier's payment id to <paramref name="buyerId"/> the first time (kept as long as the ledger keeps
+    /// payments); returns the customer it is bound to, so the same id sent for another customer is refused.</summary>
+    Task<string> ClaimPaymentAsync(string supplierId, string paymentId, string buyerId, CancellationToken cancellationToken);
+
     /// <summary>Newest first, in <paramref name="orgId"/>'s partition: what it billed (sales) or was billed (purchases).</summary>
     Task<Page<InvoiceSummary>> ListAsync(string orgId, OrderSide side, InvoiceFilter filter, string? after, int limit, CancellationToken cancellationToken);
 }

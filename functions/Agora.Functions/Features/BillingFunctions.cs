@@ -10,7 +10,7 @@ using Microsoft.Net.Http.Headers;
 namespace Agora.Functions.Features;
 
 /// <summary>Invoices and credit notes (JSON or PDF), listings, statements, and the supplier's billing settings.</summary>
-public sealed class BillingFunctions(InvoiceService invoices)
+public sealed class BillingFunctions(InvoiceService invoices, PaymentService payments)
 {
     private const string Pdf = "application/pdf";
 
@@ -59,6 +59,18 @@ public sealed class BillingFunctions(InvoiceService invoices)
         var (invoice, pdf) = await invoices.PdfAsync(req.Caller(), orgId, invoiceId, cancellationToken).ConfigureAwait(false);
         return new FileContentResult(pdf, Pdf) { FileDownloadName = $"{invoice.DisplayNumber}.pdf" };
     }
+
+    [Function(nameof(RecordPayments))]
+    [ApiOperation("Billing", "Record payments from your ERP", Description = "Supplier admins and finance staff (an ERP signs in as a service principal that is a member with the " +
+        "finance role). payments: 1 to 500, each { paymentId (your ERP's id, required, 1 to 64 letters, digits, '-', '_' or '.'), buyerId (a customer), amount (more than 0, at most " +
+        "1,000,000,000,000, in the currency's decimals), currency (the customer's), receivedOn (a date within the last 365 days, not in the future), invoiceId and installment " +
+        "(optional: the installment it paid, settled first; installment 1 to 13 needs invoiceId), reference (optional, at most 200 characters) }. Each row answers recorded " +
+        "(with how it was spread over the open installments, the named one first, then the oldest, and what was kept as the customer's credit), alreadyRecorded (the same " +
+        "paymentId was recorded before: nothing changes, the first answer again) or rejected (field and reason); the other rows are recorded regardless. A payment id names " +
+        "one payment of the supplier: sent again for another customer it is rejected.", Request = typeof(PaymentBatch), Response = typeof(PaymentResults))]
+    public async Task<IActionResult> RecordPayments(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "orgs/{supplierId}/payments")] HttpRequest req, string supplierId, CancellationToken cancellationToken) =>
+        Api.Ok(await payments.RecordAsync(req.Caller(), supplierId, await req.ReadJsonAsync<PaymentBatch>(cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false));
 
     [Function(nameof(GetCustomerStatement))]
     [ApiOperation("Billing", "A customer's statement", Description = "Supplier staff: the balance (invoices − credit notes − payments; negative: the customer has credit), " +

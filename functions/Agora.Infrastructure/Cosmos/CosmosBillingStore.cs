@@ -69,6 +69,23 @@ public sealed class CosmosBillingStore(CosmosContainers cosmos) : IBillingStore
             cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>A create of <c>payment:{id}</c> in the supplier's partition, expiring with the ledger's retention, like
+    /// the checkout claims.</summary>
+    public async Task<string> ClaimPaymentAsync(string supplierId, string paymentId, string buyerId, CancellationToken cancellationToken)
+    {
+        var id = $"payment:{paymentId}";
+        try
+        {
+            await CosmosContainers.CreateAsync(Organizations, new Document<string> { Id = id, Pk = supplierId, Type = "paymentClaim", Data = buyerId, Ttl = (CustomerLedger.RetentionDays + 1) * 24 * 3600 },
+                "claimed", cancellationToken).ConfigureAwait(false);
+            return buyerId;
+        }
+        catch (DomainException e) when (e.IsWriteConflict)
+        {
+            return (await CosmosContainers.ReadAsync<string>(Organizations, id, supplierId, cancellationToken).ConfigureAwait(false))?.Data ?? buyerId;
+        }
+    }
+
     public Task<Page<InvoiceSummary>> ListAsync(string orgId, OrderSide side, InvoiceFilter filter, string? after, int limit, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(filter);

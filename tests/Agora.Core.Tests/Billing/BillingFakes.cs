@@ -102,6 +102,11 @@ internal sealed class InMemoryBilling : IBillingStore, IInvoiceNumbers
     public Task<Page<InvoiceSummary>> ListAsync(string orgId, OrderSide side, InvoiceFilter filter, string? after, int limit, CancellationToken cancellationToken) =>
         Task.FromResult(new Page<InvoiceSummary>(_summaries.Where(s => s.Key.Org == orgId).Select(s => s.Value).ToArray(), null));
 
+    private readonly ConcurrentDictionary<(string, string), string> _payments = new();
+
+    public Task<string> ClaimPaymentAsync(string supplierId, string paymentId, string buyerId, CancellationToken cancellationToken) =>
+        Task.FromResult(_payments.GetOrAdd((supplierId, paymentId), buyerId));
+
     public Task<long> TakeAsync(string supplierId, string series, string invoiceId, CancellationToken cancellationToken)
     {
         var journal = _numbers.GetOrAdd((supplierId, series), _ => []);
@@ -193,10 +198,27 @@ internal sealed class BillingWorld
             new Core.Inventory.StockReserver(null!, Stores, Stores), Stores, Clock, NullLogger<SalesOutbox>.Instance);
         Outbox = outbox;
         Service = new BillingService(Orders, Ledgers, Billing, Billing, Stores, Stores, outbox, Clock, NullLogger<BillingService>.Instance);
+        Payments = new PaymentService(new SalesAccess(new AccessControl(Stores)), Stores, Ledgers, Billing, Service, outbox, Clock);
         var now = Clock.GetUtcNow();
-        Stores.CreateAsync(Org("acme", "Acme Distribuidora", Capability.Supplier, new Member("sara", "sara@acme.test", "Sara", [Role.SupplierAdmin], now)), default).GetAwaiter().GetResult();
-        Stores.CreateAsync(Org("buyer", "Construtora Horizonte", Capability.Buyer, new Member("bea", "bea@buyer.test", "Bea", [Role.BuyerAdmin], now)), default).GetAwaiter().GetResult();
+        Stores.CreateAsync(Org("acme", "Acme Distribuidora", Capability.Supplier, new Member("sara", "sara@acme.test", "Sara", [Role.SupplierAdmin], now),
+            new Member("erp", null, "ERP", [Role.Finance], now), new Member("sam", "sam@acme.test", "Sam", [Role.SalesManager], now)), default).GetAwaiter().GetResult();
+        foreach (var buyer in new[] { "buyer", "buyer2" })
+        {
+            Stores.CreateAsync(Org(buyer, $"Construtora {buyer}", Capability.Buyer, new Member($"bea-{buyer}", $"bea@{buyer}.test", "Bea", [Role.BuyerAdmin], now)), default).GetAwaiter().GetResult();
+            Stores.CreateAsync(new CustomerAccount
+            {
+                SupplierId = "acme", BuyerId = buyer, BuyerName = buyer, SupplierName = "Acme", Category = "retail", Currency = "BRL", PaymentTerms = new PaymentTerms([30, 60]),
+                DeliveryTerms = new DeliveryTerms("FOB", null), CreditLimit = 1000, Status = AccountStatus.Active, CreatedAt = now, UpdatedAt = now,
+            }, default).GetAwaiter().GetResult();
+        }
     }
+
+    public static readonly Caller Erp = new("erp", null, "ERP");
+
+    public PaymentService Payments { get; }
+
+    public static PaymentInput Paid(string id, decimal amount, string buyer = "buyer", string? invoiceId = null, int? installment = null) =>
+        new(id, buyer, amount, "BRL", DateOnly.FromDateTime(Start.UtcDateTime), invoiceId, installment, null);
 
     public FakeTimeProvider Clock { get; } = new(Start);
 
@@ -214,7 +236,7 @@ internal sealed class BillingWorld
 
     public BillingService Service { get; }
 
-    public async Task<CustomerLedger> LedgerAsync() => (await Ledgers.FindAsync(CustomerLedger.IdOf("acme", "buyer"), default))!.Value;
+    public async Task<CustomerLedger> LedgerAsync(string buyer = "buyer") => (await Ledgers.FindAsync(CustomerLedger.IdOf("acme", buyer), default))!.Value;
 
     /// <summary>An order of <paramref name="lines"/> (quantity, net unit price in BRL), 30/60 terms, stored.</summary>
     public async Task<Order> OrderAsync(string id, params (decimal Quantity, decimal Net)[] lines)
@@ -238,8 +260,8 @@ internal sealed class BillingWorld
     public Task<Invoice> InvoiceAllAsync(Order order, string? id = null) =>
         Service.IssueAsync(new IssueRequest(id ?? $"inv.{order.Id}", order.Id, order.Lines.Select((l, i) => new BilledPart(i, l.Price.Quantity)).ToArray(), null), default);
 
-    private Organization Org(string id, string name, Capability side, Member admin) => new()
+    private Organization Org(string id, string name, Capability side, params Member[] members) => new()
     {
-        Id = id, Name = name, Country = "BR", DefaultCurrency = "BRL", Capabilities = [side], Members = [admin], CreatedAt = Clock.GetUtcNow(), UpdatedAt = Clock.GetUtcNow(),
+        Id = id, Name = name, Country = "BR", DefaultCurrency = "BRL", Capabilities = [side], Members = members, CreatedAt = Clock.GetUtcNow(), UpdatedAt = Clock.GetUtcNow(),
     };
 }
