@@ -158,4 +158,26 @@ public sealed class BillingTests(BackendFixture backend)
         Assert.Equal(invoice.Id, (string?)Assert.Single(paid["items"]!.AsArray())!["id"]);
         await BackendFixture.EventuallyAsync(async () => (await m.EventsAsync()).Count(e => (string?)e["type"] == "payment.received") == 2, "two payment.received events");
     }
+
+    [Fact]
+    public async Task At_checkout_an_invoiced_unpaid_order_counts_once_against_the_credit_limit_and_paying_it_frees_the_credit()
+    {
+        using var m = await SalesMarket.CreateAsync(backend, products: 5, creditLimit: 100);
+        var first = await ConfirmedOrderAsync(m); // 57.00
+        await Billing.IssueAsync(new IssueRequest($"inv.{first["id"]}", (string)first["id"]!, [new(0, 3), new(1, 2)], null), default);
+
+        await m.AddAsync(m.Purchaser, (SalesMarket.Sku(1), "UN", 3), (SalesMarket.Sku(2), "UN", 2));
+        var second = await BackendFixture.Json(await m.CheckoutAsync(m.Purchaser));
+        Assert.Equal("pendingApproval", (string?)second["status"]); // 57 owed + 57 ordered > 100
+        Assert.Contains("unpaid invoices and open orders of 57 BRL plus", second["approval"]!.ToJsonString(), StringComparison.Ordinal); // once, not 114
+        await BackendFixture.Ensure(await m.Purchaser.PostAsJsonAsync($"/api/orgs/{m.Buyer}/orders/{second["id"]}/status", new { status = "cancelled", reason = "Waiting for the invoice" }));
+
+        var paid = await BackendFixture.Json(await m.SupplierAdmin.PostAsJsonAsync($"/api/orgs/{m.Supplier}/payments",
+            new { payments = new[] { new { paymentId = "pix-1", buyerId = m.Buyer, amount = 57m, currency = "BRL", receivedOn = DateOnly.FromDateTime(DateTime.UtcNow) } } }));
+        Assert.Equal("recorded", (string?)paid["results"]![0]!["outcome"]);
+
+        await m.AddAsync(m.Purchaser, (SalesMarket.Sku(1), "UN", 3), (SalesMarket.Sku(2), "UN", 2));
+        var third = await BackendFixture.Json(await m.CheckoutAsync(m.Purchaser));
+        Assert.Equal("placed", (string?)third["status"]); // the first order is invoiced and paid: it no longer counts
+    }
 }
