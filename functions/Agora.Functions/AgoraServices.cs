@@ -60,6 +60,7 @@ public static class AgoraServices
         services.AddSingleton<BillingService>();
         services.AddSingleton<InvoiceService>();
         services.AddSingleton<PaymentService>();
+        services.AddSingleton<OverdueService>();
         services.AddSingleton(configuration.GetSection("Notifications").Get<NotificationOptions>() ?? new NotificationOptions());
 
         // The HTTP edge.

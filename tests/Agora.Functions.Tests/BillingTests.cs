@@ -180,4 +180,59 @@ public sealed class BillingTests(BackendFixture backend)
         var third = await BackendFixture.Json(await m.CheckoutAsync(m.Purchaser));
         Assert.Equal("placed", (string?)third["status"]); // the first order is invoiced and paid: it no longer counts
     }
+
+    [Fact]
+    public async Task An_installment_overdue_past_the_suppliers_limit_is_reminded_once_and_holds_new_orders_until_it_is_paid()
+    {
+        using var m = await SalesMarket.CreateAsync(backend, products: 5);
+        await BackendFixture.Ensure(await m.SupplierAdmin.PutAsJsonAsync($"/api/orgs/{m.Supplier}/billing/settings", new { prepayment = true, blockOrdersAfterDays = 5 }));
+        var order = await ConfirmedOrderAsync(m);
+        var invoice = await Billing.IssueAsync(new IssueRequest($"inv.{order["id"]}", (string)order["id"]!, [new(0, 3), new(1, 2)], null), default);
+        Assert.Equal(DateOnly.FromDateTime(backend.Clock.GetUtcNow().UtcDateTime), Assert.Single(invoice.Installments).DueDate); // prepayment: due on the invoice date
+
+        // Ten days on, as far as the ledger knows: its installment's due date moved back (the backend's clock is shared by every test).
+        var ledgers = backend.Backend.Services.GetRequiredService<ISalesDocuments<CustomerLedger>>();
+        await Core.Common.Concurrency.RetryAsync("test", async _ =>
+        {
+            var current = (await ledgers.FindAsync(CustomerLedger.IdOf(m.Supplier, m.Buyer), default))!;
+            var entry = current.Value.Invoices.Single();
+            var moved = entry with { Installments = entry.Installments.Select(i => i with { DueDate = i.DueDate.AddDays(-10) }).ToArray() };
+            return await ledgers.ReplaceAsync(current.Value with { Invoices = [moved] }, current.ETag, default);
+        });
+
+        await m.AddAsync(m.Purchaser, (SalesMarket.Sku(1), "UN", 1));
+        var held = await m.CheckoutAsync(m.Purchaser);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, held.StatusCode);
+        Assert.Contains("New orders are on hold: installment 1 of invoice NF1-000001", (string?)(await BackendFixture.Json(held))["errors"]!["supplierId"]![0], StringComparison.Ordinal);
+
+        await backend.RunFunctionAsync("RemindOverdue");
+        await backend.RunFunctionAsync("RemindOverdue");
+        await m.MailAsync("b-admin", "is 10 days overdue");
+        await m.MailAsync("s-sales", "is 10 days overdue");
+        Assert.Single(await backend.MailAsync(), n => (string?)n!["to"] == m.Email("b-admin") && ((string?)n["subject"])!.Contains("overdue", StringComparison.Ordinal));
+
+        var paid = await BackendFixture.Json(await m.SupplierAdmin.PostAsJsonAsync($"/api/orgs/{m.Supplier}/payments",
+            new { payments = new[] { new { paymentId = "pix-9", buyerId = m.Buyer, amount = 57m, currency = "BRL", receivedOn = DateOnly.FromDateTime(DateTime.UtcNow) } } }));
+        Assert.Equal("recorded", (string?)paid["results"]![0]!["outcome"]);
+        Assert.Equal(HttpStatusCode.Created, (await m.CheckoutAsync(m.Purchaser)).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_credit_note_for_returned_goods_is_read_by_the_buyer_lowers_the_balance_and_is_announced()
+    {
+        using var m = await SalesMarket.CreateAsync(backend, products: 5);
+        var order = await ConfirmedOrderAsync(m);
+        var invoice = await Billing.IssueAsync(new IssueRequest($"inv.{order["id"]}", (string)order["id"]!, [new(0, 3), new(1, 2)], null), default);
+
+        var note = await Billing.CreditAsync(new CreditRequest($"ret1.{order["id"]}", invoice.Id, [new(1, 1)], "One returned: wrong colour"), default);
+
+        var read = await BackendFixture.Json(await m.BuyerAdmin.GetAsync($"/api/orgs/{m.Buyer}/invoices/{note.Id}"));
+        Assert.Equal(("creditNote", "NC1-000001", invoice.Id, 12m), ((string?)read["kind"], note.DisplayNumber, (string?)read["correctsInvoiceId"], (decimal)read["total"]!));
+        var pdf = await m.BuyerAdmin.GetAsync($"/api/orgs/{m.Buyer}/invoices/{note.Id}?format=pdf");
+        Assert.Equal("application/pdf", pdf.Content.Headers.ContentType?.MediaType);
+        var statement = await BackendFixture.Json(await m.BuyerAdmin.GetAsync($"/api/orgs/{m.Buyer}/suppliers/{m.Supplier}/statement"));
+        Assert.Equal((45m, 2), ((decimal)statement["balance"]!, statement["lines"]!.AsArray().Count));
+        await BackendFixture.EventuallyAsync(async () => (await m.EventsAsync()).Count(e => (string?)e["type"] == "credit-note.issued") == 1, "one credit-note.issued event");
+        await m.MailAsync("b-admin", "Credit note NC1-000001");
+    }
 }

@@ -231,6 +231,7 @@ public sealed partial class BillingService(
         }).ConfigureAwait(false);
         if (ledger is not null)
         {
+            await OverdueService.ScheduleAsync(due, stored.SupplierId, ledgerId, stored.Installments.Select(i => i.DueDate), cancellationToken).ConfigureAwait(false);
             await IndexAsync(stored.SupplierId, stored.BuyerId, [stored.Id, .. stored.CorrectsInvoiceId is { } c ? [c] : Array.Empty<string>()], cancellationToken).ConfigureAwait(false);
             await outbox.SignalAsync(ledger, cancellationToken).ConfigureAwait(false);
         }

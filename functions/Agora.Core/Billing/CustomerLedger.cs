@@ -120,6 +120,20 @@ public sealed record CustomerLedger : ISalesDocument
     public IReadOnlyList<OpenInstallment> OpenInstallments() =>
         Invoices.Where(i => i.Kind == InvoiceKind.Invoice).SelectMany(i => i.Installments.Where(n => n.Open > 0).Select(n => new OpenInstallment(i.Id, n.Number, n.DueDate, n.Open))).ToArray();
 
+    /// <summary>The open installments as the overdue run and the checkout block see them.</summary>
+    public IReadOnlyList<DueInstallment> DueInstallments() =>
+        Invoices.Where(i => i.Kind == InvoiceKind.Invoice).SelectMany(i => i.Installments.Where(n => n.Open > 0)
+            .Select(n => new DueInstallment(i.Id, i.Number, n.Number, n.DueDate, n.Open, Currency ?? string.Empty, n.Reminded.ToHashSet()))).ToArray();
+
+    /// <summary>Records reminder steps as sent (or passed) for one installment.</summary>
+    public CustomerLedger Reminded(string invoiceId, int number, IReadOnlyList<int> steps) => this with
+    {
+        Invoices = Invoices.Select(i => i.Id != invoiceId ? i : i with
+        {
+            Installments = i.Installments.Select(n => n.Number != number ? n : n with { Reminded = n.Reminded.Union(steps).Order().ToArray() }).ToArray(),
+        }).ToArray(),
+    };
+
     /// <summary>The statement: what <see cref="Trim"/> brought forward, then every invoice, credit note and payment kept.</summary>
     public Statement Statement()
     {

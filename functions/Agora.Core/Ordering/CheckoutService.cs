@@ -29,6 +29,7 @@ public sealed class CheckoutService(
     ISalesDocuments<NegotiatedQuote> quotes,
     ISalesIndex index,
     ISalesDocuments<Billing.CustomerLedger> ledgers,
+    Billing.IBillingStore billing,
     StockReserver stock,
     IDueIndex due,
     SalesOutbox outbox,
@@ -75,6 +76,12 @@ public sealed class CheckoutService(
         var address = (await addressesTask.ConfigureAwait(false))?.Value.FirstOrDefault(a => a.Id == input.AddressId)
             ?? throw DomainException.Unprocessable("addressId", $"'{input.AddressId}' is not one of your organization's delivery addresses; its admins add them.");
         var settings = (await settingsTask.ConfigureAwait(false)).Value;
+        var ledger = (await ledgerTask.ConfigureAwait(false))?.Value;
+        if (ledger?.DueInstallments() is { Count: > 0 } dueNow
+            && Billing.Overdue.BlockReason(dueNow, today, (await billing.SettingsAsync(supplierId, cancellationToken).ConfigureAwait(false)).Value) is { } onHold)
+        {
+            throw DomainException.Unprocessable("supplierId", onHold);
+        }
 
         // What is ordered: the accepted quote's lines at its prices, or the caller's cart.
         var (request, negotiated, cart) = await SourceAsync(caller, buyerId, supplierId, input.QuoteId, cancellationToken).ConfigureAwait(false);
@@ -101,7 +108,7 @@ public sealed class CheckoutService(
         var supplierRules = (await supplierRulesTask.ConfigureAwait(false))?.Value.Where(r => r.Side == ApprovalSide.Supplier).ToArray() ?? Approvals.SupplierDefaults;
         var standing = await standingTask.ConfigureAwait(false);
         var hasOrdered = standing.HasOrdered;
-        var exposure = Billing.CreditExposure.Of(standing.Open, (await ledgerTask.ConfigureAwait(false))?.Value);
+        var exposure = Billing.CreditExposure.Of(standing.Open, ledger);
         var now = clock.GetUtcNow();
         var monthSpend = buyerRules.Any(r => r.Active && r.Condition.Kind == ConditionKind.MonthlySpendAbove)
             ? await index.SpendSinceAsync(buyerId, caller.UserId, new DateTimeOffset(now.Year, now.Month, 1, 0, 0, 0, TimeSpan.Zero), cancellationToken).ConfigureAwait(false)

@@ -126,9 +126,9 @@ public sealed class CosmosSalesIndex(CosmosContainers cosmos) : ISalesIndex
     public async Task<CustomerStanding> CustomerStandingAsync(string supplierId, string buyerId, CancellationToken cancellationToken)
     {
         var open = await CosmosContainers.QueryItemsAsync<OpenOrderRow>(Container, supplierId,
-            new QueryDefinition("SELECT c.data.id, c.index.total FROM c WHERE c.pk = @pk AND c.type = @type AND c.index.buyerId = @buyer AND c.index.open = true")
+            new QueryDefinition("SELECT c.id, c.index.total FROM c WHERE c.pk = @pk AND c.type = @type AND c.index.buyerId = @buyer AND c.index.open = true")
                 .WithParameter("@type", SalesOrder).WithParameter("@buyer", buyerId), cancellationToken).ConfigureAwait(false);
-        var orders = open.Select(o => new OpenOrder(o.Id, o.Total)).ToArray();
+        var orders = open.Select(o => new OpenOrder(o.Id["order:".Length..], o.Total)).ToArray(); // the summary's id is order:{id}
         if (orders.Length > 0)
         {
             return new CustomerStanding(orders, true);

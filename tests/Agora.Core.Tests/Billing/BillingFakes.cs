@@ -198,6 +198,7 @@ internal sealed class BillingWorld
             new Core.Inventory.StockReserver(null!, Stores, Stores), Stores, Clock, NullLogger<SalesOutbox>.Instance);
         Outbox = outbox;
         Service = new BillingService(Orders, Ledgers, Billing, Billing, Stores, Stores, outbox, Clock, NullLogger<BillingService>.Instance);
+        Overdue = new OverdueService(Ledgers, Billing, Stores, Stores, Stores, new DueWork(Stores, Clock, NullLogger<DueWork>.Instance), outbox, Clock);
         Payments = new PaymentService(new SalesAccess(new AccessControl(Stores)), Stores, Ledgers, Billing, Service, outbox, Clock);
         var now = Clock.GetUtcNow();
         Stores.CreateAsync(Org("acme", "Acme Distribuidora", Capability.Supplier, new Member("sara", "sara@acme.test", "Sara", [Role.SupplierAdmin], now),
@@ -207,7 +208,7 @@ internal sealed class BillingWorld
             Stores.CreateAsync(Org(buyer, $"Construtora {buyer}", Capability.Buyer, new Member($"bea-{buyer}", $"bea@{buyer}.test", "Bea", [Role.BuyerAdmin], now)), default).GetAwaiter().GetResult();
             Stores.CreateAsync(new CustomerAccount
             {
-                SupplierId = "acme", BuyerId = buyer, BuyerName = buyer, SupplierName = "Acme", Category = "retail", Currency = "BRL", PaymentTerms = new PaymentTerms([30, 60]),
+                SupplierId = "acme", BuyerId = buyer, BuyerName = buyer, SupplierName = "Acme", Category = "retail", SalesManagerId = "sam", Currency = "BRL", PaymentTerms = new PaymentTerms([30, 60]),
                 DeliveryTerms = new DeliveryTerms("FOB", null), CreditLimit = 1000, Status = AccountStatus.Active, CreatedAt = now, UpdatedAt = now,
             }, default).GetAwaiter().GetResult();
         }
@@ -216,6 +217,8 @@ internal sealed class BillingWorld
     public static readonly Caller Erp = new("erp", null, "ERP");
 
     public PaymentService Payments { get; }
+
+    public OverdueService Overdue { get; }
 
     public static PaymentInput Paid(string id, decimal amount, string buyer = "buyer", string? invoiceId = null, int? installment = null) =>
         new(id, buyer, amount, "BRL", DateOnly.FromDateTime(Start.UtcDateTime), invoiceId, installment, null);
