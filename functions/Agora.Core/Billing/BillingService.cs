@@ -64,6 +64,12 @@ public sealed partial class BillingService(
         var terms = new InvoiceTerms(order.PaymentTerms, settings.DepositPercent, settings.Prepayment);
         var language = settings.Language ?? (buyerOrg?.Country == "BR" ? "pt-BR" : "en");
         var ledgerNow = (await ledgers.FindAsync(CustomerLedger.IdOf(order.SupplierId, order.BuyerId), cancellationToken).ConfigureAwait(false))?.Value;
+        if (ledgerNow?.InvoiceOf(request.InvoiceId)?.Pending is { } recorded)
+        {
+            // Recorded by an attempt that did not finish: finish it with the number it took, whatever the settings say now.
+            return await FinishAsync(recorded, cancellationToken).ConfigureAwait(false);
+        }
+
         if (ledgerNow?.InvoiceOf(request.InvoiceId) is null)
         {
             // Drafted once before a number is taken, so a request that asks for too much is refused without using up a number.
@@ -108,6 +114,11 @@ public sealed partial class BillingService(
         var settings = await SettingsAsync(corrected.SupplierId, cancellationToken).ConfigureAwait(false);
         var buyerOrg = (await organizations.FindAsync(corrected.BuyerId, cancellationToken).ConfigureAwait(false))?.Value;
         var ledgerNow = (await ledgers.FindAsync(CustomerLedger.IdOf(corrected.SupplierId, corrected.BuyerId), cancellationToken).ConfigureAwait(false))?.Value;
+        if (ledgerNow?.InvoiceOf(request.CreditNoteId)?.Pending is { } recorded)
+        {
+            return await FinishAsync(recorded, cancellationToken).ConfigureAwait(false);
+        }
+
         if (ledgerNow?.InvoiceOf(request.CreditNoteId) is null)
         {
             // As for invoices: refused before a number is used up.

@@ -116,6 +116,7 @@ public sealed class PaymentService(SalesAccess access, ICustomerAccountStore acc
                 if (ledger.Payments.FirstOrDefault(x => x.PaymentId == p.PaymentId) is { } earlier)
                 {
                     decided[row] = new PaymentResult(row, p.PaymentId, PaymentOutcome.AlreadyRecorded, earlier.Allocations, earlier.ToCredit);
+                    touched.UnionWith(earlier.Allocations.Select(a => a.InvoiceId)); // a retry after a crash also finishes the summaries
                     continue;
                 }
 

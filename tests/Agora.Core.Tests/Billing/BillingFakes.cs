@@ -90,7 +90,19 @@ internal sealed class InMemoryBilling : IBillingStore, IInvoiceNumbers
 
     public Task<Invoice?> FindAsync(string invoiceId, CancellationToken cancellationToken) => Task.FromResult(_invoices.GetValueOrDefault(invoiceId));
 
-    public Task<Invoice> CreateIfAbsentAsync(Invoice invoice, CancellationToken cancellationToken) => Task.FromResult(_invoices.GetOrAdd(invoice.Id, invoice));
+    /// <summary>When set, the next document write fails as a crash or an outage would, after the ledger was written.</summary>
+    public bool FailNextCreate { get; set; }
+
+    public Task<Invoice> CreateIfAbsentAsync(Invoice invoice, CancellationToken cancellationToken)
+    {
+        if (FailNextCreate)
+        {
+            FailNextCreate = false;
+            throw new TimeoutException("The store did not answer.");
+        }
+
+        return Task.FromResult(_invoices.GetOrAdd(invoice.Id, invoice));
+    }
 
     public Task UpsertAsync(InvoiceSummary summary, CancellationToken cancellationToken)
     {

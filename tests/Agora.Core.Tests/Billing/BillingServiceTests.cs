@@ -96,4 +96,40 @@ public sealed class BillingServiceTests
         Assert.Equal((15m, 0m, 15m), (after.Balance, after.Credit, after.InvoiceOf(next.Id)!.Open));
         Assert.Equal(after.Balance, after.Statement().Balance);
     }
+
+    [Fact]
+    public async Task A_retry_after_the_document_failed_to_store_writes_the_invoice_the_ledger_recorded_with_its_number_even_after_a_series_change()
+    {
+        var w = new BillingWorld();
+        var order = await w.OrderAsync("o1", (2, 10m));
+        w.Billing.FailNextCreate = true;
+
+        await Assert.ThrowsAsync<TimeoutException>(() => w.InvoiceAllAsync(order));
+        Assert.NotNull(Assert.Single((await w.LedgerAsync()).Invoices).Pending);
+        Assert.Single(await w.Billing.UnsettledAsync("acme", "nf1", default));
+        await w.Billing.SaveSettingsAsync("acme", BillingSettings.Default with { InvoiceSeries = "nf9" }, null, default);
+        var retried = await w.InvoiceAllAsync(order);
+
+        Assert.Equal(("NF1-000001", 20m), (retried.DisplayNumber, retried.Total));
+        Assert.Equal(retried, Assert.Single(w.Billing.Invoices));
+        Assert.Empty(await w.Billing.UnsettledAsync("acme", "nf1", default));
+        Assert.Empty(await w.Billing.UnsettledAsync("acme", "nf9", default));
+        Assert.Null(Assert.Single((await w.LedgerAsync()).Invoices).Pending);
+        await w.Outbox.HandleAsync(new Core.Ordering.SalesWork("ledger", CustomerLedger.IdOf("acme", "buyer")), default);
+        Assert.Single(w.Sales.Events, e => e.Type == "invoice.issued");
+    }
+
+    [Fact]
+    public async Task The_numbers_sweep_settles_numbers_whose_invoice_is_stored_and_keeps_due_those_whose_invoice_is_missing()
+    {
+        var w = new BillingWorld();
+        var issued = await w.InvoiceAllAsync(await w.OrderAsync("o1", (1, 5m))); // number 1, settled by its issuing
+        await w.Billing.TakeAsync("acme", "nf1", "lost", default); // 2: its issuing never finished
+        await w.Billing.TakeAsync("acme", "nf1", "late", default); // 3: stored, not settled (a crash right after storing)
+        await w.Billing.CreateIfAbsentAsync(issued with { Id = "late", Number = 3 }, default);
+
+        await Assert.ThrowsAsync<IncompleteWorkException>(() => w.Service.SettleNumbersAsync(new DueEntry("2026-12-01", "nf1", BillingService.NumbersDueKind, "acme", BillingWorld.Start), default));
+
+        Assert.Equal([(2L, "lost")], await w.Billing.UnsettledAsync("acme", "nf1", default));
+    }
 }
