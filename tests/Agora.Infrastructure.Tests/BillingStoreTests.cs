@@ -85,6 +85,19 @@ public sealed class BillingStoreTests(InfrastructureFixture fixture) : IClassFix
         Assert.Empty(await Ids(buyer, OrderSide.Sales, null));
     }
 
+    [Fact]
+    public async Task A_payment_id_is_bound_to_the_first_customer_it_was_claimed_for()
+    {
+        var store = fixture.Get<IBillingStore>();
+        var supplier = SharedEmulators.Unique("sup");
+
+        var claims = await Task.WhenAll(store.ClaimPaymentAsync(supplier, "pix-1", "a", default), store.ClaimPaymentAsync(supplier, "pix-1", "a", default));
+        var other = await store.ClaimPaymentAsync(supplier, "pix-1", "b", default);
+
+        Assert.Equal(["a", "a", "a"], claims.Append(other));
+        Assert.Equal("b", await store.ClaimPaymentAsync(SharedEmulators.Unique("sup"), "pix-1", "b", default)); // per supplier
+    }
+
     private static Order OrderOf(string supplier) => new()
     {
         Id = "o1", Number = "2026-000001", SupplierId = supplier, SupplierName = "Acme", BuyerId = "buyer", BuyerName = "Buyer",

@@ -140,7 +140,9 @@ public sealed record CustomerLedger : ISalesDocument
         var entries = new List<LedgerEntry>();
         if (Opening != 0)
         {
-            entries.Add(new LedgerEntry(OpeningAt ?? DateTimeOffset.MinValue, Opening > 0 ? LedgerKind.Invoice : LedgerKind.Payment, "balance brought forward", Math.Abs(Opening)));
+            // First, whatever the dates of the open invoices kept (an open invoice may be older than what was folded).
+            var first = Invoices.Select(i => i.IssuedAt).Concat(Payments.Select(p => p.RecordedAt)).Append(OpeningAt ?? DateTimeOffset.UnixEpoch).Min();
+            entries.Add(new LedgerEntry(first.AddTicks(-1), Opening > 0 ? LedgerKind.Invoice : LedgerKind.Payment, "balance brought forward", Math.Abs(Opening)));
         }
 
         entries.AddRange(Invoices.Select(i => new LedgerEntry(i.IssuedAt, i.Kind == InvoiceKind.Invoice ? LedgerKind.Invoice : LedgerKind.CreditNote, i.Number, i.Total)));
