@@ -44,7 +44,8 @@ public sealed partial class BillingService(
         (await store.SettingsAsync(supplierId, cancellationToken).ConfigureAwait(false)).Value;
 
     /// <summary>Issues the invoice of the request's parts, idempotent by its id.</summary>
-    /// <exception cref="DomainException">The order is not found (404), or the parts ask for more than is left to invoice (400).</exception>
+    /// <exception cref="DomainException">The order is not found (404), waits for approval or ended (422), or the parts ask for
+    /// more than is left to invoice (400).</exception>
     public async Task<Invoice> IssueAsync(IssueRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -59,6 +60,11 @@ public sealed partial class BillingService(
         }
 
         var order = (await orders.FindAsync(request.OrderId, cancellationToken).ConfigureAwait(false))?.Value ?? throw DomainException.NotFound("Order", request.OrderId);
+        if (order.Status is OrderStatus.PendingApproval or OrderStatus.Cancelled or OrderStatus.Rejected)
+        {
+            throw DomainException.Unprocessable("orderId", $"Order {order.Number} is {OrderLifecycle.Name(order.Status)}; only an order the supplier has accepted is invoiced.");
+        }
+
         var settings = await SettingsAsync(order.SupplierId, cancellationToken).ConfigureAwait(false);
         var (seller, buyer, buyerOrg) = await PartiesAsync(order, cancellationToken).ConfigureAwait(false);
         var terms = new InvoiceTerms(order.PaymentTerms, settings.DepositPercent, settings.Prepayment);

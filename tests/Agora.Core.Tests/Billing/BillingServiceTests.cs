@@ -62,6 +62,10 @@ public sealed class BillingServiceTests
 
         Assert.Contains("2 UN left to invoice", e.Errors["lines[0].quantity"][0], StringComparison.Ordinal);
         Assert.Equal((1L, 2L), (one.Number, rest.Number));
+        var cancelled = await w.OrderAsync("o9", (1, 1m));
+        await w.Orders.ReplaceAsync(cancelled with { Status = Core.Ordering.OrderStatus.Cancelled }, (await w.Orders.FindAsync("o9", default))!.ETag, default);
+        var refused = await Assert.ThrowsAsync<DomainException>(() => w.InvoiceAllAsync(cancelled));
+        Assert.Equal((FailureKind.Unprocessable, "orderId"), (refused.Kind, refused.Errors.Keys.Single()));
         Assert.Equal(order.Total, one.Total + rest.Total);
         Assert.Equal(new BilledSoFar(3, 99.99m), (await w.LedgerAsync()).BilledOf("o1")[0]);
     }
