@@ -62,6 +62,9 @@ param invitationExpirySchedule string = '0 0 2 * * *'
 @description('Six-field cron (UTC) of the nightly stock reconciliation (StockReconciliationSchedule).')
 param stockReconciliationSchedule string = '0 30 2 * * *'
 
+@description('Six-field cron (UTC) of the overdue-reminder timer (OverdueReminderSchedule).')
+param overdueReminderSchedule string = '0 0 7 * * *'
+
 @minValue(1)
 @description('From how many discrepancies a stock reconciliation emails the warehouse staff (StockReconciliation__AlertThreshold).')
 param stockReconciliationAlertThreshold int = 10
@@ -212,6 +215,7 @@ module functionApp 'modules/functionapp.bicep' = {
     portalUrl: portalUrl
     invitationExpirySchedule: invitationExpirySchedule
     stockReconciliationSchedule: stockReconciliationSchedule
+    overdueReminderSchedule: overdueReminderSchedule
     stockReconciliationAlertThreshold: stockReconciliationAlertThreshold
     importBatchSize: importBatchSize
     importWritesInFlight: importWritesInFlight

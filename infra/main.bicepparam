@@ -22,6 +22,7 @@ param portalUrl = readEnvironmentVariable('PORTAL_URL', '')
 
 param invitationExpirySchedule = readEnvironmentVariable('INVITATION_EXPIRY_SCHEDULE', '0 0 2 * * *')
 param stockReconciliationSchedule = readEnvironmentVariable('STOCK_RECONCILIATION_SCHEDULE', '0 30 2 * * *')
+param overdueReminderSchedule = readEnvironmentVariable('OVERDUE_REMINDER_SCHEDULE', '0 0 7 * * *')
 param stockReconciliationAlertThreshold = int(readEnvironmentVariable('STOCK_RECONCILIATION_ALERT_THRESHOLD', '10'))
 param importBatchSize = int(readEnvironmentVariable('IMPORT_BATCH_SIZE', '1000'))
 param importWritesInFlight = int(readEnvironmentVariable('IMPORT_WRITES_IN_FLIGHT', '32'))

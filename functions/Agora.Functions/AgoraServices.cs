@@ -1,4 +1,5 @@
 using Agora.Core.Accounts;
+using Agora.Core.Billing;
 using Agora.Core.Catalog;
 using Agora.Core.Imports;
 using Agora.Core.Pricing;
@@ -50,6 +51,7 @@ public static class AgoraServices
         services.AddSingleton<PriceEntryService>();
         services.AddSingleton<PriceListPurger>();
         services.AddSingleton<SalesAccess>();
+        services.AddSingleton<SalesSignal>();
         services.AddSingleton<SalesOutbox>();
         services.AddSingleton<CartService>();
         services.AddSingleton<CheckoutService>();
@@ -60,6 +62,10 @@ public static class AgoraServices
         services.AddSingleton<ShipmentSettlement>();
         services.AddSingleton<ShipmentService>();
         services.AddSingleton<ReturnService>();
+        services.AddSingleton<BillingService>();
+        services.AddSingleton<InvoiceService>();
+        services.AddSingleton<PaymentService>();
+        services.AddSingleton<OverdueService>();
         services.AddSingleton(configuration.GetSection("Notifications").Get<NotificationOptions>() ?? new NotificationOptions());
 
         // The HTTP edge.

@@ -60,6 +60,8 @@ public static class InfrastructureServices
         services.AddSingleton<ISalesDocuments<Order>, CosmosSalesDocuments<Order>>();
         services.AddSingleton<ISalesDocuments<Agora.Core.Fulfilment.Shipment>, CosmosSalesDocuments<Agora.Core.Fulfilment.Shipment>>();
         services.AddSingleton<ISalesDocuments<Agora.Core.Fulfilment.GoodsReturn>, CosmosSalesDocuments<Agora.Core.Fulfilment.GoodsReturn>>();
+        services.AddSingleton<ISalesDocuments<Core.Billing.CustomerLedger>, CosmosSalesDocuments<Core.Billing.CustomerLedger>>();
+        services.AddSingleton<Core.Billing.IBillingStore, CosmosBillingStore>();
         services.AddSingleton<ITimelineStore, CosmosTimelineStore>();
         services.AddSingleton<ISalesIndex, CosmosSalesIndex>();
         services.AddSingleton<IOrderingStore, CosmosOrderingStore>();

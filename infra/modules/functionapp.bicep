@@ -34,6 +34,7 @@ param sendGridFromName string
 param portalUrl string
 param invitationExpirySchedule string
 param stockReconciliationSchedule string
+param overdueReminderSchedule string
 param stockReconciliationAlertThreshold int
 param importBatchSize int
 param importWritesInFlight int
@@ -130,6 +131,7 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
       Notifications__PortalUrl: portalUrl
       InvitationExpirySchedule: invitationExpirySchedule
       StockReconciliationSchedule: stockReconciliationSchedule
+      OverdueReminderSchedule: overdueReminderSchedule
       StockReconciliation__AlertThreshold: string(stockReconciliationAlertThreshold)
       Imports__BatchSize: string(importBatchSize)
       Imports__WritesInFlight: string(importWritesInFlight)

@@ -20,15 +20,16 @@ internal static class RouteCatalog
     public const string Purchaser = "m-purchaser";
     public const string Approver = "m-approver";
     public const string Viewer = "m-viewer";
+    public const string Finance = "m-finance";
 
     /// <summary>Everyone the access matrix calls each route as.</summary>
-    public static readonly string[] Members = [Admin, Sales, Pricing, Warehouse, Purchaser, Approver, Viewer];
+    public static readonly string[] Members = [Admin, Sales, Pricing, Warehouse, Finance, Purchaser, Approver, Viewer];
 
     /// <summary>Forbidden on the organization's supplier side (what it sells): the buyer staff.</summary>
     public static readonly string[] SupplierOnly = [Purchaser, Approver, Viewer];
 
     /// <summary>Forbidden on the organization's buyer side (what it buys): the supplier staff.</summary>
-    public static readonly string[] BuyerOnly = [Sales, Pricing, Warehouse];
+    public static readonly string[] BuyerOnly = [Sales, Pricing, Warehouse, Finance];
 
     /// <summary>Forbidden where only shoppers act (buyer admins and purchasers: SalesAccess.Shoppers).</summary>
     public static readonly string[] ShoppersOnly = [.. BuyerOnly, Approver, Viewer];
@@ -82,6 +83,8 @@ internal static class RouteCatalog
         /// <summary>A second order, for the rows that combine two.</summary>
         public string OtherOrderId { get; init; } = "none";
 
+        public string InvoiceId { get; init; } = "none";
+
         public string Fill(string route) => (route.Contains("/suppliers", StringComparison.Ordinal)
             ? route.Replace("{buyerId}", Org, StringComparison.Ordinal).Replace("{supplierId}", Vendor, StringComparison.Ordinal)
             : route.Replace("{orgId}", Org, StringComparison.Ordinal).Replace("{supplierId}", Org, StringComparison.Ordinal)
@@ -93,7 +96,7 @@ internal static class RouteCatalog
             .Replace("{ruleId}", RuleId, StringComparison.Ordinal).Replace("{listId}", "base", StringComparison.Ordinal)
             .Replace("{unit}", "UN", StringComparison.Ordinal).Replace("{minQuantity}", "1", StringComparison.Ordinal)
             .Replace("{lineId}", LineId, StringComparison.Ordinal).Replace("{savedListId}", ListId, StringComparison.Ordinal).Replace("{orderId}", OrderId, StringComparison.Ordinal)
-            .Replace("{quoteId}", QuoteId, StringComparison.Ordinal).Replace("{cartId}", CartId, StringComparison.Ordinal).Replace("{addressId}", "hq", StringComparison.Ordinal)
+            .Replace("{quoteId}", QuoteId, StringComparison.Ordinal).Replace("{cartId}", CartId, StringComparison.Ordinal).Replace("{invoiceId}", InvoiceId, StringComparison.Ordinal).Replace("{addressId}", "hq", StringComparison.Ordinal)
             .Replace("{shipmentId}", ShipmentId, StringComparison.Ordinal).Replace("{returnId}", ReturnId, StringComparison.Ordinal);
     }
 
@@ -117,39 +120,39 @@ internal static class RouteCatalog
         new("ListInvitations", _ => null, AdminOnly),
         new("RevokeInvitation", _ => null, AdminOnly),
         new("AcceptInvitation", _ => new { token = "not-a-token-anyone-was-sent" }, [], OrgScoped: false),
-        new("CreateCustomerAccount", ids => new { buyerId = ids.Vendor, category = "retail", paymentTermsDays = new[] { 30 }, incoterm = "FOB", creditLimit = 100 }, [Pricing, Warehouse, .. SupplierOnly]),
+        new("CreateCustomerAccount", ids => new { buyerId = ids.Vendor, category = "retail", paymentTermsDays = new[] { 30 }, incoterm = "FOB", creditLimit = 100 }, [Finance, Pricing, Warehouse, .. SupplierOnly]),
         new("ListCustomerAccounts", _ => null, SupplierOnly),
         new("GetCustomerAccount", _ => null, SupplierOnly),
-        new("UpdateCustomerAccount", _ => new { category = "retail", paymentTermsDays = new[] { 30 }, incoterm = "FOB", creditLimit = 100, salesManagerId = Sales }, [Pricing, Warehouse, .. SupplierOnly]),
+        new("UpdateCustomerAccount", _ => new { category = "retail", paymentTermsDays = new[] { 30 }, incoterm = "FOB", creditLimit = 100, salesManagerId = Sales }, [Finance, Pricing, Warehouse, .. SupplierOnly]),
         new("ListSupplierAccounts", _ => null, BuyerOnly),
         new("GetSupplierAccount", _ => null, BuyerOnly),
-        new("PutProduct", _ => Product("Renamed"), [Sales, Warehouse, .. SupplierOnly]),
+        new("PutProduct", _ => Product("Renamed"), [Finance, Sales, Warehouse, .. SupplierOnly]),
         new("GetProduct", _ => null, SupplierOnly),
         new("ListProducts", _ => null, SupplierOnly),
         new("ListWarehouses", _ => null, SupplierOnly),
-        new("PutWarehouse", _ => new { name = "Main" }, [Sales, Pricing, .. SupplierOnly]),
+        new("PutWarehouse", _ => new { name = "Main" }, [Finance, Sales, Pricing, .. SupplierOnly]),
         new("GetCategoryAssortment", _ => null, SupplierOnly),
-        new("PutCategoryAssortment", _ => new { exclude = new { brands = new[] { "acme" } } }, [Sales, Warehouse, .. SupplierOnly]),
+        new("PutCategoryAssortment", _ => new { exclude = new { brands = new[] { "acme" } } }, [Finance, Sales, Warehouse, .. SupplierOnly]),
         new("GetCustomerAssortment", _ => null, SupplierOnly),
-        new("PutCustomerAssortment", _ => new { include = new { skus = new[] { Ids.Sku } } }, [Sales, Warehouse, .. SupplierOnly]),
-        new("PushStock", _ => new { items = new[] { new { sku = Ids.Sku, warehouseId = Ids.WarehouseId, onHand = 5, asOf = DateTimeOffset.UtcNow.AddSeconds(-1) } } }, [Sales, Pricing, .. SupplierOnly]),
-        new("UploadImport", _ => null, [Sales, Warehouse, .. SupplierOnly]) { Query = "?kind=prices&file=p.csv" },
+        new("PutCustomerAssortment", _ => new { include = new { skus = new[] { Ids.Sku } } }, [Finance, Sales, Warehouse, .. SupplierOnly]),
+        new("PushStock", _ => new { items = new[] { new { sku = Ids.Sku, warehouseId = Ids.WarehouseId, onHand = 5, asOf = DateTimeOffset.UtcNow.AddSeconds(-1) } } }, [Finance, Sales, Pricing, .. SupplierOnly]),
+        new("UploadImport", _ => null, [Finance, Sales, Warehouse, .. SupplierOnly]) { Query = "?kind=prices&file=p.csv" },
         new("GetImport", _ => null, SupplierOnly) { Arrange = ImportAsync },
         new("ListImports", _ => null, SupplierOnly),
         new("Quote", _ => new { lines = new[] { new { sku = Ids.Sku, unit = "UN", quantity = 2 } } }, BuyerOnly),
         new("GetPricingSettings", _ => null, SupplierOnly),
-        new("PutPricingSettings", _ => new { resolution = "mostSpecific" }, [Sales, Warehouse, .. SupplierOnly]),
+        new("PutPricingSettings", _ => new { resolution = "mostSpecific" }, [Finance, Sales, Warehouse, .. SupplierOnly]),
         new("ListPricingRules", _ => null, SupplierOnly),
         new("GetPricingRule", _ => null, SupplierOnly) { Arrange = PriceListAsync },
-        new("PutPriceList", _ => new { name = "VIP", currency = "BRL", audience = "category:retail" }, [Sales, Warehouse, .. SupplierOnly]),
-        new("PutDiscountRule", _ => new { name = "Rate", percent = 5 }, [Sales, Warehouse, .. SupplierOnly]),
-        new("PutVolumeDiscount", _ => new { name = "Big", minOrderValue = 100, percent = 2 }, [Sales, Warehouse, .. SupplierOnly]),
-        new("PutPromotion", _ => new { name = "Promo", reward = new { kind = "percentOff", percent = 5 } }, [Sales, Warehouse, .. SupplierOnly]),
-        new("PutQuantityRule", _ => new { unit = "UN", multiple = 2 }, [Sales, Warehouse, .. SupplierOnly]),
-        new("DeletePricingRule", _ => null, [Sales, Warehouse, .. SupplierOnly]) { Arrange = PriceListAsync },
+        new("PutPriceList", _ => new { name = "VIP", currency = "BRL", audience = "category:retail" }, [Finance, Sales, Warehouse, .. SupplierOnly]),
+        new("PutDiscountRule", _ => new { name = "Rate", percent = 5 }, [Finance, Sales, Warehouse, .. SupplierOnly]),
+        new("PutVolumeDiscount", _ => new { name = "Big", minOrderValue = 100, percent = 2 }, [Finance, Sales, Warehouse, .. SupplierOnly]),
+        new("PutPromotion", _ => new { name = "Promo", reward = new { kind = "percentOff", percent = 5 } }, [Finance, Sales, Warehouse, .. SupplierOnly]),
+        new("PutQuantityRule", _ => new { unit = "UN", multiple = 2 }, [Finance, Sales, Warehouse, .. SupplierOnly]),
+        new("DeletePricingRule", _ => null, [Finance, Sales, Warehouse, .. SupplierOnly]) { Arrange = PriceListAsync },
         new("ListPrices", _ => null, SupplierOnly),
-        new("PutPrice", _ => new { price = 10 }, [Sales, Warehouse, .. SupplierOnly]),
-        new("DeletePrice", _ => null, [Sales, Warehouse, .. SupplierOnly]) { Arrange = PriceAsync },
+        new("PutPrice", _ => new { price = 10 }, [Finance, Sales, Warehouse, .. SupplierOnly]),
+        new("DeletePrice", _ => null, [Finance, Sales, Warehouse, .. SupplierOnly]) { Arrange = PriceAsync },
         new("BrowseCatalog", _ => null, BuyerOnly),
         new("GetCatalogProduct", _ => null, BuyerOnly),
 
@@ -195,35 +198,44 @@ internal static class RouteCatalog
         new("GetAddress", _ => null, BuyerOnly) { Arrange = SalesAsync },
         new("PutAddress", _ => Address("Depot"), AdminOnly),
         new("DeleteAddress", _ => null, AdminOnly) { Arrange = SalesAsync },
+        new("GetInvoice", _ => null, BuyerOnly) { Case = "an invoice the vendor issued to the organization", Arrange = PurchaseInvoiceAsync },
+        new("GetSupplierStatement", _ => null, BuyerOnly) { Arrange = PurchaseInvoiceAsync },
 
         // Selling to the customer.
-        new("GetCartById", _ => null, [Pricing, Warehouse, .. SupplierOnly]) { Arrange = CustomerCartAsync },
-        new("CommentOnCart", _ => new { text = "Can I help?" }, [Pricing, Warehouse, .. SupplierOnly]) { Arrange = CustomerCartAsync },
-        new("GetCartTimeline", _ => null, [Pricing, Warehouse, .. SupplierOnly]) { Arrange = CustomerCartAsync },
+        new("GetCartById", _ => null, [Finance, Pricing, Warehouse, .. SupplierOnly]) { Arrange = CustomerCartAsync },
+        new("CommentOnCart", _ => new { text = "Can I help?" }, [Finance, Pricing, Warehouse, .. SupplierOnly]) { Arrange = CustomerCartAsync },
+        new("GetCartTimeline", _ => null, [Finance, Pricing, Warehouse, .. SupplierOnly]) { Arrange = CustomerCartAsync },
         new("ListOrders", _ => null, []),
         new("ListOrdersWaitingForMe", _ => null, []),
         new("GetOrder", _ => null, SupplierOnly) { Arrange = SaleAsync },
-        new("MoveOrder", _ => new { status = "confirmed" }, [Pricing, Warehouse, .. SupplierOnly]) { Arrange = SaleAsync },
-        new("DecideOrder", _ => new { decision = "approve", comment = "Credit is fine" }, [Pricing, Warehouse, .. SupplierOnly]) { Arrange = PendingSaleAsync },
+        new("MoveOrder", _ => new { status = "confirmed" }, [Finance, Pricing, Warehouse, .. SupplierOnly]) { Arrange = SaleAsync },
+        new("DecideOrder", _ => new { decision = "approve", comment = "Credit is fine" }, [Finance, Pricing, Warehouse, .. SupplierOnly]) { Arrange = PendingSaleAsync },
         new("CommentOnOrder", _ => new { text = "Shipping tomorrow", @internal = false }, SupplierOnly) { Arrange = SaleAsync },
         new("GetOrderTimeline", _ => null, SupplierOnly) { Arrange = SaleAsync },
-        new("SplitOrder", _ => new { lots = new[] { new { warehouseId = Ids.WarehouseId, lines = new[] { new { line = 0, quantity = 2 } } } } }, [Sales, Pricing, .. SupplierOnly]) { Arrange = ConfirmedSaleAsync },
+        new("SplitOrder", _ => new { lots = new[] { new { warehouseId = Ids.WarehouseId, lines = new[] { new { line = 0, quantity = 2 } } } } }, [Finance, Sales, Pricing, .. SupplierOnly]) { Arrange = ConfirmedSaleAsync },
         new("GetShipment", _ => null, SupplierOnly) { Arrange = SaleShipmentAsync },
-        new("MoveShipment", _ => new { status = "packed" }, [Sales, Pricing, .. SupplierOnly]) { Arrange = SaleShipmentAsync },
-        new("ProposeDeliveries", _ => null, [Pricing, .. SupplierOnly]) { Arrange = TwoConfirmedSalesAsync },
+        new("MoveShipment", _ => new { status = "packed" }, [Finance, Sales, Pricing, .. SupplierOnly]) { Arrange = SaleShipmentAsync },
+        new("ProposeDeliveries", _ => null, [Finance, Pricing, .. SupplierOnly]) { Arrange = TwoConfirmedSalesAsync },
         new("GetReturn", _ => null, SupplierOnly) { Arrange = SaleReturnAsync },
-        new("DecideReturn", _ => new { decision = "approve", comment = "Send it back" }, [Pricing, Warehouse, .. SupplierOnly]) { Arrange = SaleReturnAsync },
-        new("ReceiveReturn", _ => new { lines = new[] { new { line = 0, condition = "resellable" } } }, [Sales, Pricing, .. SupplierOnly]) { Arrange = ApprovedSaleReturnAsync },
-        new("ConsolidateOrders", ids => new { orderIds = new[] { ids.OrderId, ids.OtherOrderId }, warehouseId = Ids.WarehouseId }, [Sales, Pricing, .. SupplierOnly]) { Arrange = TwoConfirmedSalesAsync },
+        new("DecideReturn", _ => new { decision = "approve", comment = "Send it back" }, [Finance, Pricing, Warehouse, .. SupplierOnly]) { Arrange = SaleReturnAsync },
+        new("ReceiveReturn", _ => new { lines = new[] { new { line = 0, condition = "resellable" } } }, [Finance, Sales, Pricing, .. SupplierOnly]) { Arrange = ApprovedSaleReturnAsync },
+        new("ConsolidateOrders", ids => new { orderIds = new[] { ids.OrderId, ids.OtherOrderId }, warehouseId = Ids.WarehouseId }, [Finance, Sales, Pricing, .. SupplierOnly]) { Arrange = TwoConfirmedSalesAsync },
         new("ListQuotes", _ => null, []),
         new("ListQuotesWaitingForMe", _ => null, []),
         new("GetQuote", _ => null, SupplierOnly) { Arrange = QuoteRequestAsync },
-        new("ProposeQuote", _ => new { lines = new[] { new { line = 1, unitPrice = 9.5m } }, paymentTermsDays = new[] { 30 }, comment = "For you" }, [Pricing, Warehouse, .. SupplierOnly]) { Arrange = QuoteRequestAsync },
-        new("DecideQuotePrices", _ => new { decision = "approve" }, [Sales, Warehouse, .. SupplierOnly]) { Arrange = BelowMarginQuoteAsync },
-        new("MoveQuote", _ => new { status = "withdrawn", comment = "Discontinued" }, [Pricing, Warehouse, .. SupplierOnly]) { Arrange = QuoteRequestAsync },
+        new("ProposeQuote", _ => new { lines = new[] { new { line = 1, unitPrice = 9.5m } }, paymentTermsDays = new[] { 30 }, comment = "For you" }, [Finance, Pricing, Warehouse, .. SupplierOnly]) { Arrange = QuoteRequestAsync },
+        new("DecideQuotePrices", _ => new { decision = "approve" }, [Finance, Sales, Warehouse, .. SupplierOnly]) { Arrange = BelowMarginQuoteAsync },
+        new("MoveQuote", _ => new { status = "withdrawn", comment = "Discontinued" }, [Finance, Pricing, Warehouse, .. SupplierOnly]) { Arrange = QuoteRequestAsync },
         new("CommentOnQuote", _ => new { text = "Looking into it" }, SupplierOnly) { Arrange = QuoteRequestAsync },
         new("GetQuoteTimeline", _ => null, SupplierOnly) { Arrange = QuoteRequestAsync },
         new("GetOrderingSettings", _ => null, SupplierOnly),
+        new("GetBillingSettings", _ => null, SupplierOnly),
+        new("PutBillingSettings", _ => new { invoiceSeries = "f1", creditNoteSeries = "c1", reminderDays = new[] { 0, 10 }, depositPercent = 10 }, AdminOnly),
+        new("ListInvoices", _ => null, []) { Arrange = SaleInvoiceAsync },
+        new("GetInvoice", _ => null, SupplierOnly) { Arrange = SaleInvoiceAsync },
+        new("GetCustomerStatement", _ => null, SupplierOnly) { Arrange = SaleInvoiceAsync },
+        new("RecordPayments", ids => new { payments = new[] { new { paymentId = "erp-1", buyerId = ids.Customer, amount = 10m, currency = "BRL", receivedOn = DateOnly.FromDateTime(DateTime.UtcNow), invoiceId = ids.InvoiceId } } },
+            [Sales, Pricing, Warehouse, .. SupplierOnly]) { Arrange = SaleInvoiceAsync },
         new("PutOrderingSettings", _ => new { backorders = "allow", pendingHoldHours = 48 }, AdminOnly),
         new("ListApprovalRules", _ => null, []),
         new("GetApprovalRule", _ => null, SupplierOnly) { Arrange = ApprovalRuleAsync },
@@ -255,7 +267,7 @@ internal static class RouteCatalog
     public static async Task<Ids> ArrangeAsync(BackendFixture backend, Row? row = null, string caller = Admin)
     {
         var org = await backend.OrganizationAsync(Admin, ["supplier", "buyer"], (Sales, ["salesManager"]), (Pricing, ["pricingManager"]), (Warehouse, ["warehouse"]),
-            (Purchaser, ["purchaser"]), (Approver, ["approver"]), (Viewer, ["viewer"]), ("m-target", ["warehouse"]));
+            (Purchaser, ["purchaser"]), (Approver, ["approver"]), (Viewer, ["viewer"]), (Finance, ["finance"]), ("m-target", ["warehouse"]));
         var customer = await backend.OrganizationAsync("c-admin", ["buyer"]);
         var vendor = await backend.OrganizationAsync("v-admin", ["supplier", "buyer"]);
         using var admin = AdminClient(backend);
@@ -513,6 +525,30 @@ internal static class RouteCatalog
             new { lots = new[] { new { warehouseId = Ids.WarehouseId, lines = new[] { new { line = 0, quantity } } } } });
         await BackendFixture.Ensure(response);
         return (string)(await BackendFixture.Json(response))["items"]![0]!["id"]!;
+    }
+
+    /// <summary>The invoice of the customer's order at the organization (5 × 10, confirmed), issued as fulfilment issues it.</summary>
+    private static async Task<Ids> SaleInvoiceAsync(BackendFixture backend, Ids ids, HttpClient admin)
+    {
+        ids = await SaleAsync(backend, ids, admin);
+        await BackendFixture.Ensure(await admin.PostAsJsonAsync($"/api/orgs/{ids.Org}/orders/{ids.OrderId}/status", new { status = "confirmed" }));
+        return ids with { InvoiceId = await IssueAsync(backend, ids.OrderId) };
+    }
+
+    /// <summary>The invoice the vendor issued for the organization's order there.</summary>
+    private static async Task<Ids> PurchaseInvoiceAsync(BackendFixture backend, Ids ids, HttpClient admin)
+    {
+        ids = await PurchaseAsync(backend, ids, admin);
+        using var vendor = backend.As("v-admin", "v-admin@test.example");
+        await BackendFixture.Ensure(await vendor.PostAsJsonAsync($"/api/orgs/{ids.Vendor}/orders/{ids.OrderId}/status", new { status = "confirmed" }));
+        return ids with { InvoiceId = await IssueAsync(backend, ids.OrderId) };
+    }
+
+    private static async Task<string> IssueAsync(BackendFixture backend, string orderId)
+    {
+        var billing = backend.Backend.Services.GetRequiredService<Agora.Core.Billing.BillingService>();
+        var invoice = await billing.IssueAsync(new($"inv.{orderId}", orderId, [new(0, 1)], null), default);
+        return invoice.Id;
     }
 
     private static async Task<string> CheckoutAsync(HttpClient buyer, string buyerId, string supplierId)

@@ -38,6 +38,7 @@ public sealed class BackendFixture : IAsyncLifetime
         ["Notifications:PortalUrl"] = "https://portal.test",
         ["InvitationExpirySchedule"] = "0 0 2 * * *",
         ["StockReconciliationSchedule"] = "0 30 2 * * *",
+        ["OverdueReminderSchedule"] = "0 0 7 * * *",
         ["StockReconciliation:AlertThreshold"] = "2",
         ["LocalHost:MasterKey"] = MasterKey,
         ["LocalHost:FunctionKey"] = FunctionKey,

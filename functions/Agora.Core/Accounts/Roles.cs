@@ -27,6 +27,10 @@ public enum Role
 
     /// <summary>Reads the buyer's orders and accounts.</summary>
     Viewer,
+
+    /// <summary>Supplier staff who record payments and read customer statements and invoices; the role an ERP's service
+    /// principal is given to post payments (decision 0018c).</summary>
+    Finance,
 }
 
 /// <summary>Which side of the market an organization acts on.</summary>
@@ -38,7 +42,7 @@ public enum Capability
 
 public static class Roles
 {
-    public static readonly IReadOnlyList<Role> SupplierStaff = [Role.SupplierAdmin, Role.SalesManager, Role.PricingManager, Role.Warehouse];
+    public static readonly IReadOnlyList<Role> SupplierStaff = [Role.SupplierAdmin, Role.SalesManager, Role.PricingManager, Role.Warehouse, Role.Finance];
 
     /// <summary>Who changes a supplier's prices and pricing rules.</summary>
     public static readonly IReadOnlyList<Role> PricingManagers = [Role.SupplierAdmin, Role.PricingManager];

@@ -14,13 +14,22 @@ public enum InvoicePer
 /// step is sent at most once per installment.</param>
 /// <param name="BlockOrdersAfterDays">New orders of a customer with an installment overdue longer than this are refused at
 /// checkout; null never blocks.</param>
+/// <param name="DepositPercent">Part of every invoice due on its date, before the installments of the payment terms (0: none).
+/// A supplier-wide setting rather than one per customer account (decision 0018c).</param>
+/// <param name="Prepayment">Every invoice is due in full on its date, whatever the payment terms.</param>
+/// <param name="Language">The printed invoices' language (pt-BR or en); null: pt-BR for Brazilian buyers, else en.</param>
 public sealed record BillingSettings(
     InvoicePer InvoicePer,
     string InvoiceSeries,
     string CreditNoteSeries,
     IReadOnlyList<int> ReminderDays,
-    int? BlockOrdersAfterDays)
+    int? BlockOrdersAfterDays,
+    decimal DepositPercent = 0,
+    bool Prepayment = false,
+    string? Language = null)
 {
+    public static readonly IReadOnlyList<string> Languages = ["pt-BR", "en"];
+
     public const int MaxReminders = 10;
     public const int MaxDays = 365;
 
@@ -36,6 +45,9 @@ public sealed record BillingSettings(
         v.Check(ReminderDays.Count <= MaxReminders && ReminderDays.All(d => d is >= 0 and <= MaxDays) && ReminderDays.Zip(ReminderDays.Skip(1)).All(p => p.First < p.Second),
             "reminderDays", $"must be up to {MaxReminders} increasing days from 0 to {MaxDays} after the due date, such as [0, 7, 30].");
         v.Check(BlockOrdersAfterDays is null or (>= 0 and <= MaxDays), "blockOrdersAfterDays", $"must be empty (never block) or 0 to {MaxDays} days.");
+        v.Check(DepositPercent is >= 0 and <= InvoiceTerms.MaxDepositPercent && decimal.Round(DepositPercent, 2) == DepositPercent, "depositPercent",
+            "must be a percentage from 0 to 100 with at most 2 decimals.");
+        v.Check(Language is null || Languages.Contains(Language), "language", "must be pt-BR or en, or empty (pt-BR for Brazilian buyers, else en).");
         v.ThrowIfInvalid();
         return this;
     }

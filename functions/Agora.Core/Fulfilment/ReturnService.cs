@@ -17,7 +17,7 @@ public sealed partial class ReturnService(
     ISalesDocuments<Order> orders,
     ISalesDocuments<GoodsReturn> returns,
     ISalesIndex index,
-    SalesOutbox outbox,
+    SalesSignal outbox,
     ShipmentSettlement settlement,
     TimeProvider clock,
     ILogger<ReturnService> logger)

@@ -28,7 +28,7 @@ public sealed partial class ShipmentService(
     IProductStore products,
     IWarehouseStore warehouses,
     ISalesIndex index,
-    SalesOutbox outbox,
+    SalesSignal outbox,
     ShipmentSettlement settlement,
     TimeProvider clock,
     ILogger<ShipmentService> logger)

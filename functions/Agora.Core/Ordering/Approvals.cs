@@ -100,7 +100,8 @@ public sealed record ApprovalProcess(IReadOnlyList<ApprovalStep> Steps)
 
 /// <summary>What approval rules look at, computed by checkout.</summary>
 /// <param name="MonthSpend">What the purchaser ordered this month before this order, per currency.</param>
-/// <param name="Exposure">The customer's open orders at the supplier, in <paramref name="Currency"/>.</param>
+/// <param name="Exposure">What the customer owes and has committed at the supplier (<see cref="Billing.CreditExposure"/>: unpaid
+/// invoices, plus open orders not invoiced yet, less its credit), in <paramref name="Currency"/>.</param>
 /// <param name="Negotiated">The order is checked out from a negotiated quote.</param>
 /// <param name="FirstOrder">The customer has no earlier order at the supplier that was not cancelled or rejected.</param>
 public sealed record ApprovalContext(
@@ -282,7 +283,7 @@ public static class Approvals
 
             case ConditionKind.CreditLimitExceeded:
                 return c.Exposure + c.Total > c.CreditLimit
-                    ? $"open orders of {Money(c.Exposure, c.Currency)} plus this order's {Money(c.Total, c.Currency)} exceed the credit limit of {Money(c.CreditLimit, c.Currency)}"
+                    ? $"unpaid invoices and open orders of {Money(c.Exposure, c.Currency)} plus this order's {Money(c.Total, c.Currency)} exceed the credit limit of {Money(c.CreditLimit, c.Currency)}"
                     : null;
             case ConditionKind.NegotiatedPrice:
                 return c.Negotiated ? "it is priced at a negotiated quote" : null;

@@ -20,7 +20,7 @@ public sealed class CartService(
     ISalesDocuments<Cart> carts,
     ISalesDocuments<Order> orders,
     ISalesIndex index,
-    SalesOutbox outbox,
+    SalesSignal outbox,
     TimeProvider clock)
 {
     public const int MaxListPage = 100;

@@ -28,9 +28,11 @@ public sealed class CheckoutService(
     ISalesDocuments<Order> orders,
     ISalesDocuments<NegotiatedQuote> quotes,
     ISalesIndex index,
+    ISalesDocuments<Billing.CustomerLedger> ledgers,
+    Billing.IBillingStore billing,
     StockReserver stock,
     IDueIndex due,
-    SalesOutbox outbox,
+    SalesSignal outbox,
     TimeProvider clock)
 {
     /// <summary>Due entries that end a pending approval's hold on stock.</summary>
@@ -68,11 +70,18 @@ public sealed class CheckoutService(
         var buyerRulesTask = ordering.ApprovalRulesAsync(buyerId, cancellationToken);
         var supplierRulesTask = ordering.ApprovalRulesAsync(supplierId, cancellationToken);
         var standingTask = index.CustomerStandingAsync(supplierId, buyerId, cancellationToken);
-        await Task.WhenAll(supplierTask, addressesTask, settingsTask, buyerRulesTask, supplierRulesTask, standingTask).ConfigureAwait(false);
+        var ledgerTask = ledgers.FindAsync(Billing.CustomerLedger.IdOf(supplierId, buyerId), cancellationToken);
+        await Task.WhenAll(supplierTask, addressesTask, settingsTask, buyerRulesTask, supplierRulesTask, standingTask, ledgerTask).ConfigureAwait(false);
         var supplier = (await supplierTask.ConfigureAwait(false))?.Value ?? throw DomainException.NotFound("Supplier account", supplierId);
         var address = (await addressesTask.ConfigureAwait(false))?.Value.FirstOrDefault(a => a.Id == input.AddressId)
             ?? throw DomainException.Unprocessable("addressId", $"'{input.AddressId}' is not one of your organization's delivery addresses; its admins add them.");
         var settings = (await settingsTask.ConfigureAwait(false)).Value;
+        var ledger = (await ledgerTask.ConfigureAwait(false))?.Value;
+        if (ledger?.DueInstallments() is { Count: > 0 } dueNow
+            && Billing.Overdue.BlockReason(dueNow, today, (await billing.SettingsAsync(supplierId, cancellationToken).ConfigureAwait(false)).Value) is { } onHold)
+        {
+            throw DomainException.Unprocessable("supplierId", onHold);
+        }
 
         // What is ordered: the accepted quote's lines at its prices, or the caller's cart.
         var (request, negotiated, cart) = await SourceAsync(caller, buyerId, supplierId, input.QuoteId, cancellationToken).ConfigureAwait(false);
@@ -97,7 +106,9 @@ public sealed class CheckoutService(
 
         var buyerRules = (await buyerRulesTask.ConfigureAwait(false))?.Value.Where(r => r.Side == ApprovalSide.Buyer).ToArray() ?? [];
         var supplierRules = (await supplierRulesTask.ConfigureAwait(false))?.Value.Where(r => r.Side == ApprovalSide.Supplier).ToArray() ?? Approvals.SupplierDefaults;
-        var (exposure, hasOrdered) = await standingTask.ConfigureAwait(false);
+        var standing = await standingTask.ConfigureAwait(false);
+        var hasOrdered = standing.HasOrdered;
+        var exposure = Billing.CreditExposure.Of(standing.Open, ledger);
         var now = clock.GetUtcNow();
         var monthSpend = buyerRules.Any(r => r.Active && r.Condition.Kind == ConditionKind.MonthlySpendAbove)
             ? await index.SpendSinceAsync(buyerId, caller.UserId, new DateTimeOffset(now.Year, now.Month, 1, 0, 0, 0, TimeSpan.Zero), cancellationToken).ConfigureAwait(false)

@@ -29,7 +29,7 @@ public static class OrderLifecycle
     public static bool IsFinal(OrderStatus status) => status is OrderStatus.Paid or OrderStatus.Cancelled or OrderStatus.Rejected;
 
     /// <summary>Orders that still count against the customer's credit: placed and not yet paid, cancelled or rejected.
-    /// Invoiced orders count until billing replaces them by their open invoices.</summary>
+    /// What of them is invoiced counts by its open invoices instead (<see cref="Billing.CreditExposure"/>).</summary>
     public static bool IsOpen(OrderStatus status) => !IsFinal(status);
 
     /// <summary>Whether the order's held stock goes back when it reaches <paramref name="status"/>.</summary>

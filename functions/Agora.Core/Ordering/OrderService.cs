@@ -23,7 +23,7 @@ public sealed class OrderService(
     IOrganizationStore organizations,
     ISalesDocuments<Order> orders,
     ISalesIndex index,
-    SalesOutbox outbox,
+    SalesSignal outbox,
     DueWork dueWork,
     TimeProvider clock)
 {

@@ -55,9 +55,9 @@ public interface ISalesIndex
 
     Task<Page<OrderSummary>> ListOrdersAsync(string orgId, OrderSide side, OrderFilter filter, string? after, int limit, CancellationToken cancellationToken);
 
-    /// <summary>The total of the customer's open orders at the supplier (see <see cref="OrderLifecycle.IsOpen"/>), and
+    /// <summary>The customer's open orders at the supplier (see <see cref="OrderLifecycle.IsOpen"/>) with their totals, and
     /// whether it has had any order that was not cancelled or rejected.</summary>
-    Task<(decimal Exposure, bool HasOrdered)> CustomerStandingAsync(string supplierId, string buyerId, CancellationToken cancellationToken);
+    Task<CustomerStanding> CustomerStandingAsync(string supplierId, string buyerId, CancellationToken cancellationToken);
 
     /// <summary>What <paramref name="userId"/> ordered for <paramref name="buyerId"/> since <paramref name="since"/>, not
     /// cancelled or rejected, per currency.</summary>
@@ -74,6 +74,12 @@ public interface ISalesIndex
 
     Task<Page<QuoteSummary>> ListQuotesAsync(string orgId, OrderSide side, QuoteStatus? status, string? waitingFor, string? after, int limit, CancellationToken cancellationToken);
 }
+
+/// <summary>An order that still counts against the customer's credit, with its total.</summary>
+public sealed record OpenOrder(string Id, decimal Total);
+
+/// <summary>What checkout reads of a customer's orders: the open ones, and whether it ever ordered.</summary>
+public sealed record CustomerStanding(IReadOnlyList<OpenOrder> Open, bool HasOrdered);
 
 /// <summary>Per-organization ordering data: settings, approval rules, addresses, checkout claims and order numbers.</summary>
 public interface IOrderingStore

@@ -33,7 +33,7 @@ public sealed class QuoteService(
     ISalesDocuments<Cart> carts,
     ISalesDocuments<NegotiatedQuote> quotes,
     ISalesIndex index,
-    SalesOutbox outbox,
+    SalesSignal outbox,
     TimeProvider clock)
 {
     public const int MaxPage = 100;

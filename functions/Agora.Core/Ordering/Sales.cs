@@ -70,12 +70,12 @@ public sealed record Outbox
     };
 }
 
-/// <summary>A cart, a negotiated quote or an order: a document with its own outbox, stored in a partition of its own.</summary>
+/// <summary>A cart, a negotiated quote, an order or a customer ledger: a document with its own outbox, stored in a partition of its own.</summary>
 public interface ISalesDocument
 {
     string Id { get; }
 
-    /// <summary><c>cart</c>, <c>quote</c>, <c>order</c> or <c>shipment</c>.</summary>
+    /// <summary><c>cart</c>, <c>quote</c>, <c>order</c>, <c>shipment</c>, <c>return</c> or <c>ledger</c>.</summary>
     string Kind { get; }
 
     string BuyerId { get; }

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Agora.Core.Ordering;
 
-/// <summary>Hands on what a change of a cart, quote or order recorded in its outbox: timeline entries to the timeline,
+/// <summary>Hands on what a change of a cart, quote, order or customer ledger recorded in its outbox: timeline entries to the timeline,
 /// integration events to the customers' systems, emails to the notifications queue, and, for an order that ended before
 /// shipping, the release of its stock. It runs from the sales queue (<see cref="HandleAsync"/>), so the request that made
 /// the change answers without waiting for it. Every step is idempotent: entries and events keep their ids (the timeline
@@ -24,36 +24,12 @@ public sealed partial class SalesOutbox(
     ISalesDocuments<Fulfilment.Shipment> shipments,
     ISalesDocuments<Fulfilment.GoodsReturn> returns,
     Fulfilment.ShipmentSettlement settlement,
+    ISalesDocuments<Billing.CustomerLedger> ledgers,
     StockReserver stock,
-    IDueIndex due,
     TimeProvider clock,
     ILogger<SalesOutbox> logger)
 {
-    /// <summary>Due entries that ask the timer to hand on an outbox whose queue message could not be sent.</summary>
-    public const string DueKind = "salesOutbox";
-
-    /// <summary>After a write: asks the queue to hand the outbox on. When the queue cannot be reached the change still
-    /// stands; a due entry makes the next timer run do it, so nothing waits for ever.</summary>
-    public async Task SignalAsync(ISalesDocument document, CancellationToken cancellationToken)
-    {
-        if (!document.HasWork)
-        {
-            return;
-        }
-
-        try
-        {
-            await queue.SendAsync(new SalesWork(document.Kind, document.Id), cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
-        {
-            LogQueueFailed(logger, e, document.Kind, document.Id);
-            var now = clock.GetUtcNow();
-            await due.AddAsync(new DueEntry(DueEntry.DayOf(now), $"{document.Kind}.{document.Id}", DueKind, document.SupplierId, now), CancellationToken.None).ConfigureAwait(false);
-        }
-    }
-
-    /// <summary>The timer's side of <see cref="SignalAsync"/>.</summary>
+    /// <summary>The timer's side of <see cref="SalesSignal.SignalAsync"/>.</summary>
     public Task HandleDueAsync(DueEntry entry, CancellationToken cancellationToken)
     {
         var dot = entry.Id.IndexOf('.', StringComparison.Ordinal);
@@ -69,6 +45,7 @@ public sealed partial class SalesOutbox(
         "cart" => DispatchAsync(carts, work.Id, (c, box, _) => c with { Outbox = box }, cancellationToken),
         "shipment" => SettleAsync(work.Id, cancellationToken),
         "return" => SettleReturnAsync(work.Id, cancellationToken),
+        "ledger" => DispatchAsync(ledgers, work.Id, (l, box, _) => l with { Outbox = box }, cancellationToken),
         _ => throw new ArgumentException($"Unknown sales document kind '{work.Kind}'.", nameof(work)),
     };
 
@@ -187,9 +164,6 @@ public sealed partial class SalesOutbox(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "The outbox of {Kind} {Id} is being handed on by another handler; asked again in a moment")]
     private static partial void LogClaimed(ILogger logger, string kind, string id);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not queue the outbox of {Kind} {Id}; the sales timer hands it on")]
-    private static partial void LogQueueFailed(ILogger logger, Exception exception, string kind, string id);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Handed on the outbox of {Kind} {Id}: {Entries} timeline entries, {Events} events, {Emails} emails, stock released: {Released}")]
     private static partial void LogHandedOn(ILogger logger, string kind, string id, int entries, int events, int emails, bool released);

@@ -18,7 +18,7 @@ public sealed class TimelineService(
     ISalesDocuments<NegotiatedQuote> quotes,
     IOrganizationStore organizations,
     ITimelineStore timeline,
-    SalesOutbox outbox,
+    SalesSignal outbox,
     TimeProvider clock)
 {
     public const int MaxPage = 200;

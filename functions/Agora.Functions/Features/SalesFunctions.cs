@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Agora.Core.Billing;
 using Agora.Core.Common;
 using Agora.Core.Ordering;
 using Agora.Infrastructure.Storage;
@@ -7,8 +8,9 @@ using Microsoft.Azure.Functions.Worker;
 namespace Agora.Functions.Features;
 
 /// <summary>The background of sales: the queue that hands each document's outbox on, and the timer that ends the stock
-/// holds of orders left unapproved and hands on outboxes whose queue message could not be sent.</summary>
-public sealed class SalesFunctions(SalesOutbox outbox, OrderService orders, DueWork dueWork)
+/// holds of orders left unapproved, hands on outboxes whose queue message could not be sent, and settles invoice numbers
+/// whose issuing did not finish.</summary>
+public sealed class SalesFunctions(SalesOutbox outbox, OrderService orders, BillingService billing, DueWork dueWork)
 {
     /// <summary>Read as text and parsed here with the API's JSON shape, as both hosts bind it the same way.</summary>
     [Function(nameof(HandOnSalesOutbox))]
@@ -23,6 +25,7 @@ public sealed class SalesFunctions(SalesOutbox outbox, OrderService orders, DueW
     public async Task SalesTimer([TimerTrigger("0 */5 * * * *")] TimerInfo timer, CancellationToken cancellationToken)
     {
         await orders.ExpireHoldsAsync(cancellationToken).ConfigureAwait(false);
-        await dueWork.RunAsync(SalesOutbox.DueKind, outbox.HandleDueAsync, cancellationToken).ConfigureAwait(false);
+        await dueWork.RunAsync(SalesSignal.DueKind, outbox.HandleDueAsync, cancellationToken).ConfigureAwait(false);
+        await dueWork.RunAsync(BillingService.NumbersDueKind, billing.SettleNumbersAsync, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -6,7 +6,7 @@ public static class Containers
 {
     /// <summary>pk = organization id: the organization (members, invitations, outbox), its customer accounts when it is a
     /// supplier, and the copies of its supplier accounts when it is a buyer; its ordering settings, approval rules and
-    /// addresses; the summaries of its orders, quotes, carts and lists (what listings page), its checkout claims and order
+    /// addresses; the summaries of its orders, quotes, carts, lists and invoices (what listings page), its billing settings, its checkout claims and order
     /// number counters.</summary>
     public const string Organizations = "organizations";
 
@@ -23,7 +23,7 @@ public static class Containers
     /// <summary>pk = id: stored responses of requests sent with an Idempotency-Key, and delivered notifications; both expire (ttl).</summary>
     public const string Requests = "requests";
 
-    /// <summary>pk = a cart's, negotiated quote's or order's id: the document and its timeline entries. Each sale is a
+    /// <summary>pk = a cart's, negotiated quote's, order's, customer ledger's or invoice's id: the document and its timeline entries. Each sale is a
     /// logical partition of its own, so no supplier's or buyer's volume of sales ever meets the 20 GB partition limit.</summary>
     public const string Sales = "sales";
 

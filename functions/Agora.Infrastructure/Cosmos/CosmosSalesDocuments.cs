@@ -6,7 +6,7 @@ using Microsoft.Azure.Cosmos;
 
 namespace Agora.Infrastructure.Cosmos;
 
-/// <summary>Carts, negotiated quotes, orders and shipments in <c>sales</c>, each in the partition of its own id (id = pk = the
+/// <summary>Carts, negotiated quotes, orders, shipments, returns and customer ledgers in <c>sales</c>, each in the partition of its own id (id = pk = the
 /// document's id, type = its kind).</summary>
 public sealed class CosmosSalesDocuments<T>(CosmosContainers cosmos) : ISalesDocuments<T>
     where T : ISalesDocument
@@ -18,6 +18,7 @@ public sealed class CosmosSalesDocuments<T>(CosmosContainers cosmos) : ISalesDoc
         var t when t == typeof(Cart) => "cart",
         var t when t == typeof(Agora.Core.Fulfilment.Shipment) => "shipment",
         var t when t == typeof(Agora.Core.Fulfilment.GoodsReturn) => "return",
+        var t when t == typeof(Core.Billing.CustomerLedger) => "ledger",
         var t => throw new InvalidOperationException($"{t.Name} is not a sales document."),
     };
 

@@ -123,21 +123,21 @@ public sealed class CosmosSalesIndex(CosmosContainers cosmos) : ISalesIndex
             clauses.Count == 0 ? null : string.Join(" AND ", clauses), parameters, cancellationToken);
     }
 
-    public async Task<(decimal Exposure, bool HasOrdered)> CustomerStandingAsync(string supplierId, string buyerId, CancellationToken cancellationToken)
+    public async Task<CustomerStanding> CustomerStandingAsync(string supplierId, string buyerId, CancellationToken cancellationToken)
     {
-        var open = await CosmosContainers.QueryItemsAsync<TotalOnly>(Container, supplierId,
-            new QueryDefinition("SELECT c.index.total FROM c WHERE c.pk = @pk AND c.type = @type AND c.index.buyerId = @buyer AND c.index.open = true")
+        var open = await CosmosContainers.QueryItemsAsync<OpenOrderRow>(Container, supplierId,
+            new QueryDefinition("SELECT c.id, c.index.total FROM c WHERE c.pk = @pk AND c.type = @type AND c.index.buyerId = @buyer AND c.index.open = true")
                 .WithParameter("@type", SalesOrder).WithParameter("@buyer", buyerId), cancellationToken).ConfigureAwait(false);
-        var exposure = open.Sum(o => o.Total);
-        if (open.Count > 0)
+        var orders = open.Select(o => new OpenOrder(o.Id["order:".Length..], o.Total)).ToArray(); // the summary's id is order:{id}
+        if (orders.Length > 0)
         {
-            return (exposure, true);
+            return new CustomerStanding(orders, true);
         }
 
         var any = await CosmosContainers.QueryItemsAsync<IdOnly>(Container, supplierId,
             new QueryDefinition("SELECT TOP 1 c.id FROM c WHERE c.pk = @pk AND c.type = @type AND c.index.buyerId = @buyer AND c.index.ended = false")
                 .WithParameter("@type", SalesOrder).WithParameter("@buyer", buyerId), cancellationToken).ConfigureAwait(false);
-        return (exposure, any.Count > 0);
+        return new CustomerStanding(orders, any.Count > 0);
     }
 
     public async Task<IReadOnlyDictionary<string, decimal>> SpendSinceAsync(string buyerId, string userId, DateTimeOffset since, CancellationToken cancellationToken)
@@ -203,9 +203,9 @@ public sealed class CosmosSalesIndex(CosmosContainers cosmos) : ISalesIndex
     }
 
     /// <summary>A sort key that orders the newest first in ascending order: the ticks to the end of time, then the id.</summary>
-    private static string Newest(DateTimeOffset at, string id) => $"{(DateTime.MaxValue.Ticks - at.UtcTicks).ToString("D19", CultureInfo.InvariantCulture)}\u001f{id}";
+    internal static string Newest(DateTimeOffset at, string id) => $"{(DateTime.MaxValue.Ticks - at.UtcTicks).ToString("D19", CultureInfo.InvariantCulture)}\u001f{id}";
 
-    private sealed record TotalOnly(decimal Total);
+    private sealed record OpenOrderRow(string Id, decimal Total);
 
     private sealed record IdOnly(string Id);
 
