@@ -63,7 +63,7 @@ internal sealed class SalesMarket : IDisposable
 
     /// <summary>Products S0000... at 10.00 + i per UN (CX = 12 UN at 12 × the UN price less 10%), in stock in w1 and w2.</summary>
     public static async Task<SalesMarket> CreateAsync(BackendFixture backend, int products = 40, decimal stockW1 = 1000, decimal stockW2 = 500, decimal creditLimit = 1_000_000,
-        int extraPurchasers = 0)
+        int extraPurchasers = 0, int[]? paymentTermsDays = null)
     {
         var prefix = SharedEmulators.Unique("m");
         string U(string role) => $"{prefix}-{role}";
@@ -99,7 +99,7 @@ internal sealed class SalesMarket : IDisposable
         }
 
         await BackendFixture.Ensure(await admin.PostAsJsonAsync($"/api/orgs/{supplier}/customers",
-            new { buyerId = buyer, category = "construction", paymentTermsDays = new[] { 30, 60 }, incoterm = "CIF", creditLimit, salesManagerId = U("s-sales") }));
+            new { buyerId = buyer, category = "construction", paymentTermsDays = paymentTermsDays ?? [30, 60], incoterm = "CIF", creditLimit, salesManagerId = U("s-sales") }));
         await BackendFixture.Ensure(await market.BuyerAdmin.PutAsJsonAsync($"/api/orgs/{buyer}/addresses/hq",
             new { label = "Sede", recipient = "Recebimento", line1 = "Rua Funchal, 200", city = "São Paulo", region = "SP", postalCode = "04551-060", country = "BR" }));
         return market;

@@ -74,6 +74,10 @@ public sealed record Shipment : ISalesDocument
     /// invoices issued: the last step <see cref="ShipmentSettlement"/> takes.</summary>
     public bool Settled { get; init; } = true;
 
+    /// <summary>Whether the invoices of its goods were issued once it left (per shipment or, when it completed its order,
+    /// per order: the supplier's billing setting).</summary>
+    public bool Invoiced { get; init; }
+
     public Outbox Outbox { get; init; } = Outbox.Empty;
 
     /// <summary>What is left to do after a write: hand on the outbox, move the stock, tell the orders.</summary>

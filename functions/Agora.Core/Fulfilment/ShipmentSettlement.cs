@@ -1,4 +1,5 @@
 using System.Globalization;
+using Agora.Core.Billing;
 using Agora.Core.Catalog;
 using Agora.Core.Common;
 using Agora.Core.Imports;
@@ -19,6 +20,8 @@ public sealed partial class ShipmentSettlement(
     ISalesDocuments<Order> orders,
     ISalesIndex index,
     IProductStore products,
+    BillingService billing,
+    IBillingStore invoices,
     ISalesQueue queue,
     ImportOptions options,
     TimeProvider clock,
@@ -48,14 +51,25 @@ public sealed partial class ShipmentSettlement(
 
         if (!current.Value.Settled)
         {
-            var settledAs = current.Value.Status;
-            foreach (var orderId in current.Value.OrderIds)
+            var shipment = current.Value;
+            var told = new List<Order>();
+            foreach (var orderId in shipment.OrderIds)
             {
-                await TellOrderAsync(current.Value, orderId, cancellationToken).ConfigureAwait(false);
+                if (await TellOrderAsync(shipment, orderId, cancellationToken).ConfigureAwait(false) is { } order)
+                {
+                    told.Add(order.Value);
+                }
+            }
+
+            var invoiced = shipment.Invoiced;
+            if (shipment.HasLeft && !invoiced)
+            {
+                await InvoiceAsync(shipment, told, cancellationToken).ConfigureAwait(false);
+                invoiced = true;
             }
 
             // A change made meanwhile is left unsettled: its own settlement tells the orders its newer state.
-            current = await WriteAsync(shipments, shipmentId, s => s.Settled || s.Status != settledAs ? s : s with { Settled = true }, cancellationToken).ConfigureAwait(false) ?? current;
+            current = await WriteAsync(shipments, shipmentId, s => s.Settled || s.Status != shipment.Status ? s : s with { Settled = true, Invoiced = invoiced }, cancellationToken).ConfigureAwait(false) ?? current;
         }
 
         return current;
@@ -84,6 +98,12 @@ public sealed partial class ShipmentSettlement(
             current = await WriteAsync(returns, returnId, r => r.StockMoved ? r : r with { StockMoved = true }, cancellationToken).ConfigureAwait(false) ?? current;
         }
 
+        if (current.Value is { Status: ReturnStatus.Received, CreditNoteIds.Count: 0 } toCredit)
+        {
+            var credited = await CreditAsync(toCredit, cancellationToken).ConfigureAwait(false);
+            current = await WriteAsync(returns, returnId, r => r.CreditNoteIds.Count > 0 ? r : r with { CreditNoteIds = credited }, cancellationToken).ConfigureAwait(false) ?? current;
+        }
+
         if (!current.Value.Settled)
         {
             var settledAs = current.Value.Status;
@@ -104,6 +124,54 @@ public sealed partial class ShipmentSettlement(
         }
 
         return current;
+    }
+
+    /// <summary>The credit notes of a received return: one per invoice that billed its goods (the delivered shipment's
+    /// invoice, or the order's), each idempotent by an id derived from the return's. Goods whose invoice is not issued
+    /// yet (a settlement still running) fail the step, which the queue retries.</summary>
+    private async Task<IReadOnlyList<string>> CreditAsync(GoodsReturn received, CancellationToken cancellationToken)
+    {
+        var order = (await orders.FindAsync(received.OrderId, cancellationToken).ConfigureAwait(false))?.Value ?? throw DomainException.NotFound("Order", received.OrderId);
+        var byInvoice = new List<(string Invoice, List<ReturnLine> Lines)>();
+        foreach (var line in received.Lines)
+        {
+            var shipment = order.Shipments.FirstOrDefault(s => s.Id == line.ShipmentId);
+            string? invoiceId = null;
+            foreach (var candidate in new[] { shipment is null ? null : InvoiceIdOf(shipment, order.Id), OrderInvoiceId(order.Id) })
+            {
+                if (candidate is not null && (byInvoice.Any(b => b.Invoice == candidate) || await invoices.FindAsync(candidate, cancellationToken).ConfigureAwait(false) is not null))
+                {
+                    invoiceId = candidate;
+                    break;
+                }
+            }
+
+            if (invoiceId is null)
+            {
+                throw DomainException.Conflict($"Return {received.Id}: the goods of shipment {line.ShipmentId} are not invoiced yet; the credit note follows their invoice.");
+            }
+
+            var group = byInvoice.FirstOrDefault(b => b.Invoice == invoiceId);
+            if (group.Lines is null)
+            {
+                byInvoice.Add((invoiceId, [line]));
+            }
+            else
+            {
+                group.Lines.Add(line);
+            }
+        }
+
+        var ids = new List<string>();
+        for (var i = 0; i < byInvoice.Count; i++)
+        {
+            var (invoiceId, lines) = byInvoice[i];
+            var parts = lines.GroupBy(l => l.OrderLine).Select(g => new BilledPart(g.Key, Billed.InSaleUnits(order.Lines[g.Key], g.Sum(l => l.BaseQuantity)))).ToArray();
+            var note = await billing.CreditAsync(new CreditRequest($"cn.{received.Id}.{i + 1}", invoiceId, parts, $"Return {received.Id}: {received.Reason}"), cancellationToken).ConfigureAwait(false);
+            ids.Add(note.Id);
+        }
+
+        return ids;
     }
 
     /// <summary>One conditional write of a shipment or return per lost race; <paramref name="change"/> returning the same
@@ -153,7 +221,7 @@ public sealed partial class ShipmentSettlement(
 
     /// <summary>Gives the order the shipment's latest state (its own lines of it) and the status that follows. An order's
     /// copy only moves forward, so a late settlement of an earlier change never undoes a later one.</summary>
-    private Task TellOrderAsync(Shipment shipment, string orderId, CancellationToken cancellationToken) =>
+    private Task<Versioned<Order>?> TellOrderAsync(Shipment shipment, string orderId, CancellationToken cancellationToken) =>
         TellAsync(orderId, order =>
         {
             var at = order.Shipments.ToList().FindIndex(s => s.Id == shipment.Id);
@@ -169,8 +237,8 @@ public sealed partial class ShipmentSettlement(
 
     /// <summary>Applies <paramref name="change"/> to the order (nothing when it returns the order as it was) with the status
     /// its shipments give it and, when that changed, its timeline entry and event, in one conditional write; then its
-    /// summaries and, when its outbox has work, a queue message.</summary>
-    private async Task TellAsync(string orderId, Func<Order, Order> change, CancellationToken cancellationToken)
+    /// summaries and, when its outbox has work, a queue message. The order as written (or as found, when nothing changed).</summary>
+    private async Task<Versioned<Order>?> TellAsync(string orderId, Func<Order, Order> change, CancellationToken cancellationToken)
     {
         var written = await Concurrency.RetryAsync<Versioned<Order>?>($"Order {orderId}", async _ =>
         {
@@ -205,7 +273,7 @@ public sealed partial class ShipmentSettlement(
         }).ConfigureAwait(false);
         if (written is null)
         {
-            return;
+            return null;
         }
 
         await index.UpsertAsync(OrderSummary.Of(written.Value), cancellationToken).ConfigureAwait(false);
@@ -213,7 +281,36 @@ public sealed partial class ShipmentSettlement(
         {
             await queue.SendAsync(new SalesWork(written.Value.Kind, written.Value.Id), cancellationToken).ConfigureAwait(false);
         }
+
+        return written;
     }
+
+    /// <summary>The invoices of a shipment that left, as the supplier bills (<see cref="BillingSettings.InvoicePer"/>): one
+    /// per order it carries, of what it carries of each line; or, per order, one invoice of the whole order once this
+    /// shipment made it shipped. Issuing is idempotent by invoice id (derived from the shipment or the order), so a retried
+    /// settlement issues nothing twice.</summary>
+    private async Task InvoiceAsync(Shipment shipment, IReadOnlyList<Order> told, CancellationToken cancellationToken)
+    {
+        var settings = await billing.SettingsAsync(shipment.SupplierId, cancellationToken).ConfigureAwait(false);
+        foreach (var order in told)
+        {
+            if (settings.InvoicePer == InvoicePer.Shipment)
+            {
+                await billing.IssueAsync(new IssueRequest(InvoiceIdOf(shipment, order.Id), order.Id, Billed.Parts(order, shipment), shipment.Id), cancellationToken).ConfigureAwait(false);
+            }
+            else if (order.Status is OrderStatus.Shipped or OrderStatus.Delivered)
+            {
+                await billing.IssueAsync(new IssueRequest(OrderInvoiceId(order.Id), order.Id, order.Lines.Select((l, i) => new BilledPart(i, l.Price.Quantity)).ToArray(), null), cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>The invoice of <paramref name="orderId"/>'s goods in <paramref name="shipment"/> when invoices are per
+    /// shipment: the shipment's id, or with the order's for a consolidated one.</summary>
+    public static string InvoiceIdOf(Shipment shipment, string orderId) => shipment.OrderIds.Count == 1 ? shipment.Id : $"{shipment.Id}.{orderId}";
+
+    /// <summary>The invoice of a whole order when invoices are per order.</summary>
+    public static string OrderInvoiceId(string orderId) => $"inv.{orderId}";
 
     /// <summary>The statuses an order's shipments decide: from its confirmation until it is delivered.</summary>
     public static bool Follows(OrderStatus status) => status is OrderStatus.Confirmed or OrderStatus.PartiallyShipped or OrderStatus.Shipped or OrderStatus.Delivered;
