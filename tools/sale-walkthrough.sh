@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The sale after checkout as its users do it, against the README's backend (dotnet run --project functions/Agora.LocalHost):
 # a 1,000-line order of the demo buyer at the demo supplier, held in both warehouses, split into one lot per warehouse,
-# packed, dispatched and delivered, then a 100-line return approved and received. Prints each call's status, time and
+# packed, dispatched and delivered, with each lot's invoice read (JSON, PDF) and paid by the ERP, then a 100-line return approved and
+# received, ending in a credit note. Prints each call's status, time and
 # Cosmos requests (the x-cosmos-requests header every response carries). Figures in docs/performance.md ("Shipments").
 # Usage: tools/sale-walkthrough.sh [lines]   (default 1000; needs curl and python3)
 set -euo pipefail
@@ -80,9 +81,25 @@ for s in $(json split '" ".join(x["id"] for x in d["items"])'); do
   call "deliver-$i (buyer)" "$IGOR" POST "/orgs/$B/shipments/$s/status" "$W/deliver.json"
 done
 echo "order $(json checkout 'd["number"]'): $(curl -s "$H/orgs/$S/orders/$O" -H "Authorization: Bearer $ANA" | python3 -c 'import json,sys; print(json.load(sys.stdin)["status"])')"
+# Each lot that left was invoiced under its own id: read them as the buyer (JSON and PDF), then pay them from the ERP.
+TOTAL=0
+i=0
+for s in $(json split '" ".join(x["id"] for x in d["items"])'); do
+  i=$((i+1))
+  call "invoice-$i" "$IGOR" GET "/orgs/$B/invoices/$s"
+  echo "  $(json "invoice-$i" 'd["displayNumber"] + " " + str(d["total"]) + " in " + str(len(d["installments"])) + " installments"')"
+  curl -s "$H/orgs/$B/invoices/$s?format=pdf" -H "Authorization: Bearer $IGOR" -o "$W/invoice-$i.pdf" -w "  pdf %{http_code} %{size_download} bytes %{time_total}s\n"
+  TOTAL=$(python3 -c "print($TOTAL + $(json "invoice-$i" 'd["total"]'))")
+done
+python3 -c "import json,datetime; json.dump({'payments': [{'paymentId': 'walk-$RUN', 'buyerId': '$B', 'amount': $TOTAL, 'currency': 'BRL', 'receivedOn': datetime.date.today().isoformat()}]}, open('$W/payments.json', 'w'))"
+call payment "$ANA" POST "/orgs/$S/payments" "$W/payments.json"
+call statement "$IGOR" GET "/orgs/$B/suppliers/$S/statement"
+echo "  balance after paying $TOTAL: $(json statement 'd["balance"]')"
 call return "$IGOR" POST "/orgs/$B/orders/$O/returns" "$W/return.json"
 R=$(json return 'd["id"]')
 call return-approve "$BRUNO" POST "/orgs/$S/returns/$R/decision" "$W/approve.json"
 python3 -c "import json; json.dump({'lines': [{'line': i, 'condition': 'resellable' if i % 2 == 0 else 'damaged'} for i in range(len(json.load(open('$W/return.json'))['lines']))]}, open('$W/receipt.json', 'w'))"
 call return-receive "$DIEGO" POST "/orgs/$S/returns/$R/receipt" "$W/receipt.json"
-echo "return $R: $(json return-receive 'd["status"]'), stock moved: $(json return-receive 'd["stockMoved"]')"
+echo "return $R: $(json return-receive 'd["status"]'), stock moved: $(json return-receive 'd["stockMoved"]'), credit notes: $(json return-receive '", ".join(d["creditNoteIds"])')"
+call statement-after "$IGOR" GET "/orgs/$B/suppliers/$S/statement"
+echo "  balance after the credit note: $(json statement-after 'd["balance"]')"
