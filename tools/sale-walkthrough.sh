@@ -36,28 +36,28 @@ python3 - "$W" "$N" "$RUN" <<'PY'
 import json, sys
 w, n, run = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 skus = [f"W{run}-{i:04d}" for i in range(n)]
-open(f"{w}/catalog.csv", "w").write("sku;nome;categoria;marca;unidade;embalagens\n" + "".join(f"{s};Item {s};Ferramentas > Manuais;Marca;UN;CX=10\n" for s in skus))
-open(f"{w}/prices.csv", "w").write("sku;unidade;preco\n" + "".join(f"{s};UN;1,00\n" for s in skus))
+open(f"{w}/b-catalog.csv", "w").write("sku;nome;categoria;marca;unidade;embalagens\n" + "".join(f"{s};Item {s};Ferramentas > Manuais;Marca;UN;CX=10\n" for s in skus))
+open(f"{w}/b-prices.csv", "w").write("sku;unidade;preco\n" + "".join(f"{s};UN;1,00\n" for s in skus))
 for k, wh, q in ((1, "sp-guarulhos", 1), (2, "rj-duque-caxias", 5)):
-    json.dump({"items": [{"sku": s, "warehouseId": wh, "onHand": q, "asOf": "2026-01-02T00:00:00Z"} for s in skus]}, open(f"{w}/stock{k}.json", "w"))
-open(f"{w}/quick.txt", "w").write("".join(f"{s} 6 UN\n" for s in skus))
-json.dump({"addressId": "sede", "purchaseOrderNumber": f"PO-{run}"}, open(f"{w}/checkout.json", "w"))
+    json.dump({"items": [{"sku": s, "warehouseId": wh, "onHand": q, "asOf": "2026-01-02T00:00:00Z"} for s in skus]}, open(f"{w}/b-stock{k}.json", "w"))
+open(f"{w}/b-quick.txt", "w").write("".join(f"{s} 6 UN\n" for s in skus))
+json.dump({"addressId": "sede", "purchaseOrderNumber": f"PO-{run}"}, open(f"{w}/b-checkout.json", "w"))
 PY
 
-call catalog-import "$ANA" POST "/orgs/$S/imports?kind=catalog&file=walk-$RUN.csv" "$W/catalog.csv" text/csv
+call catalog-import "$ANA" POST "/orgs/$S/imports?kind=catalog&file=walk-$RUN.csv" "$W/b-catalog.csv" text/csv
 wait_import "$(json catalog-import 'd["id"]')"
-call price-import "$ANA" POST "/orgs/$S/imports?kind=prices&file=walk-prices-$RUN.csv" "$W/prices.csv" text/csv
+call price-import "$ANA" POST "/orgs/$S/imports?kind=prices&file=walk-prices-$RUN.csv" "$W/b-prices.csv" text/csv
 wait_import "$(json price-import 'd["id"]')"
-call stock-sp "$DIEGO" POST "/orgs/$S/stock" "$W/stock1.json"
-call stock-rj "$DIEGO" POST "/orgs/$S/stock" "$W/stock2.json"
+call stock-sp "$DIEGO" POST "/orgs/$S/stock" "$W/b-stock1.json"
+call stock-rj "$DIEGO" POST "/orgs/$S/stock" "$W/b-stock2.json"
 curl -s -X DELETE "$H/orgs/$B/suppliers/$S/cart" -H "Authorization: Bearer $IGOR" -o /dev/null
-call quick-order "$IGOR" POST "/orgs/$B/suppliers/$S/cart/quick-order" "$W/quick.txt" text/plain
-call checkout "$IGOR" POST "/orgs/$B/suppliers/$S/checkout" "$W/checkout.json"
+call quick-order "$IGOR" POST "/orgs/$B/suppliers/$S/cart/quick-order" "$W/b-quick.txt" text/plain
+call checkout "$IGOR" POST "/orgs/$B/suppliers/$S/checkout" "$W/b-checkout.json"
 O=$(json checkout 'd["id"]')
-echo '{"decision":"approve","comment":"walkthrough"}' > "$W/approve.json"
-[ "$(json checkout 'd["status"]')" = pendingApproval ] && call approve "$BRUNO" POST "/orgs/$S/orders/$O/approvals" "$W/approve.json"
-echo '{"status":"confirmed"}' > "$W/confirm.json"
-call confirm "$BRUNO" POST "/orgs/$S/orders/$O/status" "$W/confirm.json"
+echo '{"decision":"approve","comment":"walkthrough"}' > "$W/b-approve.json"
+[ "$(json checkout 'd["status"]')" = pendingApproval ] && call approve "$BRUNO" POST "/orgs/$S/orders/$O/approvals" "$W/b-approve.json"
+echo '{"status":"confirmed"}' > "$W/b-confirm.json"
+call confirm "$BRUNO" POST "/orgs/$S/orders/$O/status" "$W/b-confirm.json"
 python3 - "$W" <<'PY'
 import json, sys
 w = sys.argv[1]
@@ -66,19 +66,19 @@ lots = {}
 for i, line in enumerate(o["lines"]):
     for h in line["held"]:
         lots.setdefault(h["warehouseId"], []).append({"line": i, "quantity": h["quantity"], "inBaseUnits": True})
-json.dump({"lots": [{"warehouseId": k, "lines": v} for k, v in lots.items()]}, open(f"{w}/lots.json", "w"))
-json.dump({"reason": "Lote com defeito", "lines": [{"line": i, "quantity": 2} for i in range(min(100, len(o["lines"])))]}, open(f"{w}/return.json", "w"))
+json.dump({"lots": [{"warehouseId": k, "lines": v} for k, v in lots.items()]}, open(f"{w}/b-lots.json", "w"))
+json.dump({"reason": "Lote com defeito", "lines": [{"line": i, "quantity": 2} for i in range(min(100, len(o["lines"])))]}, open(f"{w}/b-return.json", "w"))
 PY
-call split "$DIEGO" POST "/orgs/$S/orders/$O/shipments" "$W/lots.json"
-echo '{"status":"packed"}' > "$W/pack.json"
-echo '{"status":"dispatched","carrier":"Jadlog","trackingNumber":"JD-WALK"}' > "$W/dispatch.json"
-echo '{"status":"delivered"}' > "$W/deliver.json"
+call split "$DIEGO" POST "/orgs/$S/orders/$O/shipments" "$W/b-lots.json"
+echo '{"status":"packed"}' > "$W/b-pack.json"
+echo '{"status":"dispatched","carrier":"Jadlog","trackingNumber":"JD-WALK"}' > "$W/b-dispatch.json"
+echo '{"status":"delivered"}' > "$W/b-deliver.json"
 i=0
 for s in $(json split '" ".join(x["id"] for x in d["items"])'); do
   i=$((i+1))
-  call "pack-$i" "$DIEGO" POST "/orgs/$S/shipments/$s/status" "$W/pack.json"
-  call "dispatch-$i" "$DIEGO" POST "/orgs/$S/shipments/$s/status" "$W/dispatch.json"
-  call "deliver-$i (buyer)" "$IGOR" POST "/orgs/$B/shipments/$s/status" "$W/deliver.json"
+  call "pack-$i" "$DIEGO" POST "/orgs/$S/shipments/$s/status" "$W/b-pack.json"
+  call "dispatch-$i" "$DIEGO" POST "/orgs/$S/shipments/$s/status" "$W/b-dispatch.json"
+  call "deliver-$i (buyer)" "$IGOR" POST "/orgs/$B/shipments/$s/status" "$W/b-deliver.json"
 done
 echo "order $(json checkout 'd["number"]'): $(curl -s "$H/orgs/$S/orders/$O" -H "Authorization: Bearer $ANA" | python3 -c 'import json,sys; print(json.load(sys.stdin)["status"])')"
 # Each lot that left was invoiced under its own id: read them as the buyer (JSON and PDF), then pay them from the ERP.
@@ -91,15 +91,15 @@ for s in $(json split '" ".join(x["id"] for x in d["items"])'); do
   curl -s "$H/orgs/$B/invoices/$s?format=pdf" -H "Authorization: Bearer $IGOR" -o "$W/invoice-$i.pdf" -w "  pdf %{http_code} %{size_download} bytes %{time_total}s\n"
   TOTAL=$(python3 -c "print($TOTAL + $(json "invoice-$i" 'd["total"]'))")
 done
-python3 -c "import json,datetime; json.dump({'payments': [{'paymentId': 'walk-$RUN', 'buyerId': '$B', 'amount': $TOTAL, 'currency': 'BRL', 'receivedOn': datetime.date.today().isoformat()}]}, open('$W/payments.json', 'w'))"
-call payment "$ANA" POST "/orgs/$S/payments" "$W/payments.json"
+python3 -c "import json,datetime; json.dump({'payments': [{'paymentId': 'walk-$RUN', 'buyerId': '$B', 'amount': $TOTAL, 'currency': 'BRL', 'receivedOn': datetime.date.today().isoformat()}]}, open('$W/b-payments.json', 'w'))"
+call payment "$ANA" POST "/orgs/$S/payments" "$W/b-payments.json"
 call statement "$IGOR" GET "/orgs/$B/suppliers/$S/statement"
 echo "  balance after paying $TOTAL: $(json statement 'd["balance"]')"
-call return "$IGOR" POST "/orgs/$B/orders/$O/returns" "$W/return.json"
+call return "$IGOR" POST "/orgs/$B/orders/$O/returns" "$W/b-return.json"
 R=$(json return 'd["id"]')
-call return-approve "$BRUNO" POST "/orgs/$S/returns/$R/decision" "$W/approve.json"
-python3 -c "import json; json.dump({'lines': [{'line': i, 'condition': 'resellable' if i % 2 == 0 else 'damaged'} for i in range(len(json.load(open('$W/return.json'))['lines']))]}, open('$W/receipt.json', 'w'))"
-call return-receive "$DIEGO" POST "/orgs/$S/returns/$R/receipt" "$W/receipt.json"
+call return-approve "$BRUNO" POST "/orgs/$S/returns/$R/decision" "$W/b-approve.json"
+python3 -c "import json; json.dump({'lines': [{'line': i, 'condition': 'resellable' if i % 2 == 0 else 'damaged'} for i in range(len(json.load(open('$W/b-return.json'))['lines']))]}, open('$W/b-receipt.json', 'w'))"
+call return-receive "$DIEGO" POST "/orgs/$S/returns/$R/receipt" "$W/b-receipt.json"
 echo "return $R: $(json return-receive 'd["status"]'), stock moved: $(json return-receive 'd["stockMoved"]'), credit notes: $(json return-receive '", ".join(d["creditNoteIds"])')"
 call statement-after "$IGOR" GET "/orgs/$B/suppliers/$S/statement"
 echo "  balance after the credit note: $(json statement-after 'd["balance"]')"
