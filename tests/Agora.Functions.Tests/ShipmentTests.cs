@@ -290,6 +290,46 @@ public sealed class ShipmentTests(BackendFixture backend)
         }, "the return's timeline entries");
     }
 
+    [Fact]
+    public async Task Invoiced_per_order_the_order_is_invoiced_once_it_has_shipped_and_a_return_received_before_is_credited_then()
+    {
+        using var m = await SalesMarket.CreateAsync(backend, products: 2);
+        await BackendFixture.Ensure(await m.SupplierAdmin.PutAsJsonAsync($"/api/orgs/{m.Supplier}/billing/settings", new { invoicePer = "order" }));
+        await m.AddAsync(m.Purchaser, (SalesMarket.Sku(0), "UN", 4), (SalesMarket.Sku(1), "UN", 2));
+        var order = await BackendFixture.Json(await m.CheckoutAsync(m.Purchaser));
+        var id = (string)order["id"]!;
+        await BackendFixture.Ensure(await m.Sales.PostAsJsonAsync($"/api/orgs/{m.Supplier}/orders/{id}/status", new { status = "confirmed" }));
+        var lots = (await BackendFixture.Json(await m.Warehouse.PostAsJsonAsync($"/api/orgs/{m.Supplier}/orders/{id}/shipments", new
+        {
+            lots = new[] { 0, 1 }.Select(line => new { warehouseId = "w1", lines = new[] { new { line, quantity = line == 0 ? 4 : 2 } } }).ToArray(),
+        })))["items"]!.AsArray().Select(s => (string)s!["id"]!).ToArray();
+        foreach (var move in new object[] { new { status = "packed" }, new { status = "dispatched", carrier = "Jadlog", trackingNumber = "JD5" }, new { status = "delivered" } })
+        {
+            await MoveAsync(m.Warehouse, ShipmentPath(m, lots[0]), move);
+        }
+
+        // Half shipped: nothing invoiced yet; a return of delivered goods is received, and waits for the invoice to be credited.
+        Assert.Equal(HttpStatusCode.NotFound, (await m.BuyerAdmin.GetAsync($"/api/orgs/{m.Buyer}/invoices/{lots[0]}")).StatusCode);
+        var returnId = (string)(await BackendFixture.Json(await m.Purchaser.PostAsJsonAsync($"/api/orgs/{m.Buyer}/orders/{id}/returns",
+            new { reason = "Wrong size", lines = new[] { new { line = 0, quantity = 1 } } })))["id"]!;
+        await MoveAsync(m.Sales, $"/api/orgs/{m.Supplier}/returns/{returnId}/decision", new { decision = "approve" });
+        var received = await MoveAsync(m.Warehouse, $"/api/orgs/{m.Supplier}/returns/{returnId}/receipt", new { lines = new[] { new { line = 0, condition = "resellable" } } });
+        Assert.Empty(received["creditNoteIds"]!.AsArray());
+
+        await MoveAsync(m.Warehouse, ShipmentPath(m, lots[1]), new { status = "packed" });
+        await MoveAsync(m.Warehouse, ShipmentPath(m, lots[1]), new { status = "dispatched", carrier = "Jadlog", trackingNumber = "JD6" });
+        var invoice = await BackendFixture.Json(await m.BuyerAdmin.GetAsync($"/api/orgs/{m.Buyer}/invoices/inv.{id}"));
+        Assert.Equal((decimal)order["total"]!, (decimal)invoice["total"]!);
+        string? noteId = null;
+        await BackendFixture.EventuallyAsync(async () =>
+        {
+            noteId = (string?)(await BackendFixture.Json(await m.Purchaser.GetAsync($"/api/orgs/{m.Buyer}/returns/{returnId}")))["creditNoteIds"]!.AsArray().SingleOrDefault();
+            return noteId is not null;
+        }, "the return's credit note once the order is invoiced");
+        var note = await BackendFixture.Json(await m.BuyerAdmin.GetAsync($"/api/orgs/{m.Buyer}/invoices/{noteId}"));
+        Assert.Equal(("creditNote", $"inv.{id}", (decimal)order["lines"]![0]!["price"]!["netUnitPrice"]!), ((string?)note["kind"], (string?)note["correctsInvoiceId"], (decimal)note["total"]!));
+    }
+
     private static string ShipmentPath(SalesMarket m, string shipmentId) => $"/api/orgs/{m.Supplier}/shipments/{shipmentId}/status";
 
     private static async Task<JsonNode> MoveAsync(HttpClient client, string path, object body)

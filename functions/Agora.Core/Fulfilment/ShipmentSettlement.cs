@@ -127,8 +127,8 @@ public sealed partial class ShipmentSettlement(
     }
 
     /// <summary>The credit notes of a received return: one per invoice that billed its goods (the delivered shipment's
-    /// invoice, or the order's), each idempotent by an id derived from the return's. Goods whose invoice is not issued
-    /// yet (a settlement still running) fail the step, which the queue retries.</summary>
+    /// invoice, or the order's), each idempotent by an id derived from the return's. None yet when some of its goods are
+    /// not invoiced (per order, before the order shipped whole): the order's invoice asks again when it is issued.</summary>
     private async Task<IReadOnlyList<string>> CreditAsync(GoodsReturn received, CancellationToken cancellationToken)
     {
         var order = (await orders.FindAsync(received.OrderId, cancellationToken).ConfigureAwait(false))?.Value ?? throw DomainException.NotFound("Order", received.OrderId);
@@ -146,9 +146,18 @@ public sealed partial class ShipmentSettlement(
                 }
             }
 
+            if (invoiceId is null && (await shipments.FindAsync(line.ShipmentId, cancellationToken).ConfigureAwait(false))?.Value.Invoiced != true)
+            {
+                // The shipment's own settlement has not issued its invoices yet: the queue tries this again.
+                throw DomainException.Conflict($"Return {received.Id}: the goods of shipment {line.ShipmentId} are not invoiced yet; the credit note follows their invoice.");
+            }
+
             if (invoiceId is null)
             {
-                throw DomainException.Conflict($"Return {received.Id}: the goods of shipment {line.ShipmentId} are not invoiced yet; the credit note follows their invoice.");
+                // Invoiced per order, and the order has not shipped whole yet: its invoice bills these goods too, and its
+                // issuing asks this return's settlement again (InvoiceAsync), which credits them then.
+                LogCreditWaits(logger, received.Id, order.Id);
+                return [];
             }
 
             var group = byInvoice.FirstOrDefault(b => b.Invoice == invoiceId);
@@ -301,6 +310,11 @@ public sealed partial class ShipmentSettlement(
             else if (order.Status is OrderStatus.Shipped or OrderStatus.Delivered)
             {
                 await billing.IssueAsync(new IssueRequest(OrderInvoiceId(order.Id), order.Id, order.Lines.Select((l, i) => new BilledPart(i, l.Price.Quantity)).ToArray(), null), cancellationToken).ConfigureAwait(false);
+                foreach (var waiting in order.Returns.Where(r => r is { Status: ReturnStatus.Received, CreditNoteIds.Count: 0 }))
+                {
+                    // Received before the order's invoice existed: its credit note can be issued now.
+                    await queue.SendAsync(new SalesWork(waiting.Kind, waiting.Id), cancellationToken).ConfigureAwait(false);
+                }
             }
         }
     }
@@ -338,6 +352,9 @@ public sealed partial class ShipmentSettlement(
         OrderStatus.Delivered => "delivered: all of it has arrived",
         _ => OrderLifecycle.Name(status),
     };
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Return {ReturnId} waits for the invoice of order {OrderId} (invoiced per order, not shipped whole yet) before its credit note")]
+    private static partial void LogCreditWaits(ILogger logger, string returnId, string orderId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Shipment {ShipmentId} left with {Sku}, whose product was deleted since: no stock record was changed")]
     private static partial void LogProductGone(ILogger logger, string shipmentId, string sku);
