@@ -214,6 +214,7 @@ internal static class RouteCatalog
         new("GetOrderTimeline", _ => null, SupplierOnly) { Arrange = SaleAsync },
         new("SplitOrder", _ => new { lots = new[] { new { warehouseId = Ids.WarehouseId, lines = new[] { new { line = 0, quantity = 2 } } } } }, [Finance, Sales, Pricing, .. SupplierOnly]) { Arrange = ConfirmedSaleAsync },
         new("GetShipment", _ => null, SupplierOnly) { Arrange = SaleShipmentAsync },
+        new("ListShipments", _ => null, [Finance, Pricing, .. SupplierOnly]) { Query = "?status=picking&warehouse=w1", Arrange = SaleShipmentAsync },
         new("MoveShipment", _ => new { status = "packed" }, [Finance, Sales, Pricing, .. SupplierOnly]) { Arrange = SaleShipmentAsync },
         new("ProposeDeliveries", _ => null, [Finance, Pricing, .. SupplierOnly]) { Arrange = TwoConfirmedSalesAsync },
         new("GetReturn", _ => null, SupplierOnly) { Arrange = SaleReturnAsync },

@@ -43,6 +43,13 @@ public sealed class ShipmentTests(BackendFixture backend)
         Assert.Equal(["picking", "picking"], shipments.Select(s => (string)s!["status"]!));
         var (fromW1, fromW2) = ((string)shipments[0]!["id"]!, (string)shipments[1]!["id"]!);
 
+        // The warehouse's work list: both lots to pick, oldest first, with their order's number; one per warehouse.
+        async Task<string[]> ListedAsync(string query) =>
+            (await BackendFixture.Json(await m.Warehouse.GetAsync($"/api/orgs/{m.Supplier}/shipments?{query}")))["items"]!.AsArray().Select(i => (string)i!["id"]!).ToArray();
+        Assert.Equal([fromW1, fromW2], await ListedAsync("status=picking"));
+        Assert.Equal([fromW2], await ListedAsync("status=picking&warehouse=w2"));
+        Assert.Equal((string?)order["number"], (string?)(await BackendFixture.Json(await m.Warehouse.GetAsync($"/api/orgs/{m.Supplier}/shipments")))["items"]![0]!["orderNumbers"]![0]);
+
         // Nothing is left to plan: one more unit of line 0 is refused by field.
         var more = await m.Warehouse.PostAsJsonAsync($"/api/orgs/{m.Supplier}/orders/{id}/shipments", new { lots = new[] { new { warehouseId = "w2", lines = new[] { new { line = 0, quantity = 1 } } } } });
         Assert.Equal(HttpStatusCode.BadRequest, more.StatusCode);
@@ -69,6 +76,8 @@ public sealed class ShipmentTests(BackendFixture backend)
         Assert.Equal(6m, (decimal)s0["w2"]!["onHand"]!);
         Assert.Equal(inW2, (decimal)s0["w2"]!["reserved"]!);
         Assert.Equal("partiallyShipped", (string?)(await SalesMarket.OrderAsync(m.Purchaser, m.Buyer, id))["status"]);
+        Assert.Equal([fromW2], await ListedAsync("status=picking"));
+        Assert.Equal([fromW1], await ListedAsync("status=dispatched"));
 
         // A settlement run again (a redelivered queue message, a crash before the shipment recorded it) moves nothing twice.
         var settlement = backend.Backend.Services.GetRequiredService<ShipmentSettlement>();

@@ -123,6 +123,29 @@ public sealed record Shipment : ISalesDocument
     }
 }
 
+/// <summary>What the warehouse's work list shows of a shipment.</summary>
+public sealed record ShipmentSummary(
+    string Id,
+    string SupplierId,
+    string BuyerId,
+    string BuyerName,
+    string WarehouseId,
+    ShipmentStatus Status,
+    int LineCount,
+    decimal BaseQuantity,
+    IReadOnlyList<string> OrderIds,
+    IReadOnlyList<string> OrderNumbers,
+    string? Carrier,
+    string? TrackingNumber,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? UpdatedAt)
+{
+    public static ShipmentSummary Of(Shipment shipment, IReadOnlyList<Ordering.Order> orders) => new(
+        shipment.Id, shipment.SupplierId, shipment.BuyerId, orders.Count > 0 ? orders[0].BuyerName : shipment.BuyerId, shipment.WarehouseId, shipment.Status, shipment.Lines.Count,
+        shipment.Lines.Sum(l => l.BaseQuantity), shipment.OrderIds, orders.Select(o => o.Number).ToArray(), shipment.Dispatch?.Carrier, shipment.Dispatch?.TrackingNumber,
+        shipment.CreatedAt, shipment.UpdatedAt);
+}
+
 /// <summary>The shipment lifecycle as one table, as <see cref="Ordering.OrderLifecycle"/> is the order's: picking →
 /// packed → dispatched → delivered, or cancelled before it leaves. A dispatched lot is never cancelled: goods on the
 /// road come back as a return.</summary>

@@ -75,6 +75,11 @@ public sealed partial class ShipmentService(
                 return await orders.ReplaceAsync(next, current.ETag, cancellationToken).ConfigureAwait(false);
             }).ConfigureAwait(false);
             await index.UpsertAsync(OrderSummary.Of(written.Value), cancellationToken).ConfigureAwait(false);
+            foreach (var shipment in planned)
+            {
+                await index.UpsertAsync(ShipmentSummary.Of(shipment, [written.Value]), cancellationToken).ConfigureAwait(false);
+            }
+
             await outbox.SignalAsync(written.Value, cancellationToken).ConfigureAwait(false);
             return planned;
         }
@@ -176,6 +181,7 @@ public sealed partial class ShipmentService(
             throw;
         }
 
+        await index.UpsertAsync(ShipmentSummary.Of(delivery, read), cancellationToken).ConfigureAwait(false);
         return delivery;
     }
 
@@ -244,8 +250,22 @@ public sealed partial class ShipmentService(
             LogSettleLater(logger, e, shipmentId);
         }
 
+        await index.UpsertAsync(ShipmentSummary.Of(written.Value, carried), cancellationToken).ConfigureAwait(false);
         await outbox.SignalAsync(written.Value, cancellationToken).ConfigureAwait(false);
         return written;
+    }
+
+    /// <summary>The supplier's shipments for its warehouse staff, oldest first, by status (picking: what to pick now) and
+    /// warehouse.</summary>
+    public async Task<Page<ShipmentSummary>> ListAsync(Caller caller, string orgId, ShipmentStatus? status, string? warehouseId, string? cursor, int? limit, CancellationToken cancellationToken)
+    {
+        _ = await access.SupplierAsync(caller, orgId, "list the shipments", [.. Shippers, Role.SalesManager], cancellationToken).ConfigureAwait(false);
+        if (warehouseId is not null && !Ids.IsWellFormed(warehouseId))
+        {
+            throw DomainException.Invalid("warehouse", "must be a warehouse id.");
+        }
+
+        return await index.ListShipmentsAsync(orgId, status, warehouseId, Cursor.Decode(cursor, "cursor"), Paging.Size(limit, 50, OrderService.MaxPage), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The timeline entries, events and emails of a move, for every order the shipment carries.</summary>

@@ -72,6 +72,12 @@ public interface ISalesIndex
 
     Task UpsertAsync(QuoteSummary summary, CancellationToken cancellationToken);
 
+    /// <summary>Keeps the summary of a shipment in its supplier's partition: the warehouse's work list.</summary>
+    Task UpsertAsync(Fulfilment.ShipmentSummary summary, CancellationToken cancellationToken);
+
+    /// <summary>The supplier's shipments, oldest first (what was planned first is picked first), by status and warehouse.</summary>
+    Task<Page<Fulfilment.ShipmentSummary>> ListShipmentsAsync(string supplierId, Fulfilment.ShipmentStatus? status, string? warehouseId, string? after, int limit, CancellationToken cancellationToken);
+
     Task<Page<QuoteSummary>> ListQuotesAsync(string orgId, OrderSide side, QuoteStatus? status, string? waitingFor, string? after, int limit, CancellationToken cancellationToken);
 }
 

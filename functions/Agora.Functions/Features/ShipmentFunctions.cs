@@ -46,6 +46,14 @@ public sealed class ShipmentFunctions(ShipmentService shipments)
         return new JsonResult(Hide(delivery), Json.Options) { StatusCode = StatusCodes.Status201Created };
     }
 
+    [Function(nameof(ListShipments))]
+    [ApiOperation("Shipments", "The warehouse's work list", Description = "The supplier's shipments, oldest first: `status=picking` is what to pick now, `packed` what waits for the " +
+        "carrier. Supplier admins, warehouse staff and sales managers.", Response = typeof(ShipmentPage),
+        Query = ["status: picking, packed, dispatched, delivered or cancelled", "warehouse: a warehouse id", "cursor: the 'next' value of the previous page", "limit: 1 to 100 (default 50)"])]
+    public async Task<IActionResult> ListShipments(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "orgs/{orgId}/shipments")] HttpRequest req, string orgId, CancellationToken cancellationToken) =>
+        Api.Page(await shipments.ListAsync(req.Caller(), orgId, req.QueryEnum<ShipmentStatus>("status"), req.Query("warehouse"), req.Query("cursor"), req.QueryInt("limit"), cancellationToken).ConfigureAwait(false));
+
     [Function(nameof(GetShipment))]
     [ApiOperation("Shipments", "Read a shipment", Description = "Its lines (order, line, SKU, base quantity, from which hold), warehouse, status, carrier and tracking number. " +
         "The supplier's staff and the buyer's.", Response = typeof(Shipment))]
@@ -68,6 +76,9 @@ public sealed class ShipmentFunctions(ShipmentService shipments)
     private static Versioned<Shipment> Hide(Versioned<Shipment> shipment) => shipment with { Value = Hide(shipment.Value) };
 
     public sealed record ShipmentList(IReadOnlyList<Shipment> Items);
+
+    /// <summary>The page shape, for the OpenAPI document.</summary>
+    public sealed record ShipmentPage(IReadOnlyList<ShipmentSummary> Items, string? Next);
 
     public sealed record ProposalList(IReadOnlyList<ConsolidationProposal> Items);
 }

@@ -202,6 +202,38 @@ public sealed class CosmosSalesIndex(CosmosContainers cosmos) : ISalesIndex
             clauses.Count == 0 ? null : string.Join(" AND ", clauses), parameters, cancellationToken);
     }
 
+    private const string SalesShipment = "salesShipment";
+
+    public async Task UpsertAsync(Core.Fulfilment.ShipmentSummary summary, CancellationToken cancellationToken) =>
+        await CosmosContainers.UpsertAsync(Container, new Document<Core.Fulfilment.ShipmentSummary>
+        {
+            Id = $"shipment:{summary.Id}",
+            Pk = summary.SupplierId,
+            Type = SalesShipment,
+            SortKey = $"{summary.CreatedAt.UtcTicks.ToString("D19", CultureInfo.InvariantCulture)}\u001f{summary.Id}",
+            Data = summary,
+        }, cancellationToken).ConfigureAwait(false);
+
+    public Task<Page<Core.Fulfilment.ShipmentSummary>> ListShipmentsAsync(string supplierId, Core.Fulfilment.ShipmentStatus? status, string? warehouseId, string? after, int limit, CancellationToken cancellationToken)
+    {
+        var clauses = new List<string>();
+        var parameters = new Dictionary<string, object>();
+        if (status is { } s)
+        {
+            clauses.Add("c.data.status = @status");
+            parameters["@status"] = Core.Fulfilment.ShipmentLifecycle.Name(s);
+        }
+
+        if (warehouseId is not null)
+        {
+            clauses.Add("c.data.warehouseId = @warehouse");
+            parameters["@warehouse"] = warehouseId;
+        }
+
+        return CosmosContainers.PageAsync<Core.Fulfilment.ShipmentSummary>(Container, supplierId, SalesShipment, after, limit,
+            clauses.Count == 0 ? null : string.Join(" AND ", clauses), parameters, cancellationToken);
+    }
+
     /// <summary>A sort key that orders the newest first in ascending order: the ticks to the end of time, then the id.</summary>
     internal static string Newest(DateTimeOffset at, string id) => $"{(DateTime.MaxValue.Ticks - at.UtcTicks).ToString("D19", CultureInfo.InvariantCulture)}\u001f{id}";
 
