@@ -339,6 +339,34 @@ public sealed class ShipmentTests(BackendFixture backend)
         Assert.Equal(("creditNote", $"inv.{id}", (decimal)order["lines"]![0]!["price"]!["netUnitPrice"]!), ((string?)note["kind"], (string?)note["correctsInvoiceId"], (decimal)note["total"]!));
     }
 
+    [Fact]
+    public async Task A_backordered_line_ships_once_its_stock_arrives_and_not_before()
+    {
+        using var m = await SalesMarket.CreateAsync(backend, products: 1, stockW1: 3, stockW2: 0);
+        await BackendFixture.Ensure(await m.SupplierAdmin.PutAsJsonAsync($"/api/orgs/{m.Supplier}/ordering/settings", new { backorders = "allow" }));
+        await m.AddAsync(m.Purchaser, (SalesMarket.Sku(0), "UN", 5));
+        var order = await BackendFixture.Json(await m.CheckoutAsync(m.Purchaser));
+        var id = (string)order["id"]!;
+        Assert.Equal(2m, (decimal)order["lines"]![0]!["backordered"]!);
+        await BackendFixture.Ensure(await m.Sales.PostAsJsonAsync($"/api/orgs/{m.Supplier}/orders/{id}/status", new { status = "confirmed" }));
+        var all = new { lots = new[] { new { warehouseId = "w1", lines = new[] { new { line = 0, quantity = 5 } } } } };
+
+        // The 2 backordered units have not arrived: only the 3 held ship now.
+        var early = await m.Warehouse.PostAsJsonAsync($"/api/orgs/{m.Supplier}/orders/{id}/shipments", all);
+        Assert.Equal(HttpStatusCode.BadRequest, early.StatusCode);
+        Assert.Contains("has not arrived", (string?)(await BackendFixture.Json(early))["errors"]!["lots[0].lines[0].quantity"]![0], StringComparison.Ordinal);
+
+        // They arrive in w1 (a count of 5: 3 held + 2 free), and the whole line ships from there.
+        await BackendFixture.Ensure(await m.Warehouse.PostAsJsonAsync($"/api/orgs/{m.Supplier}/stock",
+            new { items = new[] { new { sku = SalesMarket.Sku(0), warehouseId = "w1", onHand = 5, asOf = DateTimeOffset.UtcNow.AddSeconds(-1) } } }));
+        var lot = (string)(await BackendFixture.Json(await m.Warehouse.PostAsJsonAsync($"/api/orgs/{m.Supplier}/orders/{id}/shipments", all)))["items"]![0]!["id"]!;
+        await MoveAsync(m.Warehouse, ShipmentPath(m, lot), new { status = "packed" });
+        await MoveAsync(m.Warehouse, ShipmentPath(m, lot), new { status = "dispatched", carrier = "Jadlog", trackingNumber = "JD-BO" });
+        var w1 = (await m.ProductAsync(SalesMarket.Sku(0)))["stock"]!["w1"]!;
+        Assert.Equal((0m, 0m), ((decimal)w1["onHand"]!, (decimal)w1["reserved"]!));
+        Assert.Equal("shipped", (string?)(await SalesMarket.OrderAsync(m.Purchaser, m.Buyer, id))["status"]);
+    }
+
     private static string ShipmentPath(SalesMarket m, string shipmentId) => $"/api/orgs/{m.Supplier}/shipments/{shipmentId}/status";
 
     private static async Task<JsonNode> MoveAsync(HttpClient client, string path, object body)
