@@ -46,7 +46,7 @@ public sealed class ShipmentTests(BackendFixture backend)
         // The warehouse's work list: both lots to pick, oldest first, with their order's number; one per warehouse.
         async Task<string[]> ListedAsync(string query) =>
             (await BackendFixture.Json(await m.Warehouse.GetAsync($"/api/orgs/{m.Supplier}/shipments?{query}")))["items"]!.AsArray().Select(i => (string)i!["id"]!).ToArray();
-        Assert.Equal([fromW1, fromW2], await ListedAsync("status=picking"));
+        Assert.Equal(new[] { fromW1, fromW2 }.Order(), (await ListedAsync("status=picking")).Order()); // split in one go: the same time
         Assert.Equal([fromW2], await ListedAsync("status=picking&warehouse=w2"));
         Assert.Equal((string?)order["number"], (string?)(await BackendFixture.Json(await m.Warehouse.GetAsync($"/api/orgs/{m.Supplier}/shipments")))["items"]![0]!["orderNumbers"]![0]);
 
@@ -165,6 +165,50 @@ public sealed class ShipmentTests(BackendFixture backend)
         }
 
         Assert.Equal(997m, (decimal)(await m.ProductAsync(SalesMarket.Sku(1)))["stock"]!["w1"]!["onHand"]!);
+
+        // One invoice per order of the delivery; a return of one order's goods is credited against that order's invoice.
+        await MoveAsync(m.Warehouse, path, new { status = "delivered" });
+        var deliveryId = (string)delivery["id"]!;
+        var invoice = await BackendFixture.Json(await m.BuyerAdmin.GetAsync($"/api/orgs/{m.Buyer}/invoices/{deliveryId}.{ids[0]}"));
+        Assert.Equal(ids[0], (string?)invoice["lines"]![0]!["orderId"]);
+        var returnId = (string)(await BackendFixture.Json(await m.Purchaser.PostAsJsonAsync($"/api/orgs/{m.Buyer}/orders/{ids[0]}/returns",
+            new { reason = "Too many", lines = new[] { new { line = 0, quantity = 1 } } })))["id"]!;
+        await MoveAsync(m.Sales, $"/api/orgs/{m.Supplier}/returns/{returnId}/decision", new { decision = "approve" });
+        var received = await MoveAsync(m.Warehouse, $"/api/orgs/{m.Supplier}/returns/{returnId}/receipt", new { lines = new[] { new { line = 0, condition = "damaged" } } });
+        var note = await BackendFixture.Json(await m.BuyerAdmin.GetAsync($"/api/orgs/{m.Buyer}/invoices/{(string)Assert.Single(received["creditNoteIds"]!.AsArray())!}"));
+        Assert.Equal($"{deliveryId}.{ids[0]}", (string?)note["correctsInvoiceId"]);
+
+        // An id of another kind on a route is not found, as an unknown one is (never a 500 telling a stranger it exists).
+        foreach (var probe in new[] { $"shipments/{ids[0]}", $"returns/{deliveryId}", $"orders/{deliveryId}", $"shipments/ledger.{m.Supplier}.{m.Buyer}", $"orders/{returnId}" })
+        {
+            Assert.Equal(HttpStatusCode.NotFound, (await m.BuyerAdmin.GetAsync($"/api/orgs/{m.Buyer}/{probe}")).StatusCode);
+        }
+
+        using var stranger = backend.As($"{m.Prefix}-stranger", $"{m.Prefix}-stranger@test.example");
+        Assert.Equal(HttpStatusCode.NotFound, (await stranger.GetAsync($"/api/orgs/nobody/shipments/ledger.{m.Supplier}.{m.Buyer}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_billing_setting_changed_while_an_order_is_half_shipped_keeps_the_way_its_first_lot_was_invoiced()
+    {
+        using var m = await SalesMarket.CreateAsync(backend, products: 2);
+        await m.AddAsync(m.Purchaser, (SalesMarket.Sku(0), "UN", 4), (SalesMarket.Sku(1), "UN", 2));
+        var id = (string)(await BackendFixture.Json(await m.CheckoutAsync(m.Purchaser)))["id"]!;
+        await BackendFixture.Ensure(await m.Sales.PostAsJsonAsync($"/api/orgs/{m.Supplier}/orders/{id}/status", new { status = "confirmed" }));
+        var lots = (await BackendFixture.Json(await m.Warehouse.PostAsJsonAsync($"/api/orgs/{m.Supplier}/orders/{id}/shipments", new
+        {
+            lots = new[] { 0, 1 }.Select(line => new { warehouseId = "w1", lines = new[] { new { line, quantity = line == 0 ? 4 : 2 } } }).ToArray(),
+        })))["items"]!.AsArray().Select(s => (string)s!["id"]!).ToArray();
+        await MoveAsync(m.Warehouse, ShipmentPath(m, lots[0]), new { status = "packed" });
+        await MoveAsync(m.Warehouse, ShipmentPath(m, lots[0]), new { status = "dispatched", carrier = "Jadlog", trackingNumber = "JD7" });
+
+        await BackendFixture.Ensure(await m.SupplierAdmin.PutAsJsonAsync($"/api/orgs/{m.Supplier}/billing/settings", new { invoicePer = "order" }));
+        await MoveAsync(m.Warehouse, ShipmentPath(m, lots[1]), new { status = "packed" });
+        await MoveAsync(m.Warehouse, ShipmentPath(m, lots[1]), new { status = "dispatched", carrier = "Jadlog", trackingNumber = "JD8" });
+
+        var both = await Task.WhenAll(lots.Select(async lot => await BackendFixture.Json(await m.BuyerAdmin.GetAsync($"/api/orgs/{m.Buyer}/invoices/{lot}"))));
+        Assert.Equal([SalesMarket.Sku(0), SalesMarket.Sku(1)], both.Select(i => (string)Assert.Single(i["lines"]!.AsArray())!["sku"]!));
+        Assert.Equal(HttpStatusCode.NotFound, (await m.BuyerAdmin.GetAsync($"/api/orgs/{m.Buyer}/invoices/inv.{id}")).StatusCode);
     }
 
     [Fact]

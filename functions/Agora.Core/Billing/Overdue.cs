@@ -49,7 +49,8 @@ public sealed record BillingSettings(
             "must be a percentage from 0 to 100 with at most 2 decimals.");
         v.Check(Language is null || Languages.Contains(Language), "language", "must be pt-BR or en, or empty (pt-BR for Brazilian buyers, else en).");
         v.ThrowIfInvalid();
-        return this;
+        // Printed in capitals (NF1-000042): "NF1" and "nf1" are one series, with one counter, or numbers would repeat on paper.
+        return this with { InvoiceSeries = InvoiceSeries.ToLowerInvariant(), CreditNoteSeries = CreditNoteSeries.ToLowerInvariant() };
     }
 }
 

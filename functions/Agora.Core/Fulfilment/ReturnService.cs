@@ -50,7 +50,11 @@ public sealed partial class ReturnService(
                 {
                     Returns = [.. order.Returns, request],
                     UpdatedAt = clock.GetUtcNow(),
-                    Outbox = order.Outbox.Add(SalesFacts.Entry(clock, order.Subject, actor, "returnRequested", summary)).Add(OrderNotices.SalesManager(clock, order, supplier, "Return requested")),
+                    Outbox = order.Outbox.Add(SalesFacts.Entry(clock, order.Subject, actor, "returnRequested", summary)).Add(OrderNotices.SalesManager(clock, order, supplier, "Return requested",
+                        $"{order.BuyerName} asks to return goods of order {order.Number} (return {request.Id}).",
+                        $"{Count(request.Lines.Select(l => l.OrderLine).Distinct().Count(), "line")}: " +
+                        string.Join("; ", request.Lines.GroupBy(l => l.OrderLine).Take(20).Select(g => $"{order.Lines[g.Key].Name} ({g.Sum(l => l.BaseQuantity)} base units)")) +
+                        $". Reason: {request.Reason}", $"/returns/{request.Id}")),
                 };
                 return await orders.ReplaceAsync(next, current.ETag, cancellationToken).ConfigureAwait(false);
             }).ConfigureAwait(false);

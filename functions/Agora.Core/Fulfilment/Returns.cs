@@ -112,6 +112,9 @@ public static class Returns
     /// <summary>Returns per order (each is copied into the order), rejected ones included.</summary>
     public const int MaxPerOrder = 50;
 
+    /// <summary>A reason or a decision's comment, as the API documents it.</summary>
+    public const int MaxText = 2000;
+
     /// <summary>A return of <paramref name="input"/>'s lines of <paramref name="order"/>: each line at most what was
     /// delivered of it less what other returns (not rejected) take, allocated to its delivered shipments oldest first;
     /// quantities in the line's sale unit (or base units), coming to at most 6 decimals of base units. Errors by field.</summary>
@@ -121,7 +124,7 @@ public static class Returns
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(clock);
         var v = new Validation();
-        var reason = v.RequiredText(input.Reason, "reason", Limits.DefaultMaxText);
+        var reason = v.RequiredText(input.Reason, "reason", MaxText);
         if (input.Lines is not { Count: > 0 } requested)
         {
             v.Add("lines", $"must list 1 to {Order.MaxLines} lines of the order to send back.");
@@ -164,6 +167,12 @@ public static class Returns
             if (item.Quantity <= 0 || !Limits.Fits(item.Quantity) || Quantities.Round(quantity) != quantity)
             {
                 v.Add($"{path}.quantity", $"must be above zero, in {(item.InBaseUnits ? "base units" : line.Price.Unit)}, and come to a whole number of base units with at most {Quantities.MaxDecimals} decimals.");
+                continue;
+            }
+
+            if (Quantities.Round(quantity / ShipmentPlan.Factor(line)) <= 0)
+            {
+                v.Add($"{path}.quantity", $"comes to less than a millionth of a {line.Price.Unit}; a credit note could not credit it.");
                 continue;
             }
 
@@ -219,7 +228,7 @@ public static class Returns
         }
 
         var v = new Validation();
-        var text = v.OptionalText(comment, "comment", Limits.DefaultMaxText);
+        var text = v.OptionalText(comment, "comment", MaxText);
         v.Check(approve || text is not null, "comment", "is required when rejecting: say why, for the buyer.");
         v.ThrowIfInvalid();
         return request with { Status = approve ? ReturnStatus.Approved : ReturnStatus.Rejected, DecidedBy = by, DecidedAt = at, DecisionComment = text, UpdatedAt = at };

@@ -117,7 +117,7 @@ public sealed record Shipment : ISalesDocument
     public Shipment Cancelled(string? reason, DateTimeOffset at)
     {
         var validation = new Validation();
-        var r = validation.OptionalText(reason, "reason", Limits.DefaultMaxText);
+        var r = validation.OptionalText(reason, "reason", Returns.MaxText);
         validation.ThrowIfInvalid();
         return ShipmentLifecycle.Apply(this, ShipmentStatus.Cancelled) with { CancelledAt = at, CancellationReason = r };
     }

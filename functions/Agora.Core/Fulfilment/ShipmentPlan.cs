@@ -160,6 +160,13 @@ public static class ShipmentPlan
             return null;
         }
 
+        if (Quantities.Round(quantity / Factor(line)) <= 0)
+        {
+            // Invoices bill lots in the line's sale unit, to 6 decimals: a lot worth nothing there could never be billed.
+            validation.Add($"{path}.quantity", $"comes to less than a millionth of a {unit}; ship at least that much.");
+            return null;
+        }
+
         var left = line.BaseQuantity - taken.Total(request.Line);
         if (quantity > left)
         {

@@ -53,18 +53,19 @@ public sealed partial class ShipmentSettlement(
         {
             var shipment = current.Value;
             var told = new List<Order>();
+            InvoicePer? invoicing = shipment.HasLeft && !shipment.Invoiced ? (await billing.SettingsAsync(shipment.SupplierId, cancellationToken).ConfigureAwait(false)).InvoicePer : null;
             foreach (var orderId in shipment.OrderIds)
             {
-                if (await TellOrderAsync(shipment, orderId, cancellationToken).ConfigureAwait(false) is { } order)
+                if (await TellOrderAsync(shipment, orderId, invoicing, cancellationToken).ConfigureAwait(false) is { } order)
                 {
                     told.Add(order.Value);
                 }
             }
 
             var invoiced = shipment.Invoiced;
-            if (shipment.HasLeft && !invoiced)
+            if (invoicing is { } per)
             {
-                await InvoiceAsync(shipment, told, cancellationToken).ConfigureAwait(false);
+                await InvoiceAsync(shipment, told, per, cancellationToken).ConfigureAwait(false);
                 invoiced = true;
             }
 
@@ -133,9 +134,16 @@ public sealed partial class ShipmentSettlement(
     {
         var order = (await orders.FindAsync(received.OrderId, cancellationToken).ConfigureAwait(false))?.Value ?? throw DomainException.NotFound("Order", received.OrderId);
         var byInvoice = new List<(string Invoice, List<ReturnLine> Lines)>();
+        var carried = new Dictionary<string, Shipment?>(StringComparer.Ordinal);
         foreach (var line in received.Lines)
         {
-            var shipment = order.Shipments.FirstOrDefault(s => s.Id == line.ShipmentId);
+            // The shipment's own document: the order's copy holds only its lines, and a consolidated delivery's invoice id
+            // names the order too.
+            if (!carried.TryGetValue(line.ShipmentId, out var shipment))
+            {
+                carried[line.ShipmentId] = shipment = (await shipments.FindAsync(line.ShipmentId, cancellationToken).ConfigureAwait(false))?.Value;
+            }
+
             string? invoiceId = null;
             foreach (var candidate in new[] { shipment is null ? null : InvoiceIdOf(shipment, order.Id), OrderInvoiceId(order.Id) })
             {
@@ -146,7 +154,7 @@ public sealed partial class ShipmentSettlement(
                 }
             }
 
-            if (invoiceId is null && (await shipments.FindAsync(line.ShipmentId, cancellationToken).ConfigureAwait(false))?.Value.Invoiced != true)
+            if (invoiceId is null && shipment?.Invoiced != true)
             {
                 // The shipment's own settlement has not issued its invoices yet: the queue tries this again.
                 throw DomainException.Conflict($"Return {received.Id}: the goods of shipment {line.ShipmentId} are not invoiced yet; the credit note follows their invoice.");
@@ -175,8 +183,14 @@ public sealed partial class ShipmentSettlement(
         for (var i = 0; i < byInvoice.Count; i++)
         {
             var (invoiceId, lines) = byInvoice[i];
-            var parts = lines.GroupBy(l => l.OrderLine).Select(g => new BilledPart(g.Key, Billed.InSaleUnits(order.Lines[g.Key], g.Sum(l => l.BaseQuantity)))).ToArray();
-            var note = await billing.CreditAsync(new CreditRequest($"cn.{received.Id}.{i + 1}", invoiceId, parts, $"Return {received.Id}: {received.Reason}"), cancellationToken).ConfigureAwait(false);
+            var parts = lines.GroupBy(l => l.OrderLine).Select(g => new BilledPart(g.Key, Billed.InSaleUnits(order.Lines[g.Key], g.Sum(l => l.BaseQuantity)))).Where(p => p.Quantity > 0).ToArray();
+            if (parts.Length == 0)
+            {
+                continue;
+            }
+
+            var why = $"Return {received.Id}: {received.Reason}";
+            var note = await billing.CreditAsync(new CreditRequest($"cn.{received.Id}.{i + 1}", invoiceId, parts, why.Length <= Returns.MaxText ? why : string.Concat(why.AsSpan(0, Returns.MaxText - 1), "…")), cancellationToken).ConfigureAwait(false);
             ids.Add(note.Id);
         }
 
@@ -229,8 +243,8 @@ public sealed partial class ShipmentSettlement(
     }
 
     /// <summary>Gives the order the shipment's latest state (its own lines of it) and the status that follows. An order's
-    /// copy only moves forward, so a late settlement of an earlier change never undoes a later one.</summary>
-    private Task<Versioned<Order>?> TellOrderAsync(Shipment shipment, string orderId, CancellationToken cancellationToken) =>
+    /// copy only moves forward, so a late settlement of an earlier change never undoes a later one. The first lot that leaves fixes how the order is invoiced (<paramref name="invoicing"/>, the supplier's setting now).</summary>
+    private Task<Versioned<Order>?> TellOrderAsync(Shipment shipment, string orderId, InvoicePer? invoicing, CancellationToken cancellationToken) =>
         TellAsync(orderId, order =>
         {
             var at = order.Shipments.ToList().FindIndex(s => s.Id == shipment.Id);
@@ -241,7 +255,7 @@ public sealed partial class ShipmentSettlement(
 
             var copies = order.Shipments.ToArray();
             copies[at] = shipment.For(orderId);
-            return order with { Shipments = copies, UpdatedAt = clock.GetUtcNow() };
+            return order with { Shipments = copies, Invoicing = order.Invoicing ?? invoicing, UpdatedAt = clock.GetUtcNow() };
         }, cancellationToken);
 
     /// <summary>Applies <paramref name="change"/> to the order (nothing when it returns the order as it was) with the status
@@ -298,14 +312,16 @@ public sealed partial class ShipmentSettlement(
     /// per order it carries, of what it carries of each line; or, per order, one invoice of the whole order once this
     /// shipment made it shipped. Issuing is idempotent by invoice id (derived from the shipment or the order), so a retried
     /// settlement issues nothing twice.</summary>
-    private async Task InvoiceAsync(Shipment shipment, IReadOnlyList<Order> told, CancellationToken cancellationToken)
+    private async Task InvoiceAsync(Shipment shipment, IReadOnlyList<Order> told, InvoicePer setting, CancellationToken cancellationToken)
     {
-        var settings = await billing.SettingsAsync(shipment.SupplierId, cancellationToken).ConfigureAwait(false);
         foreach (var order in told)
         {
-            if (settings.InvoicePer == InvoicePer.Shipment)
+            if ((order.Invoicing ?? setting) == InvoicePer.Shipment)
             {
-                await billing.IssueAsync(new IssueRequest(InvoiceIdOf(shipment, order.Id), order.Id, Billed.Parts(order, shipment), shipment.Id), cancellationToken).ConfigureAwait(false);
+                if (Billed.Parts(order, shipment) is { Count: > 0 } parts)
+                {
+                    await billing.IssueAsync(new IssueRequest(InvoiceIdOf(shipment, order.Id), order.Id, parts, shipment.Id), cancellationToken).ConfigureAwait(false);
+                }
             }
             else if (order.Status is OrderStatus.Shipped or OrderStatus.Delivered)
             {

@@ -22,6 +22,15 @@ public sealed record StockMove(string Sku, string WarehouseId, string HoldId, de
             throw StockMoves.Short(this, stock);
         }
 
+        // Backordered goods ship from free stock only: what other orders hold here is theirs, even if it is on the shelf.
+        var unheld = Decrement - ReleaseHold;
+        if (unheld > 0 && stock.OnHand - stock.Reserved < unheld)
+        {
+            var reason = string.Create(CultureInfo.InvariantCulture,
+                $"Dispatching {Decrement} of {Sku} from warehouse {WarehouseId} takes {unheld} beyond what order {HoldId} holds there, and only {Math.Max(0, stock.OnHand - stock.Reserved)} is free: the rest is held for other orders. Ship less, or wait for more stock.");
+            throw new DomainException(FailureKind.Conflict, reason, new Dictionary<string, string[]> { ["stock"] = [reason] });
+        }
+
         var holds = (stock.Holds ?? new Dictionary<string, decimal>()).ToDictionary(h => h.Key, h => h.Value, StringComparer.Ordinal);
         if (held == ReleaseHold)
         {

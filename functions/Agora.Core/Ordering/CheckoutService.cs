@@ -388,13 +388,13 @@ public static class OrderNotices
         }
     }
 
-    public static IEnumerable<Notification> SalesManager(TimeProvider clock, Order order, Organization supplier, string what)
+    public static IEnumerable<Notification> SalesManager(TimeProvider clock, Order order, Organization supplier, string what, string? headline = null, string? details = null, string? path = null)
     {
         if (order.SalesManagerId is { } id && supplier.MemberOf(id) is { Email: { } email } manager)
         {
             yield return SalesFacts.Email(clock, email, manager.Name, $"{what}: {order.Number} from {order.BuyerName}",
-                $"{order.BuyerName} placed order {order.Number}.", $"{order.Lines.Count} lines, {CheckoutService.Money(order.Total, order.Currency)}" +
-                (order.PurchaseOrderNumber is { } po ? $", PO {po}." : "."), $"/orders/{order.Id}");
+                headline ?? $"{order.BuyerName} placed order {order.Number}.", details ?? $"{order.Lines.Count} lines, {CheckoutService.Money(order.Total, order.Currency)}" +
+                (order.PurchaseOrderNumber is { } po ? $", PO {po}." : "."), path ?? $"/orders/{order.Id}");
         }
     }
 

@@ -128,6 +128,10 @@ public sealed record Order : ISalesDocument
     /// status follows (<see cref="Fulfilment.FulfilmentState"/>).</summary>
     public IReadOnlyList<Fulfilment.Shipment> Shipments { get; init; } = [];
 
+    /// <summary>How the order is invoiced, per shipment or as a whole: the supplier's setting when its first lot left, kept
+    /// so that a setting changed while it is half shipped neither bills a lot twice nor leaves one unbilled.</summary>
+    public Billing.InvoicePer? Invoicing { get; init; }
+
     /// <summary>Its returns as the order knows them, kept as <see cref="Shipments"/> are: what limits each line's returns to
     /// what was delivered of it.</summary>
     public IReadOnlyList<Fulfilment.GoodsReturn> Returns { get; init; } = [];

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Globalization;
 using System.Net;
 using Agora.Core.Common;
@@ -22,10 +23,21 @@ public sealed class CosmosSalesDocuments<T>(CosmosContainers cosmos) : ISalesDoc
         var t => throw new InvalidOperationException($"{t.Name} is not a sales document."),
     };
 
+    /// <summary>The document when it is one of this kind. Every kind shares the container, and a route names an id of its
+    /// own kind: an id of another kind (an order's id on a shipment route, a customer ledger's, which is built from two
+    /// organization ids) is not found, as an unknown one is — read as untyped JSON first, so it is never decoded as
+    /// this kind (which failed: a 500 that told a stranger the id exists).</summary>
     public async Task<Versioned<T>?> FindAsync(string id, CancellationToken cancellationToken)
     {
-        var document = await CosmosContainers.ReadAsync<T>(cosmos.Get(Containers.Sales), id, id, cancellationToken).ConfigureAwait(false);
-        return document is null || document.Type != Type ? null : new Versioned<T>(document.Data, document.ETag!);
+        var container = cosmos.Get(Containers.Sales);
+        var document = await CosmosContainers.ReadAsync<System.Text.Json.JsonElement>(container, id, id, cancellationToken).ConfigureAwait(false);
+        if (document is null || document.Type != Type)
+        {
+            return null;
+        }
+
+        var options = container.Database.Client.ClientOptions.UseSystemTextJsonSerializerWithOptions ?? Json.Options;
+        return new Versioned<T>(document.Data.Deserialize<T>(options)!, document.ETag!);
     }
 
     public async Task<Versioned<T>> CreateAsync(T document, CancellationToken cancellationToken) =>

@@ -82,4 +82,12 @@ public sealed class OverdueTests
 
         return sent.SetEquals(days.Where(d => d <= today.DayNumber - Due.DayNumber));
     }
+
+    [Fact]
+    public void A_series_is_one_whatever_its_case_since_numbers_print_in_capitals()
+    {
+        var settings = (BillingSettings.Default with { InvoiceSeries = "NF1", CreditNoteSeries = "Nc1" }).Checked();
+        Assert.Equal(("nf1", "nc1"), (settings.InvoiceSeries, settings.CreditNoteSeries));
+        Assert.Throws<Agora.Core.Common.DomainException>(() => (BillingSettings.Default with { InvoiceSeries = "NF1", CreditNoteSeries = "nf1" }).Checked());
+    }
 }

@@ -216,4 +216,31 @@ public sealed class ShipmentTests
         Assert.Contains("0 held for it", Fails(() => StockMoves.AtDispatch(lot, new Dictionary<string, Product> { ["BOLT"] = released })).Message, StringComparison.Ordinal);
         Assert.Contains("no stock record in warehouse sp", Fails(() => StockMoves.AtDispatch(lot, new Dictionary<string, Product>())).Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Backordered_goods_ship_from_free_stock_only_never_from_what_other_orders_hold()
+    {
+        // The order holds 3 and backordered 2; 5 arrived, but another order took the 2 free ones since the lot was planned.
+        var order = Order(Line("BOLT", 5, held: [("sp", 3)]));
+        var lot = Split(order, [], AllArrived, Lot("sp", (0, 5)))[0].Pack();
+        var taken = new Dictionary<string, Product>
+        {
+            ["BOLT"] = Agora.Core.Tests.Inventory.WarehouseChoiceTests.Stocked("BOLT") with { Stock = new Dictionary<string, WarehouseStock> { ["sp"] = new(5, 5, Now, new Dictionary<string, decimal> { ["o1"] = 3, ["other"] = 2 }) } },
+        };
+        var e = Fails(() => StockMoves.AtDispatch(lot, taken));
+        Assert.Equal(FailureKind.Conflict, e.Kind);
+        Assert.Contains("only 0 is free: the rest is held for other orders", e.Message, StringComparison.Ordinal);
+
+        var free = taken["BOLT"] with { Stock = new Dictionary<string, WarehouseStock> { ["sp"] = new(7, 5, Now, new Dictionary<string, decimal> { ["o1"] = 3, ["other"] = 2 }) } };
+        Assert.Single(StockMoves.AtDispatch(lot, new Dictionary<string, Product> { ["BOLT"] = free }));
+    }
+
+    [Fact]
+    public void A_lot_worth_less_than_a_millionth_of_the_sale_unit_is_refused_since_no_invoice_could_bill_it()
+    {
+        var order = Order(Line("NUT", 1, "CX", 100, held: [("sp", 100)]));
+        var e = Fails(() => ShipmentPlan.Split(order, [], [new LotRequest("sp", [new LotLineRequest(0, 0.000001m, InBaseUnits: true)])], NoneArrived, Clock()));
+        Assert.Contains("less than a millionth of a CX", e.Errors["lots[0].lines[0].quantity"][0], StringComparison.Ordinal);
+        Assert.Single(ShipmentPlan.Split(order, [], [new LotRequest("sp", [new LotLineRequest(0, 0.0001m, InBaseUnits: true)])], NoneArrived, Clock()));
+    }
 }
