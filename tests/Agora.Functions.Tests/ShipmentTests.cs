@@ -411,6 +411,52 @@ public sealed class ShipmentTests(BackendFixture backend)
         Assert.Equal("shipped", (string?)(await SalesMarket.OrderAsync(m.Purchaser, m.Buyer, id))["status"]);
     }
 
+    [Fact]
+    public async Task A_partially_shipped_order_closed_short_releases_what_will_not_ship_and_is_invoiced_for_what_left()
+    {
+        using var m = await SalesMarket.CreateAsync(backend, products: 2, stockW1: 100, stockW2: 0);
+        await BackendFixture.Ensure(await m.SupplierAdmin.PutAsJsonAsync($"/api/orgs/{m.Supplier}/billing/settings", new { invoicePer = "order" }));
+        await m.AddAsync(m.Purchaser, (SalesMarket.Sku(0), "UN", 4), (SalesMarket.Sku(1), "UN", 6));
+        var order = await BackendFixture.Json(await m.CheckoutAsync(m.Purchaser));
+        var id = (string)order["id"]!;
+        var status = $"/api/orgs/{m.Supplier}/orders/{id}/status";
+        await BackendFixture.Ensure(await m.Sales.PostAsJsonAsync(status, new { status = "confirmed" }));
+        var lots = (await BackendFixture.Json(await m.Warehouse.PostAsJsonAsync($"/api/orgs/{m.Supplier}/orders/{id}/shipments", new
+        {
+            lots = new[] { new { warehouseId = "w1", lines = new[] { new { line = 0, quantity = 4 }, new { line = 1, quantity = 2 } } }, new { warehouseId = "w1", lines = new[] { new { line = 1, quantity = 4 } } } },
+        })))["items"]!.AsArray().Select(s => (string)s!["id"]!).ToArray();
+        foreach (var move in new object[] { new { status = "packed" }, new { status = "dispatched", carrier = "Jadlog", trackingNumber = "JD9" }, new { status = "delivered" } })
+        {
+            await MoveAsync(m.Warehouse, ShipmentPath(m, lots[0]), move);
+        }
+
+        // The second lot is still being picked: the order is not closed short over it.
+        var early = await m.SupplierAdmin.PostAsJsonAsync(status, new { status = "shipped", reason = "Discontinued by the maker" });
+        Assert.Equal(HttpStatusCode.Conflict, early.StatusCode);
+        await MoveAsync(m.Warehouse, ShipmentPath(m, lots[1]), new { status = "cancelled", reason = "Maker stopped the line" });
+        Assert.Equal(HttpStatusCode.Forbidden, (await m.Warehouse.PostAsJsonAsync(status, new { status = "shipped" })).StatusCode);
+
+        var closed = await MoveAsync(m.SupplierAdmin, status, new { status = "shipped", reason = "Discontinued by the maker" });
+        Assert.Equal("delivered", (string?)closed["status"]); // all that left has arrived
+        Assert.Equal("Discontinued by the maker", (string?)closed["closedShort"]);
+
+        // The 4 units of S0001 that will not ship are held no more; the order's invoice bills what left: 4 + 2 units.
+        await BackendFixture.EventuallyAsync(async () => (decimal)(await m.ProductAsync(SalesMarket.Sku(1)))["stock"]!["w1"]!["reserved"]! == 0, "the rest's hold released");
+        Assert.Equal(98m, (decimal)(await m.ProductAsync(SalesMarket.Sku(1)))["stock"]!["w1"]!["onHand"]!);
+        JsonNode? invoice = null;
+        await BackendFixture.EventuallyAsync(async () =>
+        {
+            var response = await m.BuyerAdmin.GetAsync($"/api/orgs/{m.Buyer}/invoices/inv.{id}");
+            invoice = response.IsSuccessStatusCode ? await BackendFixture.Json(response) : null;
+            return invoice is not null;
+        }, "the order's invoice");
+        var lines = order["lines"]!.AsArray();
+        Assert.Equal([4m, 2m], invoice!["lines"]!.AsArray().Select(l => (decimal)l!["quantity"]!));
+        Assert.Equal((decimal)lines[0]!["price"]!["lineTotal"]! + Math.Round((decimal)lines[1]!["price"]!["netUnitPrice"]! * 2, 2), (decimal)invoice["total"]!);
+        Assert.Equal(HttpStatusCode.Conflict, (await m.Warehouse.PostAsJsonAsync($"/api/orgs/{m.Supplier}/orders/{id}/shipments",
+            new { lots = new[] { new { warehouseId = "w1", lines = new[] { new { line = 1, quantity = 1 } } } } })).StatusCode);
+    }
+
     private static string ShipmentPath(SalesMarket m, string shipmentId) => $"/api/orgs/{m.Supplier}/shipments/{shipmentId}/status";
 
     private static async Task<JsonNode> MoveAsync(HttpClient client, string path, object body)

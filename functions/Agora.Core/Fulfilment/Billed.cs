@@ -33,4 +33,22 @@ public static class Billed
         ArgumentNullException.ThrowIfNull(line);
         return baseQuantity >= line.BaseQuantity ? line.Price.Quantity : Quantities.Round(baseQuantity / ShipmentPlan.Factor(line));
     }
+
+    /// <summary>What each line shipped so far (dispatched or delivered), in its sale unit: the whole line's quantity once
+    /// all of it has left. What an order invoiced as a whole bills.</summary>
+    public static IReadOnlyList<BilledPart> Shipped(Order order)
+    {
+        ArgumentNullException.ThrowIfNull(order);
+        var state = FulfilmentState.Of(order with { ClosedShort = null }, order.Shipments);
+        return state.Lines.Select(l => new BilledPart(l.Line, InSaleUnits(order.Lines[l.Line], l.Shipped))).Where(p => p.Quantity > 0).ToArray();
+    }
+
+    /// <summary>The value of <see cref="Shipped"/> at the order's net prices (a whole line at its total).</summary>
+    public static decimal ShippedValue(Order order)
+    {
+        ArgumentNullException.ThrowIfNull(order);
+        return Shipped(order).Sum(p => p.Quantity == order.Lines[p.LineIndex].Price.Quantity
+            ? order.Lines[p.LineIndex].Price.LineTotal
+            : Common.Currency.Round((order.Lines[p.LineIndex].Price.NetUnitPrice ?? 0) * p.Quantity, order.Currency));
+    }
 }

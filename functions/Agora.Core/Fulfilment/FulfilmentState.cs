@@ -33,7 +33,9 @@ public sealed record FulfilmentState(IReadOnlyList<LineFulfilment> Lines, OrderS
         var lines = order.Lines.Select((line, i) =>
         {
             var mine = carried.Where(c => c.OrderLine == i).ToArray();
-            return new LineFulfilment(i, line.Price.Sku, line.BaseQuantity,
+            // Closed short, a line's order is what left of it: nothing more is to ship.
+            var left = mine.Where(c => c.Status is ShipmentStatus.Dispatched or ShipmentStatus.Delivered).Sum(c => c.BaseQuantity);
+            return new LineFulfilment(i, line.Price.Sku, order.ClosedShort is null ? line.BaseQuantity : left,
                 mine.Sum(c => c.BaseQuantity),
                 mine.Where(c => c.Status is ShipmentStatus.Dispatched or ShipmentStatus.Delivered).Sum(c => c.BaseQuantity),
                 mine.Where(c => c.Status == ShipmentStatus.Delivered).Sum(c => c.BaseQuantity));

@@ -325,13 +325,26 @@ public sealed partial class ShipmentSettlement(
             }
             else if (order.Status is OrderStatus.Shipped or OrderStatus.Delivered)
             {
-                await billing.IssueAsync(new IssueRequest(OrderInvoiceId(order.Id), order.Id, order.Lines.Select((l, i) => new BilledPart(i, l.Price.Quantity)).ToArray(), null), cancellationToken).ConfigureAwait(false);
-                foreach (var waiting in order.Returns.Where(r => r is { Status: ReturnStatus.Received, CreditNoteIds.Count: 0 }))
-                {
-                    // Received before the order's invoice existed: its credit note can be issued now.
-                    await queue.SendAsync(new SalesWork(waiting.Kind, waiting.Id), cancellationToken).ConfigureAwait(false);
-                }
+                await InvoiceWholeAsync(order, cancellationToken).ConfigureAwait(false);
             }
+        }
+    }
+
+    /// <summary>Invoiced per order, once it has shipped (whole, or closed short: what left): its one invoice, then the
+    /// credit notes of returns received before it existed. Idempotent, as issuing is.</summary>
+    public async Task InvoiceWholeAsync(Order order, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(order);
+        if (Billed.Shipped(order) is not { Count: > 0 } parts)
+        {
+            return;
+        }
+
+        await billing.IssueAsync(new IssueRequest(OrderInvoiceId(order.Id), order.Id, parts, null), cancellationToken).ConfigureAwait(false);
+        foreach (var waiting in order.Returns.Where(r => r is { Status: ReturnStatus.Received, CreditNoteIds.Count: 0 }))
+        {
+            // Received before the order's invoice existed: its credit note can be issued now.
+            await queue.SendAsync(new SalesWork(waiting.Kind, waiting.Id), cancellationToken).ConfigureAwait(false);
         }
     }
 

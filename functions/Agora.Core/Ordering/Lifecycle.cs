@@ -6,7 +6,8 @@ namespace Agora.Core.Ordering;
 /// <summary>The order lifecycle as one table: every move a person may make, and the roles that may make it. Moves not in
 /// the table are made by the system only (approval completes: pending → placed; an approver rejects: pending → rejected;
 /// an unapproved order's hold expires: pending → cancelled; its shipments decide confirmed → partially shipped → shipped →
-/// delivered, <see cref="Fulfilment.ShipmentSettlement"/>). Invoicing and payment fill in their steps later; until then
+/// delivered, <see cref="Fulfilment.ShipmentSettlement"/>; a supplier admin closes a partially shipped order short: what has not
+/// left will not ship). Invoicing and payment fill in their steps later; until then
 /// their staff move them here.</summary>
 public static class OrderLifecycle
 {
@@ -21,6 +22,7 @@ public static class OrderLifecycle
         new(OrderStatus.Placed, OrderStatus.Confirmed, SupplierManagers, "confirmed"),
         new(OrderStatus.Placed, OrderStatus.Cancelled, [.. BuyerPlacers, .. SupplierManagers], "cancelled"),
         new(OrderStatus.Confirmed, OrderStatus.Cancelled, [Role.SupplierAdmin], "cancelled"),
+        new(OrderStatus.PartiallyShipped, OrderStatus.Shipped, [Role.SupplierAdmin], "closed short"),
         new(OrderStatus.Delivered, OrderStatus.Invoiced, [Role.SupplierAdmin], "marked invoiced"),
         new(OrderStatus.Invoiced, OrderStatus.Paid, [Role.SupplierAdmin], "marked paid"),
     ];

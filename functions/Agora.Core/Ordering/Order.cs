@@ -128,6 +128,10 @@ public sealed record Order : ISalesDocument
     /// status follows (<see cref="Fulfilment.FulfilmentState"/>).</summary>
     public IReadOnlyList<Fulfilment.Shipment> Shipments { get; init; } = [];
 
+    /// <summary>Why the rest of a partially shipped order will not ship, when the supplier closed it short: its lines then
+    /// count as ordered what left, its remaining holds are released, and (invoiced per order) its invoice bills what left.</summary>
+    public string? ClosedShort { get; init; }
+
     /// <summary>How the order is invoiced, per shipment or as a whole: the supplier's setting when its first lot left, kept
     /// so that a setting changed while it is half shipped neither bills a lot twice nor leaves one unbilled.</summary>
     public Billing.InvoicePer? Invoicing { get; init; }
@@ -148,6 +152,8 @@ public sealed record Order : ISalesDocument
 
 /// <summary>What listings show of an order, kept beside the supplier's and the buyer's other data so each side pages its
 /// orders in one single-partition query.</summary>
+/// <param name="Committed">What the customer is committed to when it differs from <paramref name="Total"/>: the value of
+/// what left, for an order closed short (what credit exposure counts).</param>
 public sealed record OrderSummary(
     string Id,
     string Number,
@@ -167,10 +173,11 @@ public sealed record OrderSummary(
     DateOnly? RequestedDeliveryDate,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
-    IReadOnlyList<string> WaitingFor)
+    IReadOnlyList<string> WaitingFor,
+    decimal? Committed = null)
 {
     public static OrderSummary Of(Order o) => new(
         o.Id, o.Number, o.SupplierId, o.SupplierName, o.BuyerId, o.BuyerName, o.PlacedBy.UserId, o.PlacedBy.Name, o.Status, o.Currency, o.Total, o.Lines.Count,
         o.PurchaseOrderNumber, o.SalesManagerId, o.QuoteId, o.RequestedDeliveryDate, o.CreatedAt, o.UpdatedAt,
-        o.Status == OrderStatus.PendingApproval ? o.Approval.WaitingFor() : []);
+        o.Status == OrderStatus.PendingApproval ? o.Approval.WaitingFor() : [], o.ClosedShort is null ? null : Fulfilment.Billed.ShippedValue(o));
 }

@@ -72,21 +72,35 @@ public sealed class OrderService(
         v.Check(input.Status is not null, "status", "is required: the state to move the order to.");
         var reason = v.OptionalText(input.Reason, "reason", 2000);
         v.ThrowIfInvalid();
-        var to = input.Status!.Value;
         var (_, party) = await ReadAsync(caller, orgId, orderId, cancellationToken).ConfigureAwait(false);
         var actor = party.Actor(caller);
         var changed = await ChangeAsync(orderId, (order, supplier) =>
         {
-            var move = OrderLifecycle.Check(order, to, party.Roles, caller.UserId);
+            var move = OrderLifecycle.Check(order, input.Status!.Value, party.Roles, caller.UserId);
+            var to = move.To;
             var now = clock.GetUtcNow();
+            var closingShort = order.Status == OrderStatus.PartiallyShipped && to == OrderStatus.Shipped;
+            if (closingShort && order.Shipments.Any(s => s.Status is Fulfilment.ShipmentStatus.Picking or Fulfilment.ShipmentStatus.Packed))
+            {
+                throw DomainException.Conflict($"Order {order.Number} has lots being picked or packed; dispatch or cancel them before closing it short.");
+            }
+
             var next = order with
             {
                 Status = to,
                 UpdatedAt = now,
-                Stock = OrderLifecycle.ReleasesStock(to) && order.Stock == StockState.Held ? StockState.Releasing : order.Stock,
+                Stock = (OrderLifecycle.ReleasesStock(to) || closingShort) && order.Stock == StockState.Held ? StockState.Releasing : order.Stock,
                 CancellationReason = to == OrderStatus.Cancelled ? reason ?? $"Cancelled by {actor.Name ?? actor.UserId}." : order.CancellationReason,
+                ClosedShort = closingShort ? reason ?? $"Closed short by {actor.Name ?? actor.UserId}." : order.ClosedShort,
                 HoldExpiresAt = null,
             };
+            if (closingShort)
+            {
+                // What left decides: delivered when every lot that left has arrived.
+                next = next with { Status = Fulfilment.FulfilmentState.Of(next, next.Shipments).Status };
+                to = next.Status;
+            }
+
             var summary = $"{actor.Name ?? actor.UserId} {move.Verb} order {order.Number}{(reason is null ? "." : $": {reason}")}";
             var box = next.Outbox.Add(SalesFacts.Entry(clock, order.Subject, actor, LifecycleAction(to), summary, Visibility.Both,
                 new Dictionary<string, string> { ["status"] = $"{OrderLifecycle.Name(order.Status)} → {OrderLifecycle.Name(to)}" }, reason));
@@ -250,6 +264,8 @@ public sealed class OrderService(
     {
         OrderStatus.Confirmed => "order.confirmed",
         OrderStatus.Cancelled => "order.cancelled",
+        OrderStatus.Shipped => "order.shipped",
+        OrderStatus.Delivered => "order.delivered",
         _ => null,
     };
 }

@@ -40,7 +40,7 @@ public sealed partial class SalesOutbox(
     /// list) has nothing to hand on.</summary>
     public Task HandleAsync(SalesWork work, CancellationToken cancellationToken) => work.Kind switch
     {
-        "order" => DispatchAsync(orders, work.Id, (o, box, released) => o with { Outbox = box, Stock = released ? StockState.Released : o.Stock }, cancellationToken),
+        "order" => OrderAsync(work.Id, cancellationToken),
         "quote" => DispatchAsync(quotes, work.Id, (q, box, _) => q with { Outbox = box }, cancellationToken),
         "cart" => DispatchAsync(carts, work.Id, (c, box, _) => c with { Outbox = box }, cancellationToken),
         "shipment" => SettleAsync(work.Id, cancellationToken),
@@ -55,6 +55,17 @@ public sealed partial class SalesOutbox(
     {
         await settlement.SettleAsync(id, cancellationToken).ConfigureAwait(false);
         await DispatchAsync(shipments, id, (s, box, _) => s with { Outbox = box }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>An order's outbox; an order closed short and invoiced as a whole is invoiced first (what left of it).</summary>
+    private async Task OrderAsync(string id, CancellationToken cancellationToken)
+    {
+        if (await orders.FindAsync(id, cancellationToken).ConfigureAwait(false) is { Value: { ClosedShort: not null, Invoicing: Billing.InvoicePer.Order } closed })
+        {
+            await settlement.InvoiceWholeAsync(closed, cancellationToken).ConfigureAwait(false);
+        }
+
+        await DispatchAsync(orders, id, (o, box, released) => o with { Outbox = box, Stock = released ? StockState.Released : o.Stock }, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task SettleReturnAsync(string id, CancellationToken cancellationToken)

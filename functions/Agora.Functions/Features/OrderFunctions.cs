@@ -57,8 +57,10 @@ public sealed class OrderFunctions(CheckoutService checkout, OrderService orders
 
     [Function(nameof(MoveOrder))]
     [ApiOperation("Orders", "Move an order along its lifecycle", Description = "placed → confirmed (supplier admins, sales managers); → cancelled (before shipping: the buyer's admins and its purchaser, " +
-        "the supplier's); confirmed → partiallyShipped / shipped (supplier admins, warehouse); shipped → delivered; delivered → invoiced → paid (supplier admins). An illegal move is 409 with " +
-        "`currentStatus` and `allowedStatuses`. Cancelling releases the held stock. reason: at most 2,000 characters.", Request = typeof(OrderMove), Response = typeof(Order))]
+        "the supplier's; not while lots are being picked or packed); its shipments move it on to partiallyShipped, shipped and delivered; partiallyShipped → shipped closes it short " +
+        "(supplier admins, with no lot in picking or packed): what has not left will not ship, its holds are released, and it is delivered once what left has arrived; delivered → invoiced → " +
+        "paid (supplier admins). An illegal move is 409 with `currentStatus` and `allowedStatuses`. Cancelling releases the held stock. reason: at most 2,000 characters.",
+        Request = typeof(OrderMove), Response = typeof(Order))]
     public async Task<IActionResult> MoveOrder(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "orgs/{orgId}/orders/{orderId}/status")] HttpRequest req, string orgId, string orderId, CancellationToken cancellationToken) =>
         Api.Ok(req, Hide(await orders.MoveAsync(req.Caller(), orgId, orderId, await req.ReadJsonAsync<OrderMove>(cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false)));

@@ -66,6 +66,7 @@ public sealed class CosmosSalesIndex(CosmosContainers cosmos) : ISalesIndex
             ["po"] = summary.PurchaseOrderNumber,
             ["placedById"] = summary.PlacedById,
             ["total"] = summary.Total,
+            ["committed"] = summary.Committed ?? summary.Total,
             ["currency"] = summary.Currency,
         };
         await CosmosContainers.UpsertAsync(Container, new Document<OrderSummary> { Id = $"order:{summary.Id}", Pk = summary.SupplierId, Type = SalesOrder, SortKey = Newest(summary.CreatedAt, summary.Id), Data = summary, Index = index },
@@ -126,9 +127,10 @@ public sealed class CosmosSalesIndex(CosmosContainers cosmos) : ISalesIndex
     public async Task<CustomerStanding> CustomerStandingAsync(string supplierId, string buyerId, CancellationToken cancellationToken)
     {
         var open = await CosmosContainers.QueryItemsAsync<OpenOrderRow>(Container, supplierId,
-            new QueryDefinition("SELECT c.id, c.index.total FROM c WHERE c.pk = @pk AND c.type = @type AND c.index.buyerId = @buyer AND c.index.open = true")
+            new QueryDefinition("SELECT c.id, c.index.total, c.index.committed FROM c WHERE c.pk = @pk AND c.type = @type AND c.index.buyerId = @buyer AND c.index.open = true")
                 .WithParameter("@type", SalesOrder).WithParameter("@buyer", buyerId), cancellationToken).ConfigureAwait(false);
-        var orders = open.Select(o => new OpenOrder(o.Id["order:".Length..], o.Total)).ToArray(); // the summary's id is order:{id}
+        // The summary's id is order:{id}; an order closed short commits the customer to what left of it, not its total.
+        var orders = open.Select(o => new OpenOrder(o.Id["order:".Length..], o.Committed ?? o.Total)).ToArray();
         if (orders.Length > 0)
         {
             return new CustomerStanding(orders, true);
@@ -237,7 +239,7 @@ public sealed class CosmosSalesIndex(CosmosContainers cosmos) : ISalesIndex
     /// <summary>A sort key that orders the newest first in ascending order: the ticks to the end of time, then the id.</summary>
     internal static string Newest(DateTimeOffset at, string id) => $"{(DateTime.MaxValue.Ticks - at.UtcTicks).ToString("D19", CultureInfo.InvariantCulture)}\u001f{id}";
 
-    private sealed record OpenOrderRow(string Id, decimal Total);
+    private sealed record OpenOrderRow(string Id, decimal Total, decimal? Committed);
 
     private sealed record IdOnly(string Id);
 

@@ -243,4 +243,20 @@ public sealed class ShipmentTests
         Assert.Contains("less than a millionth of a CX", e.Errors["lots[0].lines[0].quantity"][0], StringComparison.Ordinal);
         Assert.Single(ShipmentPlan.Split(order, [], [new LotRequest("sp", [new LotLineRequest(0, 0.0001m, InBaseUnits: true)])], NoneArrived, Clock()));
     }
+
+    [Fact]
+    public void Closed_short_an_order_counts_as_ordered_what_left_and_is_delivered_when_that_arrived()
+    {
+        var order = Order(Line("BOLT", 10, held: [("sp", 10)]), Line("NUT", 4, held: [("sp", 4)]));
+        var lot = Split(order, [], null, Lot("sp", (0, 6)))[0].Pack().Dispatched("Jadlog", "JD1", Now);
+        Assert.Equal(OrderStatus.PartiallyShipped, FulfilmentState.Of(order, [lot]).Status);
+
+        var closed = order with { ClosedShort = "Discontinued" };
+        var state = FulfilmentState.Of(closed, [lot]);
+        Assert.Equal(OrderStatus.Shipped, state.Status);
+        Assert.Equal([6m, 0m], state.Lines.Select(l => l.Ordered));
+        Assert.All(state.Lines, l => Assert.Equal(0, l.Unplanned));
+        Assert.Equal(OrderStatus.Delivered, FulfilmentState.Of(closed, [lot.Delivered(Now)]).Status);
+        Assert.Equal([new Agora.Core.Billing.BilledPart(0, 6)], Billed.Shipped(closed with { Shipments = [lot] }));
+    }
 }
