@@ -214,6 +214,7 @@ public sealed class CosmosSalesIndex(CosmosContainers cosmos) : ISalesIndex
             Type = SalesShipment,
             SortKey = $"{summary.CreatedAt.UtcTicks.ToString("D19", CultureInfo.InvariantCulture)}\u001f{summary.Id}",
             Data = summary,
+            Index = new Dictionary<string, object?> { ["status"] = Core.Fulfilment.ShipmentLifecycle.Name(summary.Status), ["warehouseId"] = summary.WarehouseId },
         }, cancellationToken).ConfigureAwait(false);
 
     public Task<Page<Core.Fulfilment.ShipmentSummary>> ListShipmentsAsync(string supplierId, Core.Fulfilment.ShipmentStatus? status, string? warehouseId, string? after, int limit, CancellationToken cancellationToken)
@@ -222,13 +223,13 @@ public sealed class CosmosSalesIndex(CosmosContainers cosmos) : ISalesIndex
         var parameters = new Dictionary<string, object>();
         if (status is { } s)
         {
-            clauses.Add("c.data.status = @status");
+            clauses.Add("c.index.status = @status");
             parameters["@status"] = Core.Fulfilment.ShipmentLifecycle.Name(s);
         }
 
         if (warehouseId is not null)
         {
-            clauses.Add("c.data.warehouseId = @warehouse");
+            clauses.Add("c.index.warehouseId = @warehouse");
             parameters["@warehouse"] = warehouseId;
         }
 
