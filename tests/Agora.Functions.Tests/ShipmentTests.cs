@@ -82,8 +82,12 @@ public sealed class ShipmentTests(BackendFixture backend)
         // A settlement run again (a redelivered queue message, a crash before the shipment recorded it) moves nothing twice.
         var settlement = backend.Backend.Services.GetRequiredService<ShipmentSettlement>();
         var store = backend.Backend.Services.GetRequiredService<ISalesDocuments<Shipment>>();
-        var stored = (await store.FindAsync(fromW1, default))!;
-        await store.ReplaceAsync(stored.Value with { StockMoved = false, Settled = false }, stored.ETag, default);
+        // (The sales queue may be handing the shipment's outbox on meanwhile: write on the version read, again if it moved.)
+        await Core.Common.Concurrency.RetryAsync("test", async _ =>
+        {
+            var stored = (await store.FindAsync(fromW1, default))!;
+            return await store.ReplaceAsync(stored.Value with { StockMoved = false, Settled = false }, stored.ETag, default);
+        });
         await settlement.SettleAsync(fromW1, default);
         await settlement.SettleAsync(fromW1, default);
         var again = (await m.ProductAsync(SalesMarket.Sku(0)))["stock"]!;
@@ -327,8 +331,11 @@ public sealed class ShipmentTests(BackendFixture backend)
         Assert.Equal(96m, (decimal)(await m.ProductAsync(SalesMarket.Sku(1)))["stock"]!["w1"]!["onHand"]!);
         var settlement = backend.Backend.Services.GetRequiredService<ShipmentSettlement>();
         var store = backend.Backend.Services.GetRequiredService<ISalesDocuments<GoodsReturn>>();
-        var stored = (await store.FindAsync(returnId, default))!;
-        await store.ReplaceAsync(stored.Value with { StockMoved = false, Settled = false }, stored.ETag, default);
+        await Core.Common.Concurrency.RetryAsync("test", async _ =>
+        {
+            var stored = (await store.FindAsync(returnId, default))!;
+            return await store.ReplaceAsync(stored.Value with { StockMoved = false, Settled = false }, stored.ETag, default);
+        });
         await settlement.SettleReturnAsync(returnId, default);
         Assert.Equal(93m, (decimal)(await m.ProductAsync(SalesMarket.Sku(0)))["stock"]!["w1"]!["onHand"]!);
 
