@@ -133,21 +133,16 @@ public sealed partial class ShipmentSettlement(
     private async Task<IReadOnlyList<string>> CreditAsync(GoodsReturn received, CancellationToken cancellationToken)
     {
         var order = (await orders.FindAsync(received.OrderId, cancellationToken).ConfigureAwait(false))?.Value ?? throw DomainException.NotFound("Order", received.OrderId);
-        var byInvoice = new List<(string Invoice, List<ReturnLine> Lines)>();
-        var carried = new Dictionary<string, Shipment?>(StringComparer.Ordinal);
-        foreach (var line in received.Lines)
+        var invoiceOf = new Dictionary<string, string>(StringComparer.Ordinal); // shipment id → the invoice that billed its goods
+        foreach (var shipmentId in received.Lines.Select(l => l.ShipmentId).Distinct(StringComparer.Ordinal))
         {
             // The shipment's own document: the order's copy holds only its lines, and a consolidated delivery's invoice id
             // names the order too.
-            if (!carried.TryGetValue(line.ShipmentId, out var shipment))
-            {
-                carried[line.ShipmentId] = shipment = (await shipments.FindAsync(line.ShipmentId, cancellationToken).ConfigureAwait(false))?.Value;
-            }
-
+            var shipment = (await shipments.FindAsync(shipmentId, cancellationToken).ConfigureAwait(false))?.Value;
             string? invoiceId = null;
             foreach (var candidate in new[] { shipment is null ? null : InvoiceIdOf(shipment, order.Id), OrderInvoiceId(order.Id) })
             {
-                if (candidate is not null && (byInvoice.Any(b => b.Invoice == candidate) || await invoices.FindAsync(candidate, cancellationToken).ConfigureAwait(false) is not null))
+                if (candidate is not null && (invoiceOf.ContainsValue(candidate) || await invoices.FindAsync(candidate, cancellationToken).ConfigureAwait(false) is not null))
                 {
                     invoiceId = candidate;
                     break;
@@ -157,7 +152,7 @@ public sealed partial class ShipmentSettlement(
             if (invoiceId is null && shipment?.Invoiced != true)
             {
                 // The shipment's own settlement has not issued its invoices yet: the queue tries this again.
-                throw DomainException.Conflict($"Return {received.Id}: the goods of shipment {line.ShipmentId} are not invoiced yet; the credit note follows their invoice.");
+                throw DomainException.Conflict($"Return {received.Id}: the goods of shipment {shipmentId} are not invoiced yet; the credit note follows their invoice.");
             }
 
             if (invoiceId is null)
@@ -168,22 +163,15 @@ public sealed partial class ShipmentSettlement(
                 return [];
             }
 
-            var group = byInvoice.FirstOrDefault(b => b.Invoice == invoiceId);
-            if (group.Lines is null)
-            {
-                byInvoice.Add((invoiceId, [line]));
-            }
-            else
-            {
-                group.Lines.Add(line);
-            }
+            invoiceOf[shipmentId] = invoiceId;
         }
 
+        var byInvoice = received.Lines.GroupBy(l => invoiceOf[l.ShipmentId], StringComparer.Ordinal).ToArray();
         var ids = new List<string>();
-        for (var i = 0; i < byInvoice.Count; i++)
+        for (var i = 0; i < byInvoice.Length; i++)
         {
-            var (invoiceId, lines) = byInvoice[i];
-            var parts = lines.GroupBy(l => l.OrderLine).Select(g => new BilledPart(g.Key, Billed.InSaleUnits(order.Lines[g.Key], g.Sum(l => l.BaseQuantity)))).Where(p => p.Quantity > 0).ToArray();
+            var invoiceId = byInvoice[i].Key;
+            var parts = byInvoice[i].GroupBy(l => l.OrderLine).Select(g => new BilledPart(g.Key, Billed.InSaleUnits(order.Lines[g.Key], g.Sum(l => l.BaseQuantity)))).Where(p => p.Quantity > 0).ToArray();
             if (parts.Length == 0)
             {
                 continue;

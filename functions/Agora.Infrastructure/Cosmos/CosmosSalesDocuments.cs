@@ -25,19 +25,27 @@ public sealed class CosmosSalesDocuments<T>(CosmosContainers cosmos) : ISalesDoc
 
     /// <summary>The document when it is one of this kind. Every kind shares the container, and a route names an id of its
     /// own kind: an id of another kind (an order's id on a shipment route, a customer ledger's, which is built from two
-    /// organization ids) is not found, as an unknown one is — read as untyped JSON first, so it is never decoded as
-    /// this kind (which failed: a 500 that told a stranger the id exists).</summary>
+    /// organization ids) is not found, as an unknown one is. Decoding it as this kind may fail (it did: a 500 that told a
+    /// stranger the id exists); only then is it read again untyped to tell another kind (null) from a broken document of
+    /// this one (thrown), so the common read decodes once.</summary>
     public async Task<Versioned<T>?> FindAsync(string id, CancellationToken cancellationToken)
     {
         var container = cosmos.Get(Containers.Sales);
-        var document = await CosmosContainers.ReadAsync<System.Text.Json.JsonElement>(container, id, id, cancellationToken).ConfigureAwait(false);
-        if (document is null || document.Type != Type)
+        try
         {
-            return null;
+            var document = await CosmosContainers.ReadAsync<T>(container, id, id, cancellationToken).ConfigureAwait(false);
+            return document is null || document.Type != Type ? null : new Versioned<T>(document.Data, document.ETag!);
         }
+        catch (JsonException)
+        {
+            var untyped = await CosmosContainers.ReadAsync<JsonElement>(container, id, id, cancellationToken).ConfigureAwait(false);
+            if (untyped is null || untyped.Type != Type)
+            {
+                return null;
+            }
 
-        var options = container.Database.Client.ClientOptions.UseSystemTextJsonSerializerWithOptions ?? Json.Options;
-        return new Versioned<T>(document.Data.Deserialize<T>(options)!, document.ETag!);
+            throw;
+        }
     }
 
     public async Task<Versioned<T>> CreateAsync(T document, CancellationToken cancellationToken) =>
