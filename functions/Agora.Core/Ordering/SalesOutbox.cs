@@ -26,6 +26,7 @@ public sealed partial class SalesOutbox(
     Fulfilment.ShipmentSettlement settlement,
     ISalesDocuments<Billing.CustomerLedger> ledgers,
     StockReserver stock,
+    IEnumerable<ISalesObserver> observers,
     TimeProvider clock,
     ILogger<SalesOutbox> logger)
 {
@@ -154,6 +155,14 @@ public sealed partial class SalesOutbox(
             if (entries.Length > 0)
             {
                 await timeline.AddAsync(entries, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (entries.Length > 0 || news.Length > 0)
+            {
+                foreach (var observer in observers)
+                {
+                    await observer.HandedOnAsync(current.Value, entries, news, cancellationToken).ConfigureAwait(false);
+                }
             }
 
             (stored, published, emailed) = (stored + entries.Length, published + news.Length, emailed + emails.Length);

@@ -209,7 +209,7 @@ internal sealed class BillingWorld
         var outbox = new SalesOutbox(Sales, Sales, Sales, Stores, new InMemorySalesDocuments<Cart>(), Orders, new InMemorySalesDocuments<NegotiatedQuote>(),
             new InMemorySalesDocuments<Core.Fulfilment.Shipment>(), new InMemorySalesDocuments<Core.Fulfilment.GoodsReturn>(),
             new Core.Fulfilment.ShipmentSettlement(null!, null!, Orders, null!, null!, null!, null!, null!, null!, Clock, NullLogger<Core.Fulfilment.ShipmentSettlement>.Instance), Ledgers,
-            new Core.Inventory.StockReserver(null!, Stores, Stores), Clock, NullLogger<SalesOutbox>.Instance);
+            new Core.Inventory.StockReserver(null!, Stores, Stores), [], Clock, NullLogger<SalesOutbox>.Instance);
         Outbox = outbox;
         var signal = new SalesSignal(Sales, Stores, Clock, NullLogger<SalesSignal>.Instance);
         Service = new BillingService(Orders, Ledgers, Billing, Billing, Stores, Stores, signal, Clock, NullLogger<BillingService>.Instance);

@@ -1,0 +1,13 @@
+using Agora.Core.Integration;
+
+namespace Agora.Core.Ordering;
+
+/// <summary>Hears what the outbox of a cart, quote, order, shipment, return or ledger hands on — its timeline entries and
+/// integration events — before the outbox is cleared, so what follows the sale (marketing signals, the customer's
+/// timeline, which products sell together) is kept up to date as things happen, never by scanning the sales nightly.
+/// Called at least once per entry (a handler that fails is retried with the outbox as it was): observers are idempotent,
+/// keyed by the entry's or event's id.</summary>
+public interface ISalesObserver
+{
+    Task HandedOnAsync(ISalesDocument document, IReadOnlyList<TimelineEntry> entries, IReadOnlyList<IntegrationEvent> events, CancellationToken cancellationToken);
+}
