@@ -66,6 +66,12 @@ public static class AgoraServices
         services.AddSingleton<InvoiceService>();
         services.AddSingleton<PaymentService>();
         services.AddSingleton<OverdueService>();
+        // Marketing (issue 13): the signals hear the sales outbox and every cart write.
+        services.AddSingleton<Core.Marketing.MarketingSignals>();
+        services.AddSingleton<ISalesObserver>(sp => sp.GetRequiredService<Core.Marketing.MarketingSignals>());
+        services.AddSingleton<ICartObserver>(sp => sp.GetRequiredService<Core.Marketing.MarketingSignals>());
+        services.AddSingleton<Core.Marketing.CampaignRunner>();
+        services.AddSingleton<Core.Marketing.CampaignService>();
         services.AddSingleton(configuration.GetSection("Notifications").Get<NotificationOptions>() ?? new NotificationOptions());
 
         // The HTTP edge.

@@ -62,6 +62,7 @@ public static class InfrastructureServices
         services.AddSingleton<ISalesDocuments<Agora.Core.Fulfilment.GoodsReturn>, CosmosSalesDocuments<Agora.Core.Fulfilment.GoodsReturn>>();
         services.AddSingleton<ISalesDocuments<Core.Billing.CustomerLedger>, CosmosSalesDocuments<Core.Billing.CustomerLedger>>();
         services.AddSingleton<Core.Billing.IBillingStore, CosmosBillingStore>();
+        services.AddSingleton<Core.Marketing.IMarketingStore, CosmosMarketingStore>();
         services.AddSingleton<ITimelineStore, CosmosTimelineStore>();
         services.AddSingleton<ISalesIndex, CosmosSalesIndex>();
         services.AddSingleton<IOrderingStore, CosmosOrderingStore>();
