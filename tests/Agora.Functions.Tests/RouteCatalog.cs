@@ -85,6 +85,8 @@ internal static class RouteCatalog
 
         public string InvoiceId { get; init; } = "none";
 
+        public string CampaignId { get; init; } = "none";
+
         public string Fill(string route) => (route.Contains("/suppliers", StringComparison.Ordinal)
             ? route.Replace("{buyerId}", Org, StringComparison.Ordinal).Replace("{supplierId}", Vendor, StringComparison.Ordinal)
             : route.Replace("{orgId}", Org, StringComparison.Ordinal).Replace("{supplierId}", Org, StringComparison.Ordinal)
@@ -97,10 +99,13 @@ internal static class RouteCatalog
             .Replace("{unit}", "UN", StringComparison.Ordinal).Replace("{minQuantity}", "1", StringComparison.Ordinal)
             .Replace("{lineId}", LineId, StringComparison.Ordinal).Replace("{savedListId}", ListId, StringComparison.Ordinal).Replace("{orderId}", OrderId, StringComparison.Ordinal)
             .Replace("{quoteId}", QuoteId, StringComparison.Ordinal).Replace("{cartId}", CartId, StringComparison.Ordinal).Replace("{invoiceId}", InvoiceId, StringComparison.Ordinal).Replace("{addressId}", "hq", StringComparison.Ordinal)
-            .Replace("{shipmentId}", ShipmentId, StringComparison.Ordinal).Replace("{returnId}", ReturnId, StringComparison.Ordinal);
+            .Replace("{shipmentId}", ShipmentId, StringComparison.Ordinal).Replace("{returnId}", ReturnId, StringComparison.Ordinal).Replace("{campaignId}", CampaignId, StringComparison.Ordinal);
     }
 
     private const string Purchase = "a purchase of the organization";
+
+    /// <summary>Campaigns are managed by supplier admins and sales managers.</summary>
+    private static readonly string[] CampaignForbidden = [Finance, Pricing, Warehouse, .. SupplierOnly];
 
     public static readonly Row[] Rows =
     [
@@ -238,6 +243,14 @@ internal static class RouteCatalog
         new("RecordPayments", ids => new { payments = new[] { new { paymentId = "erp-1", buyerId = ids.Customer, amount = 10m, currency = "BRL", receivedOn = DateOnly.FromDateTime(DateTime.UtcNow), invoiceId = ids.InvoiceId } } },
             [Sales, Pricing, Warehouse, .. SupplierOnly]) { Arrange = SaleInvoiceAsync },
         new("PutOrderingSettings", _ => new { backorders = "allow", pendingHoldHours = 48 }, AdminOnly),
+        new("GetMarketingSettings", _ => null, SupplierOnly),
+        new("GetCustomerSignals", _ => null, SupplierOnly),
+        new("PutMarketingSettings", _ => new { maxPerWeek = 3, quietFrom = "22:00", quietUntil = "07:30", taskCartValues = new Dictionary<string, decimal> { ["BRL"] = 5000 } }, AdminOnly),
+        new("ListCampaigns", _ => null, CampaignForbidden) { Arrange = CampaignAsync },
+        new("CreateCampaign", _ => Campaign("News"), CampaignForbidden),
+        new("GetCampaign", _ => null, CampaignForbidden) { Arrange = CampaignAsync },
+        new("ChangeCampaign", _ => Campaign("News, renamed"), CampaignForbidden) { Arrange = CampaignAsync },
+        new("SetCampaignStatus", _ => new { status = "ended" }, CampaignForbidden) { Arrange = CampaignAsync },
         new("ListApprovalRules", _ => null, []),
         new("GetApprovalRule", _ => null, SupplierOnly) { Arrange = ApprovalRuleAsync },
         new("PutApprovalRule", _ => new { name = "Large order", side = "supplier", condition = "orderTotalAbove", amount = new { value = 1000, currency = "BRL" },
@@ -594,6 +607,19 @@ internal static class RouteCatalog
         using var vendor = backend.As("v-admin", "v-admin@test.example");
         await BackendFixture.Ensure(await vendor.PostAsJsonAsync($"/api/orgs/{ids.Vendor}/quotes/{ids.QuoteId}/proposals", new { lines = new[] { new { line = 1, unitPrice = 9.9m } } }));
         return ids;
+    }
+
+    public static object Campaign(string name) => new
+    {
+        name,
+        segment = new { categories = new[] { "retail" } },
+        messages = new Dictionary<string, object> { ["en"] = new { subject = "News for {{company}}", body = "Hello {{name}},\n\nNew drills are in." } },
+    };
+
+    private static async Task<Ids> CampaignAsync(BackendFixture backend, Ids ids, HttpClient admin)
+    {
+        var campaign = await BackendFixture.Json(await admin.PostAsJsonAsync($"/api/orgs/{ids.Org}/campaigns", Campaign("News")));
+        return ids with { CampaignId = (string)campaign["campaign"]!["id"]! };
     }
 
     private static async Task<Ids> ApprovalRuleAsync(BackendFixture backend, Ids ids, HttpClient admin)

@@ -104,6 +104,10 @@ public sealed record Campaign
 
     public DateTimeOffset? LastRunAt { get; init; }
 
+    /// <summary>The run key of the latest run (a broadcast's occurrence), so a campaign resumed after a pause carries on
+    /// with the recipients that run was still waiting for.</summary>
+    public string? LastRunKey { get; init; }
+
     public MarketingKind MailKind => Kind switch
     {
         CampaignKind.AbandonedCart => MarketingKind.CartReminders,

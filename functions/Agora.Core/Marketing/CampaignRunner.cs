@@ -79,6 +79,23 @@ public sealed partial class CampaignRunner(
 
     public static string RunKeyOf(DateTimeOffset occurrence) => occurrence.UtcDateTime.ToString("yyyyMMddHHmm", CultureInfo.InvariantCulture);
 
+    /// <summary>When an activated campaign runs next: its schedule's next run, or sooner the recipients its latest run was
+    /// still waiting for (a campaign resumed after a pause).</summary>
+    public async Task<DateTimeOffset?> NextRunAsync(Campaign campaign, DateTimeOffset after, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(campaign);
+        var next = campaign.NextRun(after, campaign.LastRunAt);
+        if (!campaign.IsSequence && campaign.LastRunKey is { } key
+            && await store.FindRunAsync(campaign.SupplierId, campaign.Id, key, cancellationToken).ConfigureAwait(false) is { ResumeAt: { } resume })
+        {
+            var at = resume < after ? after : resume;
+            await due.AddAsync(Entry(campaign, key, at), cancellationToken).ConfigureAwait(false);
+            return next is { } n && n < at ? n : at;
+        }
+
+        return next;
+    }
+
     /// <summary>Puts an active campaign's next run in the due index (on activation and after each run).</summary>
     public async Task<DateTimeOffset?> ScheduleAsync(Campaign campaign, DateTimeOffset after, CancellationToken cancellationToken)
     {
@@ -133,7 +150,7 @@ public sealed partial class CampaignRunner(
             }
 
             var next = current.Value.IsSequence ? again : current.Value.NextRun(now.AddMinutes(1), now) is { } n && (again is null || n < again) ? n : again;
-            await store.ReplaceCampaignAsync(current.Value with { LastRunAt = now, NextRunAt = next }, current.ETag, cancellationToken).ConfigureAwait(false);
+            await store.ReplaceCampaignAsync(current.Value with { LastRunAt = now, LastRunKey = runKey, NextRunAt = next }, current.ETag, cancellationToken).ConfigureAwait(false);
         }).ConfigureAwait(false);
     }
 

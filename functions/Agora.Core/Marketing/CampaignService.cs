@@ -11,7 +11,7 @@ public sealed record CampaignView(Campaign Campaign, CampaignCounts Results);
 /// campaign is written as a draft, activated (which checks its offers against the pricing rules and schedules its first
 /// run), paused, resumed and ended; it is edited while a draft or paused. The runs also write it (when they ran, when they
 /// run next), so edits name the version of what the client edits (its content), not the store's.</summary>
-public sealed class CampaignService(AccessControl access, IMarketingStore store, ICampaignResults results, IPricingStore pricing, CampaignRunner runner, TimeProvider clock)
+public sealed class CampaignService(AccessControl access, ICustomerAccountStore accounts, IMarketingStore store, ICampaignResults results, IPricingStore pricing, CampaignRunner runner, TimeProvider clock)
 {
     public const int MaxPage = 100;
 
@@ -30,6 +30,20 @@ public sealed class CampaignService(AccessControl access, IMarketingStore store,
         var settings = MarketingSettings.From(input);
         var current = await store.SettingsAsync(supplierId, cancellationToken).ConfigureAwait(false);
         return await store.SaveSettingsAsync(supplierId, settings, Versions.ForReplace(current.IsStored ? current : null, ifMatch), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>What Agora knows of a customer's rhythm: last order and login, orders, revenue, its usual interval, when it
+    /// counts as inactive, the campaign emails it got lately. Supplier staff; an account never seen has empty signals.</summary>
+    public async Task<CustomerSignals> SignalsAsync(Caller caller, string supplierId, string buyerId, CancellationToken cancellationToken)
+    {
+        await access.SupplierMemberAsync(caller, supplierId, "read customer signals", Roles.SupplierStaff, cancellationToken).ConfigureAwait(false);
+        var account = Ids.IsWellFormed(buyerId) ? await accounts.FindAsync(supplierId, buyerId, cancellationToken).ConfigureAwait(false) : null;
+        if (account is null)
+        {
+            throw DomainException.NotFound("Customer account", buyerId);
+        }
+
+        return (await store.FindSignalsAsync(supplierId, buyerId, cancellationToken).ConfigureAwait(false))?.Value ?? CustomerSignals.None(supplierId, buyerId);
     }
 
     public async Task<Page<Campaign>> ListAsync(Caller caller, string supplierId, CampaignStatus? status, string? cursor, int? limit, CancellationToken cancellationToken)
@@ -128,7 +142,7 @@ public sealed class CampaignService(AccessControl access, IMarketingStore store,
             if (to == CampaignStatus.Active)
             {
                 await CheckOffersAsync(current.Value, cancellationToken).ConfigureAwait(false);
-                var at = next.NextRun(now, next.LastRunAt);
+                var at = await runner.NextRunAsync(next, now, cancellationToken).ConfigureAwait(false);
                 if (at is null)
                 {
                     throw DomainException.Conflict("The campaign's schedule has no run left; change its schedule first.");

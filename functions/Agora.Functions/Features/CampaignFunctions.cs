@@ -39,6 +39,14 @@ public sealed class CampaignFunctions(CampaignService campaigns, CampaignRunner 
         [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "orgs/{supplierId}/marketing/settings")] HttpRequest req, string supplierId, CancellationToken cancellationToken) =>
         Api.Ok(req, await campaigns.PutSettingsAsync(req.Caller(), supplierId, await req.ReadJsonAsync<MarketingSettingsInput>(cancellationToken).ConfigureAwait(false), req.IfMatch(), cancellationToken).ConfigureAwait(false));
 
+    [Function(nameof(GetCustomerSignals))]
+    [ApiOperation("Marketing", "Read a customer's signals", Description = "Kept as things happen: last order and login, orders and revenue counted, the usual days between " +
+        "orders (a weighted mean, newest counting most), when the customer counts as inactive by your rule (inactiveAt), the categories it ordered by month, " +
+        "the campaign emails its people got lately. Supplier staff.", Response = typeof(CustomerSignals))]
+    public async Task<IActionResult> GetCustomerSignals(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "orgs/{supplierId}/customers/{buyerId}/signals")] HttpRequest req, string supplierId, string buyerId, CancellationToken cancellationToken) =>
+        Api.Ok(await campaigns.SignalsAsync(req.Caller(), supplierId, buyerId, cancellationToken).ConfigureAwait(false));
+
     [Function(nameof(ListCampaigns))]
     [ApiOperation("Marketing", "List campaigns", Description = "In creation order. Supplier admins and sales managers.", Response = typeof(CampaignPage),
         Query = ["status: draft, active, paused or ended", "cursor: the 'next' value of the previous page", "limit: 1 to 100 (default 50)"])]
