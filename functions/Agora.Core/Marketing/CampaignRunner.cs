@@ -160,8 +160,34 @@ public sealed partial class CampaignRunner(
     {
         ArgumentNullException.ThrowIfNull(campaign);
         var now = clock.GetUtcNow();
-        var run = await store.FindRunAsync(campaign.SupplierId, campaign.Id, runKey, cancellationToken).ConfigureAwait(false)
-            ?? new CampaignRun { SupplierId = campaign.SupplierId, CampaignId = campaign.Id, RunKey = runKey, StartedAt = now };
+        var holder = Ids.New(clock);
+        if (!await store.ClaimRunAsync(new CampaignRun { SupplierId = campaign.SupplierId, CampaignId = campaign.Id, RunKey = runKey, StartedAt = now }, holder, now + ClaimTime, now, cancellationToken).ConfigureAwait(false))
+        {
+            // Another run of this campaign is sending (the admin endpoint beside the schedule): this entry stays due.
+            throw new IncompleteWorkException($"Campaign {campaign.Id} run {runKey} is being sent by another run.");
+        }
+
+        var run = (await store.FindRunAsync(campaign.SupplierId, campaign.Id, runKey, cancellationToken).ConfigureAwait(false))!;
+        try
+        {
+            return await SendAsync(campaign, runKey, run, now, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            if (await store.FindRunAsync(campaign.SupplierId, campaign.Id, runKey, CancellationToken.None).ConfigureAwait(false) is { } held && held.Holder == holder)
+            {
+                await store.SaveRunAsync(held with { Holder = null, ClaimedUntil = null }, CancellationToken.None).ConfigureAwait(false);
+            }
+
+            throw;
+        }
+    }
+
+    /// <summary>How long a run's claim holds without a batch sent (each batch renews it).</summary>
+    public static readonly TimeSpan ClaimTime = TimeSpan.FromMinutes(10);
+
+    private async Task<CampaignRun> SendAsync(Campaign campaign, string runKey, CampaignRun run, DateTimeOffset now, CancellationToken cancellationToken)
+    {
         if (run.LastBatch is { } unfinished)
         {
             await RecordAsync(campaign, runKey, unfinished, cancellationToken).ConfigureAwait(false);
@@ -234,7 +260,7 @@ public sealed partial class CampaignRunner(
                 var sent = new SentBatch(number, group.Key.Step, clock.GetUtcNow(),
                     batch.Select(c => new BatchEntry(c.Email, c.DeliveryId, c.BuyerId, c.SubjectId, c.Coupon) { StartedAt = c.StartedAt, Passed = c.Passed }).ToArray());
                 // The checkpoint first: from here on the batch counts as sent, whatever happens to the records after it.
-                run = run with { Batches = number, Sent = run.Sent + batch.Length, LastBatch = sent };
+                run = run with { Batches = number, Sent = run.Sent + batch.Length, LastBatch = sent, ClaimedUntil = clock.GetUtcNow() + ClaimTime };
                 await store.SaveRunAsync(run, cancellationToken).ConfigureAwait(false);
                 await RecordAsync(campaign, runKey, sent, cancellationToken).ConfigureAwait(false);
                 LogBatch(logger, campaign.Id, runKey, number, batch.Length);
@@ -254,6 +280,8 @@ public sealed partial class CampaignRunner(
             Expired = run.Expired + expired,
             ResumeAt = campaign.IsSequence ? null : resume,
             FinishedAt = campaign.IsSequence || resume is not null ? null : clock.GetUtcNow(),
+            Holder = null,
+            ClaimedUntil = null,
         };
         await store.SaveRunAsync(run, cancellationToken).ConfigureAwait(false);
         LogRun(logger, campaign.Id, runKey, go.Count, waiting, suppressed, expired);

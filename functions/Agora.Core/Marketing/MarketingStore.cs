@@ -55,6 +55,12 @@ public sealed record CampaignRun
 
     /// <summary>The last batch sent: recorded here right after SendGrid accepted it, before the recipients' own records.</summary>
     public SentBatch? LastBatch { get; init; }
+
+    /// <summary>The run sending now, and until when its claim holds (renewed with every batch): a second run of the same
+    /// campaign at once (the admin endpoint beside the schedule) waits rather than sends the same batch twice.</summary>
+    public string? Holder { get; init; }
+
+    public DateTimeOffset? ClaimedUntil { get; init; }
 }
 
 /// <summary>What a sent batch must leave behind: each recipient's delivery record, sequence step, customer touch.</summary>
@@ -106,6 +112,10 @@ public interface IMarketingStore
     Task<CampaignRun?> FindRunAsync(string supplierId, string campaignId, string runKey, CancellationToken cancellationToken);
 
     Task SaveRunAsync(CampaignRun run, CancellationToken cancellationToken);
+
+    /// <summary>Makes <paramref name="holder"/> the run's only sender until <paramref name="until"/> (creating the run from
+    /// <paramref name="fresh"/> when there is none): false when another holds an unexpired claim or won the write.</summary>
+    Task<bool> ClaimRunAsync(CampaignRun fresh, string holder, DateTimeOffset until, DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>The sends of those of <paramref name="emails"/> that have any (keys lower case).</summary>
     Task<IReadOnlyDictionary<string, RecipientSends>> SendsAsync(string supplierId, IReadOnlyCollection<string> emails, CancellationToken cancellationToken);

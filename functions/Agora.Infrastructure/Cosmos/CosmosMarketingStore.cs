@@ -122,6 +122,29 @@ public sealed class CosmosMarketingStore(CosmosContainers cosmos) : IMarketingSt
     public Task SaveRunAsync(CampaignRun run, CancellationToken cancellationToken) =>
         CosmosContainers.UpsertAsync(Organizations, new Document<CampaignRun> { Id = RunId(run.CampaignId, run.RunKey), Pk = run.SupplierId, Type = RunType, Data = run }, cancellationToken);
 
+    public async Task<bool> ClaimRunAsync(CampaignRun fresh, string holder, DateTimeOffset until, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var id = RunId(fresh.CampaignId, fresh.RunKey);
+        var current = await CosmosContainers.ReadAsync<CampaignRun>(Organizations, id, fresh.SupplierId, cancellationToken).ConfigureAwait(false);
+        if (current?.Data is { Holder: { } other, ClaimedUntil: { } held } && other != holder && held > now)
+        {
+            return false;
+        }
+
+        var claimed = new Document<CampaignRun> { Id = id, Pk = fresh.SupplierId, Type = RunType, Data = (current?.Data ?? fresh) with { Holder = holder, ClaimedUntil = until } };
+        try
+        {
+            _ = current is null
+                ? await CosmosContainers.CreateAsync(Organizations, claimed, "The run was claimed meanwhile.", cancellationToken).ConfigureAwait(false)
+                : await CosmosContainers.ReplaceAsync(Organizations, claimed, current.ETag, "The run", cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (DomainException e) when (e.IsWriteConflict)
+        {
+            return false;
+        }
+    }
+
     public async Task<IReadOnlyDictionary<string, RecipientSends>> SendsAsync(string supplierId, IReadOnlyCollection<string> emails, CancellationToken cancellationToken) =>
         (await ManyAsync<RecipientSends>(supplierId, SendsType, emails.Select(SendsId), cancellationToken).ConfigureAwait(false))
             .ToDictionary(d => d.Data.Email.ToLowerInvariant(), d => d.Data, StringComparer.Ordinal);

@@ -276,6 +276,22 @@ internal sealed class InMemoryMarketing : IMarketingStore
         return Task.CompletedTask;
     }
 
+    public Task<bool> ClaimRunAsync(CampaignRun fresh, string holder, DateTimeOffset until, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        lock (_runs)
+        {
+            var key = $"{fresh.CampaignId}|{fresh.RunKey}";
+            var current = _runs.GetValueOrDefault(key);
+            if (current is { Holder: { } other, ClaimedUntil: { } held } && other != holder && held > now)
+            {
+                return Task.FromResult(false);
+            }
+
+            _runs[key] = (current ?? fresh) with { Holder = holder, ClaimedUntil = until };
+            return Task.FromResult(true);
+        }
+    }
+
     public Task<IReadOnlyDictionary<string, RecipientSends>> SendsAsync(string supplierId, IReadOnlyCollection<string> emails, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyDictionary<string, RecipientSends>>(emails.Distinct().Where(_sends.ContainsKey).ToDictionary(e => e, e => _sends[e]));
 
