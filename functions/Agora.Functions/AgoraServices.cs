@@ -66,6 +66,8 @@ public static class AgoraServices
         services.AddSingleton<InvoiceService>();
         services.AddSingleton<PaymentService>();
         services.AddSingleton<OverdueService>();
+        services.AddSingleton<Agora.Core.Marketing.ClearanceService>();
+        services.AddSingleton<ISalesObserver, Agora.Core.Marketing.SoldTogetherObserver>();
         services.AddSingleton(configuration.GetSection("Notifications").Get<NotificationOptions>() ?? new NotificationOptions());
 
         // The HTTP edge.
