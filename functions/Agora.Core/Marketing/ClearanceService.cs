@@ -162,6 +162,12 @@ public sealed partial class ClearanceService(
         return await store.ListProposalsAsync(supplierId, Cursor.Decode(cursor, "cursor"), size, cancellationToken).ConfigureAwait(false);
     }
 
+    public async Task<Versioned<ProposedClearance>> GetAsync(Caller caller, string supplierId, string id, CancellationToken cancellationToken)
+    {
+        await access.SupplierMemberAsync(caller, supplierId, "read clearance proposals", Roles.SupplierStaff, cancellationToken).ConfigureAwait(false);
+        return await FindAsync(supplierId, id, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Accepts a proposal: a promotion marked as clearance, for everyone, from now until the chosen end — a
     /// percentage off the SKU, or, bundled, the SKU and its companions (one base unit each) at their general-list prices
     /// less the discount. Accepting an accepted proposal answers it as it is and makes nothing more; If-Match, when sent,

@@ -41,6 +41,12 @@ public sealed class ClearanceFunctions(ClearanceService clearance)
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "orgs/{orgId}/clearance/proposals")] HttpRequest req, string orgId, CancellationToken cancellationToken) =>
         Api.Page(await clearance.ListAsync(req.Caller(), orgId, req.Query("cursor"), req.QueryInt("limit"), cancellationToken).ConfigureAwait(false));
 
+    [Function(nameof(GetClearanceProposal))]
+    [ApiOperation("Clearance", "Read a clearance proposal", Description = "With the ETag an acceptance or dismissal may name in If-Match.", Response = typeof(ProposedClearance))]
+    public async Task<IActionResult> GetClearanceProposal(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "orgs/{orgId}/clearance/proposals/{proposalId}")] HttpRequest req, string orgId, string proposalId, CancellationToken cancellationToken) =>
+        Api.Ok(req, await clearance.GetAsync(req.Caller(), orgId, proposalId, cancellationToken).ConfigureAwait(false));
+
     [Function(nameof(AcceptClearanceProposal))]
     [ApiOperation("Clearance", "Accept a clearance proposal", Description = Deciders + " Makes a promotion marked as clearance, for every customer, from now until validTo, which quotes " +
         "explain like any other: a percentage off the SKU, or with bundle a bundle price for one base unit of it and of each companion with a general-list price (their sum less the discount). " +
