@@ -67,6 +67,8 @@ param overdueReminderSchedule string = '0 0 7 * * *'
 
 @description('Six-field cron (UTC) of the campaign timer: runs due, sequences, sales-manager tasks (CampaignSchedule).')
 param campaignSchedule string = '0 */15 * * * *'
+@description('Six-field cron (UTC) of the nightly clearance analysis (ClearanceSchedule).')
+param clearanceSchedule string = '0 0 3 * * *'
 
 @minValue(1)
 @description('From how many discrepancies a stock reconciliation emails the warehouse staff (StockReconciliation__AlertThreshold).')
@@ -220,6 +222,7 @@ module functionApp 'modules/functionapp.bicep' = {
     stockReconciliationSchedule: stockReconciliationSchedule
     overdueReminderSchedule: overdueReminderSchedule
     campaignSchedule: campaignSchedule
+    clearanceSchedule: clearanceSchedule
     stockReconciliationAlertThreshold: stockReconciliationAlertThreshold
     importBatchSize: importBatchSize
     importWritesInFlight: importWritesInFlight

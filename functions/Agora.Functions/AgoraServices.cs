@@ -72,6 +72,8 @@ public static class AgoraServices
         services.AddSingleton<ICartObserver>(sp => sp.GetRequiredService<Core.Marketing.MarketingSignals>());
         services.AddSingleton<Core.Marketing.CampaignRunner>();
         services.AddSingleton<Core.Marketing.CampaignService>();
+        services.AddSingleton<Agora.Core.Marketing.ClearanceService>();
+        services.AddSingleton<ISalesObserver, Agora.Core.Marketing.SoldTogetherObserver>();
         services.AddSingleton(configuration.GetSection("Notifications").Get<NotificationOptions>() ?? new NotificationOptions());
 
         // The HTTP edge.

@@ -68,6 +68,7 @@ public static class InfrastructureServices
         services.AddSingleton<IOrderingStore, CosmosOrderingStore>();
         services.AddSingleton<Core.Billing.IInvoiceNumbers, CosmosInvoiceNumbers>();
         services.AddSingleton<Core.Billing.IInvoiceDocuments, PdfInvoiceDocuments>();
+        services.AddSingleton<Core.Marketing.IClearanceStore, CosmosClearanceStore>();
 
         services.AddSingleton<StorageClients>();
         services.AddSingleton<StorageWorkQueues>();

@@ -36,6 +36,7 @@ param invitationExpirySchedule string
 param stockReconciliationSchedule string
 param overdueReminderSchedule string
 param campaignSchedule string
+param clearanceSchedule string
 param stockReconciliationAlertThreshold int
 param importBatchSize int
 param importWritesInFlight int
@@ -134,6 +135,7 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
       StockReconciliationSchedule: stockReconciliationSchedule
       OverdueReminderSchedule: overdueReminderSchedule
       CampaignSchedule: campaignSchedule
+      ClearanceSchedule: clearanceSchedule
       StockReconciliation__AlertThreshold: string(stockReconciliationAlertThreshold)
       Imports__BatchSize: string(importBatchSize)
       Imports__WritesInFlight: string(importWritesInFlight)

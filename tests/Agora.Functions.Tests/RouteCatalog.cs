@@ -87,6 +87,8 @@ internal static class RouteCatalog
 
         public string CampaignId { get; init; } = "none";
 
+        public string ProposalId { get; init; } = "none";
+
         public string Fill(string route) => (route.Contains("/suppliers", StringComparison.Ordinal)
             ? route.Replace("{buyerId}", Org, StringComparison.Ordinal).Replace("{supplierId}", Vendor, StringComparison.Ordinal)
             : route.Replace("{orgId}", Org, StringComparison.Ordinal).Replace("{supplierId}", Org, StringComparison.Ordinal)
@@ -99,7 +101,8 @@ internal static class RouteCatalog
             .Replace("{unit}", "UN", StringComparison.Ordinal).Replace("{minQuantity}", "1", StringComparison.Ordinal)
             .Replace("{lineId}", LineId, StringComparison.Ordinal).Replace("{savedListId}", ListId, StringComparison.Ordinal).Replace("{orderId}", OrderId, StringComparison.Ordinal)
             .Replace("{quoteId}", QuoteId, StringComparison.Ordinal).Replace("{cartId}", CartId, StringComparison.Ordinal).Replace("{invoiceId}", InvoiceId, StringComparison.Ordinal).Replace("{addressId}", "hq", StringComparison.Ordinal)
-            .Replace("{shipmentId}", ShipmentId, StringComparison.Ordinal).Replace("{returnId}", ReturnId, StringComparison.Ordinal).Replace("{campaignId}", CampaignId, StringComparison.Ordinal);
+            .Replace("{shipmentId}", ShipmentId, StringComparison.Ordinal).Replace("{returnId}", ReturnId, StringComparison.Ordinal).Replace("{campaignId}", CampaignId, StringComparison.Ordinal)
+            .Replace("{proposalId}", ProposalId, StringComparison.Ordinal);
     }
 
     private const string Purchase = "a purchase of the organization";
@@ -256,6 +259,13 @@ internal static class RouteCatalog
         new("PutApprovalRule", _ => new { name = "Large order", side = "supplier", condition = "orderTotalAbove", amount = new { value = 1000, currency = "BRL" },
             tiers = new[] { new { roles = new[] { "supplierAdmin" }, require = "any" } } }, AdminOnly),
         new("DeleteApprovalRule", _ => null, AdminOnly) { Arrange = ApprovalRuleAsync },
+        new("GetClearanceSettings", _ => null, SupplierOnly),
+        new("PutClearanceSettings", _ => new { ageDays = 60, baseDiscountPercent = 10, maxDiscountPercent = 25, validityDays = 14, bundle = true }, [Finance, Sales, Warehouse, .. SupplierOnly]),
+        new("ListClearanceProposals", _ => null, SupplierOnly) { Arrange = ClearanceProposalAsync },
+        new("GetClearanceProposal", _ => null, SupplierOnly) { Arrange = ClearanceProposalAsync },
+        new("AcceptClearanceProposal", _ => new { discountPercent = 15, bundle = false }, [Finance, Sales, Warehouse, .. SupplierOnly])
+            { Arrange = ClearanceProposalAsync },
+        new("DismissClearanceProposal", _ => null, [Finance, Sales, Warehouse, .. SupplierOnly]) { Arrange = ClearanceProposalAsync },
     ];
 
     /// <summary>A purchase rule: every order waits for one of the buyer's approvers.</summary>
@@ -639,6 +649,18 @@ internal static class RouteCatalog
     {
         var job = await BackendFixture.ImportAsync(admin, ids.Org, "prices", "p.csv", "sku;unidade;preco\nP-1;UN;10,00\n");
         return ids with { ImportId = (string)job["id"]! };
+    }
+
+    /// <summary>Stock of the product in w1 and an open clearance proposal of it there, as the nightly analysis stores one
+    /// (the analysis itself, which needs the clock moved on, is ClearanceTests').</summary>
+    private static async Task<Ids> ClearanceProposalAsync(BackendFixture backend, Ids ids, HttpClient admin)
+    {
+        await BackendFixture.Ensure(await admin.PostAsJsonAsync($"/api/orgs/{ids.Org}/stock", new { items = new[] { new { sku = Ids.Sku, warehouseId = Ids.WarehouseId, onHand = 5, asOf = backend.Clock.GetUtcNow().AddSeconds(-1) } } }));
+        var now = backend.Clock.GetUtcNow();
+        var proposal = new Agora.Core.Marketing.ProposedClearance(Agora.Core.Marketing.ProposedClearance.IdOf(Ids.Sku, Ids.WarehouseId), ids.Org, Ids.Sku, Ids.WarehouseId, 5, 120, now.AddDays(-120), 12.5m, [],
+            "120 days without a sale from w1", Agora.Core.Marketing.ClearanceStatus.Open, SharedEmulators.Unique("r"), now);
+        await backend.Backend.Services.GetRequiredService<Agora.Core.Marketing.IClearanceStore>().SaveProposalAsync(proposal, null, default);
+        return ids with { ProposalId = proposal.Id };
     }
 
     private static async Task<Ids> PriceListAsync(BackendFixture backend, Ids ids, HttpClient admin)

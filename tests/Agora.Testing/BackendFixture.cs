@@ -40,6 +40,7 @@ public sealed class BackendFixture : IAsyncLifetime
         ["StockReconciliationSchedule"] = "0 30 2 * * *",
         ["OverdueReminderSchedule"] = "0 0 7 * * *",
         ["CampaignSchedule"] = "0 */15 * * * *",
+        ["ClearanceSchedule"] = "0 0 3 * * *",
         ["StockReconciliation:AlertThreshold"] = "2",
         ["LocalHost:MasterKey"] = MasterKey,
         ["LocalHost:FunctionKey"] = FunctionKey,
