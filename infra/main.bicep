@@ -65,6 +65,9 @@ param stockReconciliationSchedule string = '0 30 2 * * *'
 @description('Six-field cron (UTC) of the overdue-reminder timer (OverdueReminderSchedule).')
 param overdueReminderSchedule string = '0 0 7 * * *'
 
+@description('Six-field cron (UTC) of the sales managers\' morning digest (ManagerDigestSchedule), after the overdue reminders.')
+param managerDigestSchedule string = '0 30 7 * * *'
+
 @minValue(1)
 @description('From how many discrepancies a stock reconciliation emails the warehouse staff (StockReconciliation__AlertThreshold).')
 param stockReconciliationAlertThreshold int = 10
@@ -216,6 +219,7 @@ module functionApp 'modules/functionapp.bicep' = {
     invitationExpirySchedule: invitationExpirySchedule
     stockReconciliationSchedule: stockReconciliationSchedule
     overdueReminderSchedule: overdueReminderSchedule
+    managerDigestSchedule: managerDigestSchedule
     stockReconciliationAlertThreshold: stockReconciliationAlertThreshold
     importBatchSize: importBatchSize
     importWritesInFlight: importWritesInFlight

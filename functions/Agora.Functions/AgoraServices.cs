@@ -67,6 +67,14 @@ public static class AgoraServices
         services.AddSingleton<PaymentService>();
         services.AddSingleton<OverdueService>();
         services.AddSingleton(configuration.GetSection("Notifications").Get<NotificationOptions>() ?? new NotificationOptions());
+        services.AddSingleton(configuration.GetSection("SalesTasks").Get<Core.Marketing.SalesTaskOptions>() ?? new Core.Marketing.SalesTaskOptions());
+        services.AddSingleton<Core.Marketing.SalesTasks>();
+        services.AddSingleton<Core.Marketing.ISalesTasks>(sp => sp.GetRequiredService<Core.Marketing.SalesTasks>());
+        services.AddSingleton<Core.Marketing.ManagerDigest>();
+        services.AddSingleton<Core.Marketing.CustomerHistoryService>();
+        services.AddSingleton<ISalesObserver, Core.Marketing.CustomerHistory>();
+        services.AddSingleton<ISalesObserver, Core.Marketing.SalesTaskSignals>();
+        services.AddSingleton<ILoginObserver, Core.Marketing.LoginHistory>();
 
         // The HTTP edge.
         services.AddOptions<HttpOptions>().Bind(configuration.GetSection(HttpOptions.Section));

@@ -35,6 +35,7 @@ param portalUrl string
 param invitationExpirySchedule string
 param stockReconciliationSchedule string
 param overdueReminderSchedule string
+param managerDigestSchedule string
 param stockReconciliationAlertThreshold int
 param importBatchSize int
 param importWritesInFlight int
@@ -132,6 +133,7 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
       InvitationExpirySchedule: invitationExpirySchedule
       StockReconciliationSchedule: stockReconciliationSchedule
       OverdueReminderSchedule: overdueReminderSchedule
+      ManagerDigestSchedule: managerDigestSchedule
       StockReconciliation__AlertThreshold: string(stockReconciliationAlertThreshold)
       Imports__BatchSize: string(importBatchSize)
       Imports__WritesInFlight: string(importWritesInFlight)

@@ -39,6 +39,7 @@ public sealed class BackendFixture : IAsyncLifetime
         ["InvitationExpirySchedule"] = "0 0 2 * * *",
         ["StockReconciliationSchedule"] = "0 30 2 * * *",
         ["OverdueReminderSchedule"] = "0 0 7 * * *",
+        ["ManagerDigestSchedule"] = "0 30 7 * * *",
         ["StockReconciliation:AlertThreshold"] = "2",
         ["LocalHost:MasterKey"] = MasterKey,
         ["LocalHost:FunctionKey"] = FunctionKey,
