@@ -227,12 +227,13 @@ public sealed class SalesTasks(
         var actor = Actor.Of(caller, orgId);
         var entryId = Ids.New(clock);
         TimelineEntry? entry = null;
-        var written = await Concurrency.RetryAsync("The sales task", async attempt =>
+        var written = await Concurrency.RetryAsync("The sales task", async _ =>
         {
             var current = await ReadableAsync(you, caller, orgId, taskId, cancellationToken).ConfigureAwait(false);
-            if (ifMatch is not null && attempt == 1 && !string.Equals(ifMatch, current.ETag, StringComparison.Ordinal))
+            if (ifMatch is not null && !string.Equals(ifMatch, current.ETag, StringComparison.Ordinal))
             {
-                throw DomainException.PreconditionFailed("The sales task");
+                // The client's own version is its answer: not retried (Concurrency).
+                throw new DomainException(FailureKind.PreconditionFailed, "The sales task changed since it was read; read it again and retry with the new ETag.");
             }
 
             if (current.Value.Status == SalesTaskStatus.Done)
