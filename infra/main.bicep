@@ -69,6 +69,11 @@ param overdueReminderSchedule string = '0 0 7 * * *'
 param managerDigestSchedule string = '0 30 7 * * *'
 
 @minValue(1)
+@maxValue(30)
+@description('How many days before its expiry an unaccepted proposed quote becomes a sales-manager task (SalesTasks__ExpiringQuoteDays).')
+param salesTasksExpiringQuoteDays int = 3
+
+@minValue(1)
 @description('From how many discrepancies a stock reconciliation emails the warehouse staff (StockReconciliation__AlertThreshold).')
 param stockReconciliationAlertThreshold int = 10
 
@@ -220,6 +225,7 @@ module functionApp 'modules/functionapp.bicep' = {
     stockReconciliationSchedule: stockReconciliationSchedule
     overdueReminderSchedule: overdueReminderSchedule
     managerDigestSchedule: managerDigestSchedule
+    salesTasksExpiringQuoteDays: salesTasksExpiringQuoteDays
     stockReconciliationAlertThreshold: stockReconciliationAlertThreshold
     importBatchSize: importBatchSize
     importWritesInFlight: importWritesInFlight

@@ -24,6 +24,7 @@ param invitationExpirySchedule = readEnvironmentVariable('INVITATION_EXPIRY_SCHE
 param stockReconciliationSchedule = readEnvironmentVariable('STOCK_RECONCILIATION_SCHEDULE', '0 30 2 * * *')
 param overdueReminderSchedule = readEnvironmentVariable('OVERDUE_REMINDER_SCHEDULE', '0 0 7 * * *')
 param managerDigestSchedule = readEnvironmentVariable('MANAGER_DIGEST_SCHEDULE', '0 30 7 * * *')
+param salesTasksExpiringQuoteDays = int(readEnvironmentVariable('SALES_TASKS_EXPIRING_QUOTE_DAYS', '3'))
 param stockReconciliationAlertThreshold = int(readEnvironmentVariable('STOCK_RECONCILIATION_ALERT_THRESHOLD', '10'))
 param importBatchSize = int(readEnvironmentVariable('IMPORT_BATCH_SIZE', '1000'))
 param importWritesInFlight = int(readEnvironmentVariable('IMPORT_WRITES_IN_FLIGHT', '32'))

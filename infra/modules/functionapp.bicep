@@ -36,6 +36,7 @@ param invitationExpirySchedule string
 param stockReconciliationSchedule string
 param overdueReminderSchedule string
 param managerDigestSchedule string
+param salesTasksExpiringQuoteDays int
 param stockReconciliationAlertThreshold int
 param importBatchSize int
 param importWritesInFlight int
@@ -134,6 +135,7 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
       StockReconciliationSchedule: stockReconciliationSchedule
       OverdueReminderSchedule: overdueReminderSchedule
       ManagerDigestSchedule: managerDigestSchedule
+      SalesTasks__ExpiringQuoteDays: string(salesTasksExpiringQuoteDays)
       StockReconciliation__AlertThreshold: string(stockReconciliationAlertThreshold)
       Imports__BatchSize: string(importBatchSize)
       Imports__WritesInFlight: string(importWritesInFlight)
