@@ -25,6 +25,8 @@ public sealed class SalesTaskTests(BackendFixture backend)
         await BackendFixture.EventuallyAsync(async () => (await EntriesAsync(m.Sales, timeline)).Any(e => (string?)e["about"] == $"order:{orderId}"), "the order's entries on the customer's timeline");
 
         // The signal (marketing's inactivity check) raises the task; raising it again while it is open changes nothing.
+        // (Entries are ordered by their time: the test's clock stands still unless moved.)
+        backend.Clock.Advance(TimeSpan.FromSeconds(1));
         var signals = backend.Backend.Services.GetRequiredService<ISalesTasks>();
         var request = new SalesTaskRequest(m.Supplier, m.Buyer, SalesTaskKind.InactiveCustomer, m.Buyer, "Call: later than it usually orders", "Usually every 12 days; 30 days now.",
             backend.Clock.GetUtcNow());
@@ -47,6 +49,7 @@ public sealed class SalesTaskTests(BackendFixture backend)
 
         // Done with a note: once; the note is on the customer's timeline after the order's entries and the task's raise.
         var id = (string)task["id"]!;
+        backend.Clock.Advance(TimeSpan.FromSeconds(1));
         Assert.Equal(HttpStatusCode.BadRequest, (await m.Sales.PostAsJsonAsync($"{tasks}/{id}/completion", new { note = "" })).StatusCode);
         var done = await BackendFixture.Json(await m.Sales.PostAsJsonAsync($"{tasks}/{id}/completion", new { note = "Called Ana: they order again next week." }));
         Assert.Equal("done", (string?)done["status"]);
@@ -85,7 +88,7 @@ public sealed class SalesTaskTests(BackendFixture backend)
         var listed = (await BackendFixture.Json(await m.Sales.GetAsync($"/api/orgs/{m.Supplier}/tasks")))["items"]!.AsArray();
         var task = Assert.Single(listed)!;
         Assert.Equal(("expiringQuote", quoteId), ((string?)task["kind"], (string?)task["subjectId"]));
-        var digest = Assert.Single((await backend.MailAsync()).Where(n => (string?)n!["to"] == m.Email("s-sales") && ((string?)n["subject"])!.Contains("task", StringComparison.Ordinal)))!;
+        var digest = Assert.Single(await backend.MailAsync(), n => (string?)n!["to"] == m.Email("s-sales") && ((string?)n["subject"])!.Contains("task", StringComparison.Ordinal))!;
         Assert.Contains(quoteId, (string?)digest["text"], StringComparison.Ordinal);
 
         // Snoozed until tomorrow: not open today, open again once tomorrow comes.
