@@ -79,8 +79,9 @@ public sealed class ManagerDigest(
         }
 
         var count = more ? $"{list.Count}+" : list.Count.ToString(CultureInfo.InvariantCulture);
-        var subject = $"{supplierName}: {count} customer task{(list.Count == 1 && !more ? string.Empty : "s")} for today";
-        var headline = overdue == 0 ? $"You have {count} task{(list.Count == 1 && !more ? string.Empty : "s")} for today." : $"You have {count} tasks for today, {overdue} of them overdue.";
+        var tasks = list.Count == 1 && !more ? "task" : "tasks";
+        var subject = $"{supplierName}: {count} customer {tasks} for today";
+        var headline = overdue == 0 ? $"You have {count} {tasks} for today." : list.Count == 1 && !more ? "You have 1 task for today, and it is overdue." : $"You have {count} tasks for today, {overdue} of them overdue.";
         return (subject, headline, lines);
     }
 

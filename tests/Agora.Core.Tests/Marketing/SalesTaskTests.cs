@@ -212,6 +212,9 @@ public sealed class SalesTaskTests
         Assert.Equal("You have 2 tasks for today, 1 of them overdue.", headline);
         Assert.Equal(["Buyer SA: Task a — overdue since 2026-11-28", "Buyer SA: Task b — today 09:30 UTC"], lines);
         Assert.Equal("Supplier Ltda: 1 customer task for today", ManagerDigest.Compose([Task("b", now)], more: false, "Supplier Ltda", now).Subject);
+        Assert.Equal("You have 1 task for today, and it is overdue.", ManagerDigest.Compose([Task("a", now.AddDays(-1))], more: false, "Supplier Ltda", now).Headline);
+        var many = ManagerDigest.Compose([Task("a", now)], more: true, "Supplier Ltda", now);
+        Assert.Equal(("Supplier Ltda: 1+ customer tasks for today", "… and more: open your tasks in Agora."), (many.Subject, many.Lines[^1]));
     }
 
     private static NegotiatedQuote Quote(string id, QuoteStatus status, DateTimeOffset expires)
