@@ -67,8 +67,17 @@ param overdueReminderSchedule string = '0 0 7 * * *'
 
 @description('Six-field cron (UTC) of the campaign timer: runs due, sequences, sales-manager tasks (CampaignSchedule).')
 param campaignSchedule string = '0 */15 * * * *'
+
 @description('Six-field cron (UTC) of the nightly clearance analysis (ClearanceSchedule).')
 param clearanceSchedule string = '0 0 3 * * *'
+
+@description('Six-field cron (UTC) of the sales managers\' morning digest (ManagerDigestSchedule), after the overdue reminders.')
+param managerDigestSchedule string = '0 30 7 * * *'
+
+@minValue(1)
+@maxValue(30)
+@description('How many days before its expiry an unaccepted proposed quote becomes a sales-manager task (SalesTasks__ExpiringQuoteDays).')
+param salesTasksExpiringQuoteDays int = 3
 
 @minValue(1)
 @description('From how many discrepancies a stock reconciliation emails the warehouse staff (StockReconciliation__AlertThreshold).')
@@ -223,6 +232,8 @@ module functionApp 'modules/functionapp.bicep' = {
     overdueReminderSchedule: overdueReminderSchedule
     campaignSchedule: campaignSchedule
     clearanceSchedule: clearanceSchedule
+    managerDigestSchedule: managerDigestSchedule
+    salesTasksExpiringQuoteDays: salesTasksExpiringQuoteDays
     stockReconciliationAlertThreshold: stockReconciliationAlertThreshold
     importBatchSize: importBatchSize
     importWritesInFlight: importWritesInFlight

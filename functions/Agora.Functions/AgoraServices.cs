@@ -70,11 +70,20 @@ public static class AgoraServices
         services.AddSingleton<Core.Marketing.MarketingSignals>();
         services.AddSingleton<ISalesObserver>(sp => sp.GetRequiredService<Core.Marketing.MarketingSignals>());
         services.AddSingleton<ICartObserver>(sp => sp.GetRequiredService<Core.Marketing.MarketingSignals>());
+        services.AddSingleton<Core.Marketing.ILoginSignals>(sp => sp.GetRequiredService<Core.Marketing.MarketingSignals>());
         services.AddSingleton<Core.Marketing.CampaignRunner>();
         services.AddSingleton<Core.Marketing.CampaignService>();
         services.AddSingleton<Agora.Core.Marketing.ClearanceService>();
         services.AddSingleton<ISalesObserver, Agora.Core.Marketing.SoldTogetherObserver>();
         services.AddSingleton(configuration.GetSection("Notifications").Get<NotificationOptions>() ?? new NotificationOptions());
+        services.AddSingleton(configuration.GetSection("SalesTasks").Get<Core.Marketing.SalesTaskOptions>() ?? new Core.Marketing.SalesTaskOptions());
+        services.AddSingleton<Core.Marketing.SalesTasks>();
+        services.AddSingleton<Core.Marketing.ISalesTasks>(sp => sp.GetRequiredService<Core.Marketing.SalesTasks>());
+        services.AddSingleton<Core.Marketing.ManagerDigest>();
+        services.AddSingleton<Core.Marketing.CustomerHistoryService>();
+        services.AddSingleton<ISalesObserver, Core.Marketing.CustomerHistory>();
+        services.AddSingleton<ISalesObserver, Core.Marketing.SalesTaskSignals>();
+        services.AddSingleton<ILoginObserver, Core.Marketing.LoginHistory>();
 
         // The HTTP edge.
         services.AddOptions<HttpOptions>().Bind(configuration.GetSection(HttpOptions.Section));

@@ -69,6 +69,8 @@ public static class InfrastructureServices
         services.AddSingleton<Core.Billing.IInvoiceNumbers, CosmosInvoiceNumbers>();
         services.AddSingleton<Core.Billing.IInvoiceDocuments, PdfInvoiceDocuments>();
         services.AddSingleton<Core.Marketing.IClearanceStore, CosmosClearanceStore>();
+        services.AddSingleton<Core.Marketing.ISalesTaskStore, CosmosSalesTaskStore>();
+        services.AddSingleton<Core.Marketing.ILoginMarks, CosmosLoginMarks>();
 
         services.AddSingleton<StorageClients>();
         services.AddSingleton<StorageWorkQueues>();

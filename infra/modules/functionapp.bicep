@@ -37,6 +37,8 @@ param stockReconciliationSchedule string
 param overdueReminderSchedule string
 param campaignSchedule string
 param clearanceSchedule string
+param managerDigestSchedule string
+param salesTasksExpiringQuoteDays int
 param stockReconciliationAlertThreshold int
 param importBatchSize int
 param importWritesInFlight int
@@ -136,6 +138,8 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
       OverdueReminderSchedule: overdueReminderSchedule
       CampaignSchedule: campaignSchedule
       ClearanceSchedule: clearanceSchedule
+      ManagerDigestSchedule: managerDigestSchedule
+      SalesTasks__ExpiringQuoteDays: string(salesTasksExpiringQuoteDays)
       StockReconciliation__AlertThreshold: string(stockReconciliationAlertThreshold)
       Imports__BatchSize: string(importBatchSize)
       Imports__WritesInFlight: string(importWritesInFlight)

@@ -89,6 +89,11 @@ internal static class RouteCatalog
 
         public string ProposalId { get; init; } = "none";
 
+        public string TaskId { get; init; } = "none";
+
+        /// <summary>A time after the backend's clock, for a snooze.</summary>
+        public DateTimeOffset Later { get; init; } = DateTimeOffset.UtcNow.AddDays(1);
+
         public string Fill(string route) => (route.Contains("/suppliers", StringComparison.Ordinal)
             ? route.Replace("{buyerId}", Org, StringComparison.Ordinal).Replace("{supplierId}", Vendor, StringComparison.Ordinal)
             : route.Replace("{orgId}", Org, StringComparison.Ordinal).Replace("{supplierId}", Org, StringComparison.Ordinal)
@@ -102,7 +107,7 @@ internal static class RouteCatalog
             .Replace("{lineId}", LineId, StringComparison.Ordinal).Replace("{savedListId}", ListId, StringComparison.Ordinal).Replace("{orderId}", OrderId, StringComparison.Ordinal)
             .Replace("{quoteId}", QuoteId, StringComparison.Ordinal).Replace("{cartId}", CartId, StringComparison.Ordinal).Replace("{invoiceId}", InvoiceId, StringComparison.Ordinal).Replace("{addressId}", "hq", StringComparison.Ordinal)
             .Replace("{shipmentId}", ShipmentId, StringComparison.Ordinal).Replace("{returnId}", ReturnId, StringComparison.Ordinal).Replace("{campaignId}", CampaignId, StringComparison.Ordinal)
-            .Replace("{proposalId}", ProposalId, StringComparison.Ordinal);
+            .Replace("{proposalId}", ProposalId, StringComparison.Ordinal).Replace("{taskId}", TaskId, StringComparison.Ordinal);
     }
 
     private const string Purchase = "a purchase of the organization";
@@ -266,7 +271,26 @@ internal static class RouteCatalog
         new("AcceptClearanceProposal", _ => new { discountPercent = 15, bundle = false }, [Finance, Sales, Warehouse, .. SupplierOnly])
             { Arrange = ClearanceProposalAsync },
         new("DismissClearanceProposal", _ => null, [Finance, Sales, Warehouse, .. SupplierOnly]) { Arrange = ClearanceProposalAsync },
+
+        // The sales manager's day: tasks for the customer (its account's sales manager is Sales), the customer's timeline.
+        new("ListSalesTasks", _ => null, [Finance, Pricing, Warehouse, .. SupplierOnly]) { Query = "?status=open&dueBefore=2100-01-01T00:00:00Z", Arrange = SalesTaskAsync },
+        new("GetSalesTask", _ => null, [Finance, Pricing, Warehouse, .. SupplierOnly]) { Arrange = SalesTaskAsync },
+        new("CompleteSalesTask", _ => new { note = "Called: they order next week" }, [Finance, Pricing, Warehouse, .. SupplierOnly]) { Arrange = SalesTaskAsync },
+        new("SnoozeSalesTask", ids => new { until = ids.Later, note = "Call back after the holidays" }, [Finance, Pricing, Warehouse, .. SupplierOnly]) { Arrange = SalesTaskAsync },
+        new("GetCustomerTimeline", _ => null, SupplierOnly) { Arrange = SalesTaskAsync },
     ];
+
+    /// <summary>A task to call the customer, raised as a signal raises it: for its account's sales manager.</summary>
+    private static async Task<Ids> SalesTaskAsync(BackendFixture backend, Ids ids, HttpClient admin)
+    {
+        var subject = Guid.NewGuid().ToString("n");
+        var now = backend.Clock.GetUtcNow();
+        await backend.Backend.Services.GetRequiredService<Agora.Core.Marketing.ISalesTasks>()
+            .RaiseAsync(new(ids.Org, ids.Customer, Agora.Core.Marketing.SalesTaskKind.InactiveCustomer, subject, "Call the customer", "Later than usual.", now), default);
+        var bound = await backend.Backend.Services.GetRequiredService<Agora.Core.Marketing.ISalesTaskStore>()
+            .FindBindingAsync(ids.Org, Agora.Core.Marketing.SalesTaskKind.InactiveCustomer, subject, default);
+        return ids with { TaskId = bound!.Value, Later = now.AddDays(2) };
+    }
 
     /// <summary>A purchase rule: every order waits for one of the buyer's approvers.</summary>
     private static object PurchaseRule => new { name = "Every order", side = "buyer", condition = "always", tiers = new[] { new { roles = new[] { "approver" }, require = "any" } } };

@@ -41,6 +41,7 @@ public sealed class BackendFixture : IAsyncLifetime
         ["OverdueReminderSchedule"] = "0 0 7 * * *",
         ["CampaignSchedule"] = "0 */15 * * * *",
         ["ClearanceSchedule"] = "0 0 3 * * *",
+        ["ManagerDigestSchedule"] = "0 30 7 * * *",
         ["StockReconciliation:AlertThreshold"] = "2",
         ["LocalHost:MasterKey"] = MasterKey,
         ["LocalHost:FunctionKey"] = FunctionKey,

@@ -15,7 +15,7 @@ public sealed class MarketingSignals(
     ICampaignResults results,
     IProductStore products,
     ICustomerAccountStore accounts,
-    IDueIndex due) : ISalesObserver, ICartObserver
+    IDueIndex due) : ISalesObserver, ICartObserver, ILoginSignals
 {
     /// <summary>Due-index kinds: a customer's inactivity date (a task for its sales manager), a cart's idle check.</summary>
     public const string InactiveKind = "customerInactive";
@@ -97,7 +97,7 @@ public sealed class MarketingSignals(
     }
 
     /// <summary>A person of <paramref name="buyerId"/> signed in: the last login of each of its customer accounts.</summary>
-    public async Task LoggedInAsync(string buyerId, DateTimeOffset at, CancellationToken cancellationToken)
+    public async Task LoggedInAsync(string buyerId, string userId, DateTimeOffset at, CancellationToken cancellationToken)
     {
         var page = await accounts.ListByBuyerAsync(buyerId, null, MaxAccountsPerLogin, cancellationToken).ConfigureAwait(false);
         foreach (var account in page.Items)
