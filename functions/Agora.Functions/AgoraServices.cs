@@ -4,6 +4,7 @@ using Agora.Core.Catalog;
 using Agora.Core.Imports;
 using Agora.Core.Pricing;
 using Agora.Core.Inventory;
+using Agora.Core.Marketing;
 using Agora.Core.Common;
 using Agora.Core.Fulfilment;
 using Agora.Core.Notifications;
@@ -66,6 +67,7 @@ public static class AgoraServices
         services.AddSingleton<InvoiceService>();
         services.AddSingleton<PaymentService>();
         services.AddSingleton<OverdueService>();
+        services.AddSingleton<MailEvents>();
         services.AddSingleton(configuration.GetSection("Notifications").Get<NotificationOptions>() ?? new NotificationOptions());
 
         // The HTTP edge.

@@ -3,6 +3,7 @@ using Agora.Core.Catalog;
 using Agora.Core.Common;
 using Agora.Core.Imports;
 using Agora.Core.Integration;
+using Agora.Core.Marketing;
 using Agora.Core.Inventory;
 using Agora.Core.Pricing;
 using Agora.Core.Notifications;
@@ -78,6 +79,11 @@ public static class InfrastructureServices
         services.AddSingleton<IImportFiles, BlobImportFiles>();
         services.AddSingleton<IReportFiles, BlobReportFiles>();
         services.AddHttpClient<IEmailSender, SendGridEmailSender>();
+        services.AddHttpClient<IMarketingMailer, SendGridMarketingMailer>();
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<SendGridOptions>>().Value.UnsubscribeGroups);
+        services.AddSingleton<IEventWebhookSignature, SendGridEventSignature>();
+        services.AddSingleton<ISuppressions, CosmosSuppressions>();
+        services.AddSingleton<ICampaignResults, CosmosCampaignResults>();
         AddIntegrationEvents(services, configuration);
 
         services.AddSingleton<JwtAuthenticator>();
