@@ -80,7 +80,7 @@ public static class InfrastructureServices
         services.AddSingleton<IReportFiles, BlobReportFiles>();
         services.AddHttpClient<IEmailSender, SendGridEmailSender>();
         services.AddHttpClient<IMarketingMailer, SendGridMarketingMailer>();
-        services.AddSingleton(sp => sp.GetRequiredService<IOptions<SendGridOptions>>().Value.UnsubscribeGroups);
+        services.AddSingleton(_ => UnsubscribeGroupsOf(configuration.GetSection(SendGridOptions.Section).GetSection("UnsubscribeGroups")));
         services.AddSingleton<IEventWebhookSignature, SendGridEventSignature>();
         services.AddSingleton<ISuppressions, CosmosSuppressions>();
         services.AddSingleton<ICampaignResults, CosmosCampaignResults>();
@@ -105,6 +105,18 @@ public static class InfrastructureServices
 
         services.AddSingleton(sp => new ServiceBusClient(serviceBusNamespace, sp.GetRequiredService<TokenCredential>()));
         services.AddSingleton<IIntegrationEventPublisher, ServiceBusIntegrationEventPublisher>();
+    }
+
+    /// <summary><c>SendGrid__UnsubscribeGroups__{Kind}</c>, read one by one: the defaults are the local mail sink's.</summary>
+    private static UnsubscribeGroups UnsubscribeGroupsOf(IConfigurationSection section)
+    {
+        var defaults = new UnsubscribeGroups();
+        return new UnsubscribeGroups
+        {
+            Offers = section.GetValue(nameof(UnsubscribeGroups.Offers), defaults.Offers),
+            CartReminders = section.GetValue(nameof(UnsubscribeGroups.CartReminders), defaults.CartReminders),
+            Reactivation = section.GetValue(nameof(UnsubscribeGroups.Reactivation), defaults.Reactivation),
+        };
     }
 
     private static CosmosClient CreateCosmosClient(IServiceProvider services)

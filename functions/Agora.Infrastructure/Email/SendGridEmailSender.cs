@@ -8,8 +8,9 @@ namespace Agora.Infrastructure.Email;
 
 /// <summary>App settings <c>SendGrid__ApiKey</c>, <c>SendGrid__FromEmail</c>, <c>SendGrid__FromName</c>, and locally
 /// <c>SendGrid__Host</c>, which points the real client at the local runtime's mail sink. Marketing adds
-/// <c>SendGrid__UnsubscribeGroups__*</c> (one group per <see cref="MarketingKind"/>) and <c>SendGrid__WebhookPublicKey</c>,
-/// the Event Webhook's verification key (base64 DER, as the SendGrid console shows it; the local runtime sets its own).</summary>
+/// <c>SendGrid__WebhookPublicKey</c>, the Event Webhook's verification key (base64 DER, as the SendGrid console shows it;
+/// the local runtime sets its own), and <c>SendGrid__UnsubscribeGroups__*</c> (<see cref="UnsubscribeGroups"/>, read by
+/// <see cref="InfrastructureServices"/>).</summary>
 public sealed class SendGridOptions
 {
     public const string Section = "SendGrid";
@@ -21,8 +22,6 @@ public sealed class SendGridOptions
     public string FromName { get; set; } = "Agora";
 
     public string? Host { get; set; }
-
-    public UnsubscribeGroups UnsubscribeGroups { get; set; } = new();
 
     public string WebhookPublicKey { get; set; } = string.Empty;
 }

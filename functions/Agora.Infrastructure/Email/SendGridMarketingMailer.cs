@@ -13,7 +13,7 @@ namespace Agora.Infrastructure.Email;
 /// preferences page, the batch's categories for SendGrid's statistics, and open and click tracking on, which the results
 /// of a campaign count. SendGrid answers a refused request whole (nothing of it is sent), so a 429 or 5xx throws and the
 /// run resumes at its checkpoint.</summary>
-public sealed class SendGridMarketingMailer(HttpClient http, IOptions<SendGridOptions> options, TimeProvider clock) : IMarketingMailer
+public sealed class SendGridMarketingMailer(HttpClient http, IOptions<SendGridOptions> options, UnsubscribeGroups groups, TimeProvider clock) : IMarketingMailer
 {
     /// <summary>SendGrid's limit of categories per message.</summary>
     public const int MaxCategories = 10;
@@ -27,7 +27,7 @@ public sealed class SendGridMarketingMailer(HttpClient http, IOptions<SendGridOp
 
     public async Task SendAsync(MarketingBatch batch, CancellationToken cancellationToken)
     {
-        var message = Message(batch, options.Value);
+        var message = Message(batch, options.Value, groups);
         var response = await _client.SendEmailAsync(message, cancellationToken).ConfigureAwait(false);
         if (response.IsSuccessStatusCode)
         {
@@ -43,10 +43,11 @@ public sealed class SendGridMarketingMailer(HttpClient http, IOptions<SendGridOp
     }
 
     /// <summary>The mail-send request of <paramref name="batch"/>; public so a test can read what would be sent.</summary>
-    public static SendGridMessage Message(MarketingBatch batch, SendGridOptions options)
+    public static SendGridMessage Message(MarketingBatch batch, SendGridOptions options, UnsubscribeGroups groups)
     {
         ArgumentNullException.ThrowIfNull(batch);
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(groups);
         if (batch.Recipients.Count is 0 or > MarketingBatch.MaxRecipients)
         {
             throw new ArgumentException($"A batch has 1 to {MarketingBatch.MaxRecipients} recipients (SendGrid's limit per request), not {batch.Recipients.Count}.", nameof(batch));
@@ -57,7 +58,7 @@ public sealed class SendGridMarketingMailer(HttpClient http, IOptions<SendGridOp
             throw new ArgumentException($"SendGrid takes at most {MaxCategories} categories per message, not {batch.Categories.Count}.", nameof(batch));
         }
 
-        var group = options.UnsubscribeGroups.GroupOf(batch.Kind);
+        var group = groups.GroupOf(batch.Kind);
         if (group <= 0)
         {
             throw new InvalidOperationException($"Set SendGrid__UnsubscribeGroups__{batch.Kind} to the id of its SendGrid unsubscribe group: marketing email is never sent outside one.");
@@ -69,7 +70,7 @@ public sealed class SendGridMarketingMailer(HttpClient http, IOptions<SendGridOp
             Subject = batch.Subject,
             PlainTextContent = batch.Text,
             HtmlContent = batch.Html,
-            Asm = new ASM { GroupId = group, GroupsToDisplay = [.. options.UnsubscribeGroups.All.Where(g => g > 0).Distinct()] },
+            Asm = new ASM { GroupId = group, GroupsToDisplay = [.. groups.All.Where(g => g > 0).Distinct()] },
             TrackingSettings = new TrackingSettings
             {
                 OpenTracking = new OpenTracking { Enable = true },
