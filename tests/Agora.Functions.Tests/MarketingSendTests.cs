@@ -104,7 +104,8 @@ public sealed class MarketingSendTests(BackendFixture backend)
     {
         var (supplier, campaign, category) = Names();
         await Mailer.SendAsync(Batch(MarketingKind.Offers, supplier, campaign, category, ["d1", "d2", "d3"]), default);
-        var ids = (await MailOf(category)).Select(m => (string)m["deliveryId"]!).Order(StringComparer.Ordinal).ToArray();
+        var byRecipient = (await MailOf(category)).ToDictionary(m => (string)m["to"]!, m => (string)m["deliveryId"]!);
+        string[] ids = [byRecipient[Email("d1")], byRecipient[Email("d2")], byRecipient[Email("d3")]];
 
         await EventAsync(new { deliveryIds = ids, @event = "delivered" });
         await EventAsync(new { deliveryId = ids[0], @event = "open" });
