@@ -112,7 +112,12 @@ public sealed partial class OpenApiDocument
         var errors = new List<(int, string)>();
         if (api.Request is not null)
         {
-            errors.AddRange([(400, "The body or a field is not valid (errors lists each field)."), (413, "The body is too large."), (415, "The body is not JSON.")]);
+            errors.AddRange([(400, "The body or a field is not valid (errors lists each field)."), (413, "The body is too large.")]);
+            if (api.SignedBy is null)
+            {
+                // A signed caller's body is read as it was signed, whatever its Content-Type says.
+                errors.Add((415, "The body is not JSON."));
+            }
         }
 
         if (api.SignedBy is not null)
