@@ -16,7 +16,7 @@ namespace Agora.LocalHost.Dev;
 /// event webhook, signed with the sink's ECDSA P-256 key, whose public half the local runtime gives the app as
 /// SendGrid__WebhookPublicKey (<see cref="LocalBackend"/>). Other events of a recorded message are simulated on demand.
 /// <list type="bullet">
-/// <item><c>GET /dev/mail</c>: the messages delivered (to, subject, text, html, kind, asmGroupId, categories, customArgs,
+/// <item><c>GET /dev/mail</c> (<c>DELETE</c> to forget them, <c>?category=</c> those of one category): the messages delivered (to, subject, text, html, kind, asmGroupId, categories, customArgs,
 /// deliveryId, unsubscribeUrl, requestNumber, duplicate: a delivery id seen before).</item>
 /// <item><c>GET /dev/mail/requests</c>: every mail-send request, accepted or refused (number, status, personalizations,
 /// categories, asmGroupId).</item>
@@ -36,7 +36,7 @@ public sealed class MailSink : IDisposable
 
     private static readonly HttpClient Webhook = new();
 
-    private readonly ConcurrentQueue<JsonObject> _mail = new();
+    private readonly List<JsonObject> _mail = [];
     private readonly ConcurrentQueue<JsonObject> _requests = new();
     private readonly ConcurrentDictionary<string, JsonObject> _byToken = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, JsonObject> _byDelivery = new(StringComparer.Ordinal);
@@ -55,7 +55,16 @@ public sealed class MailSink : IDisposable
     /// <summary>The verification key of the events this sink signs, as the SendGrid console shows one (base64 DER).</summary>
     public string PublicKey { get; }
 
-    public IReadOnlyList<JsonObject> Mail => _mail.ToArray();
+    public IReadOnlyList<JsonObject> Mail
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _mail.ToArray();
+            }
+        }
+    }
 
     public IReadOnlyList<JsonObject> Requests => _requests.ToArray();
 
@@ -177,9 +186,21 @@ public sealed class MailSink : IDisposable
                 requests,
             });
         });
-        app.MapDelete("/dev/mail", () =>
+        app.MapDelete("/dev/mail", (HttpRequest request) =>
         {
-            _mail.Clear();
+            // ?category=c forgets only the messages of that category (a test's thousands, once it has read them).
+            var category = request.Query["category"].ToString();
+            lock (_gate)
+            {
+                if (category.Length > 0)
+                {
+                    _mail.RemoveAll(m => m["categories"] is JsonArray categories && categories.Any(c => (string?)c == category));
+                    return Results.NoContent();
+                }
+
+                _mail.Clear();
+            }
+
             _requests.Clear();
             _byToken.Clear();
             _byDelivery.Clear();
@@ -328,7 +349,11 @@ public sealed class MailSink : IDisposable
                 ["duplicate"] = deliveryId is not null && _byDelivery.ContainsKey(deliveryId),
                 ["receivedAt"] = _clock.GetUtcNow().ToString("O", CultureInfo.InvariantCulture),
             };
-            _mail.Enqueue(message);
+            lock (_gate)
+            {
+                _mail.Add(message);
+            }
+
             if (body["asm"] is not null)
             {
                 _byToken[token] = message;
