@@ -52,6 +52,21 @@ param sendGridFromEmail string
 @description('Sender name of emails (SendGrid__FromName).')
 param sendGridFromName string = 'Agora'
 
+@minValue(1)
+@description('SendGrid unsubscribe group of offers and campaigns (SendGrid__UnsubscribeGroups__Offers): create it in the SendGrid account first.')
+param sendGridGroupOffers int
+
+@minValue(1)
+@description('SendGrid unsubscribe group of the abandoned-cart sequence (SendGrid__UnsubscribeGroups__CartReminders).')
+param sendGridGroupCartReminders int
+
+@minValue(1)
+@description('SendGrid unsubscribe group of the reactivation sequence (SendGrid__UnsubscribeGroups__Reactivation).')
+param sendGridGroupReactivation int
+
+@description('Verification key of the signed SendGrid Event Webhook (SendGrid__WebhookPublicKey), base64 as the SendGrid console shows it. A public key, not a secret. Empty until the webhook is set up (it needs the app\'s URL): every event call is refused until then.')
+param sendGridWebhookPublicKey string = ''
+
 @minLength(1)
 @description('Base URL of the web client, used in email links and allowed by CORS (Notifications__PortalUrl).')
 param portalUrl string
@@ -226,6 +241,10 @@ module functionApp 'modules/functionapp.bicep' = {
     authSubjectClaim: authSubjectClaim
     sendGridFromEmail: sendGridFromEmail
     sendGridFromName: sendGridFromName
+    sendGridGroupOffers: sendGridGroupOffers
+    sendGridGroupCartReminders: sendGridGroupCartReminders
+    sendGridGroupReactivation: sendGridGroupReactivation
+    sendGridWebhookPublicKey: sendGridWebhookPublicKey
     portalUrl: portalUrl
     invitationExpirySchedule: invitationExpirySchedule
     stockReconciliationSchedule: stockReconciliationSchedule

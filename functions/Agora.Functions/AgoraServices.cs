@@ -4,6 +4,7 @@ using Agora.Core.Catalog;
 using Agora.Core.Imports;
 using Agora.Core.Pricing;
 using Agora.Core.Inventory;
+using Agora.Core.Marketing;
 using Agora.Core.Common;
 using Agora.Core.Fulfilment;
 using Agora.Core.Notifications;
@@ -75,6 +76,7 @@ public static class AgoraServices
         services.AddSingleton<Core.Marketing.CampaignService>();
         services.AddSingleton<Agora.Core.Marketing.ClearanceService>();
         services.AddSingleton<ISalesObserver, Agora.Core.Marketing.SoldTogetherObserver>();
+        services.AddSingleton<MailEvents>();
         services.AddSingleton(configuration.GetSection("Notifications").Get<NotificationOptions>() ?? new NotificationOptions());
         services.AddSingleton(configuration.GetSection("SalesTasks").Get<Core.Marketing.SalesTaskOptions>() ?? new Core.Marketing.SalesTaskOptions());
         services.AddSingleton<Core.Marketing.SalesTasks>();

@@ -31,6 +31,10 @@ param authMetadataAddress string
 param authSubjectClaim string
 param sendGridFromEmail string
 param sendGridFromName string
+param sendGridGroupOffers int
+param sendGridGroupCartReminders int
+param sendGridGroupReactivation int
+param sendGridWebhookPublicKey string
 param portalUrl string
 param invitationExpirySchedule string
 param stockReconciliationSchedule string
@@ -132,6 +136,10 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
       SendGrid__ApiKey: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=${sendGridEntryName})'
       SendGrid__FromEmail: sendGridFromEmail
       SendGrid__FromName: sendGridFromName
+      SendGrid__UnsubscribeGroups__Offers: string(sendGridGroupOffers)
+      SendGrid__UnsubscribeGroups__CartReminders: string(sendGridGroupCartReminders)
+      SendGrid__UnsubscribeGroups__Reactivation: string(sendGridGroupReactivation)
+      SendGrid__WebhookPublicKey: sendGridWebhookPublicKey
       Notifications__PortalUrl: portalUrl
       InvitationExpirySchedule: invitationExpirySchedule
       StockReconciliationSchedule: stockReconciliationSchedule

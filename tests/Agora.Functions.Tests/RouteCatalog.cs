@@ -121,6 +121,11 @@ internal static class RouteCatalog
         new("GetMe", _ => null, [], OrgScoped: false),
         new("GetHealth", _ => null, [], OrgScoped: false),
         new("GetOpenApi", _ => null, [], OrgScoped: false),
+
+        // Anonymous to the bearer pipeline, authenticated by SendGrid's signature instead: no member's role matters. Who may
+        // call it (SendGrid alone: unsigned, forged, stale, a bearer token only) is MarketingSendTests'; its body (SendGrid's
+        // schema, not Agora's) is RobustnessTests.The_sendgrid_webhook_takes_sendgrids_schema_and_refuses_what_is_no_batch.
+        new("ReceiveSendGridEvents", _ => Array.Empty<object>(), [], OrgScoped: false),
         new("ListPoisonMessages", _ => null, [], OrgScoped: false), // master key, not a member's role: PoisonQueueTests
         new("RedrivePoisonMessages", _ => null, [], OrgScoped: false),
         new("RedrivePoisonMessage", _ => null, [], OrgScoped: false),

@@ -132,6 +132,34 @@ public sealed class BackendFixture : IAsyncLifetime
         return (JsonNode.Parse(await client.GetStringAsync("/dev/mail")) as JsonArray)!;
     }
 
+    /// <summary>The mail-send requests the sink received, accepted and refused: <c>{ count, accepted, refused, requests }</c>,
+    /// each request with its number, status, personalizations, categories and asmGroupId.</summary>
+    public async Task<JsonObject> MailRequestsAsync()
+    {
+        using var client = Anonymous();
+        return (JsonNode.Parse(await client.GetStringAsync("/dev/mail/requests")) as JsonObject)!;
+    }
+
+    /// <summary>Makes the <paramref name="nth"/> mail-send request from now (of those with <paramref name="category"/>, when
+    /// given) answer <paramref name="status"/> once, with Retry-After when <paramref name="retryAfterSeconds"/> is given.</summary>
+    public async Task FailMailRequestAsync(int nth, string? category = null, int status = 503, int? retryAfterSeconds = null)
+    {
+        using var client = Anonymous();
+        await Ensure(await client.PostAsJsonAsync("/dev/sendgrid/faults", new { failRequest = nth, category, status, retryAfter = retryAfterSeconds }));
+    }
+
+    /// <summary>Posts <paramref name="events"/> to the app's SendGrid webhook as SendGrid would: signed with the sink's key
+    /// at <paramref name="timestamp"/> (the backend's clock unless told), or with <paramref name="signature"/> when given.</summary>
+    public async Task<HttpResponseMessage> PostSendGridEventsAsync(string body, DateTimeOffset? timestamp = null, string? signature = null, HttpClient? client = null)
+    {
+        var at = (timestamp ?? Clock.GetUtcNow()).ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/sendgrid/events") { Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json") };
+        request.Headers.Add("X-Twilio-Email-Event-Webhook-Timestamp", at);
+        request.Headers.Add("X-Twilio-Email-Event-Webhook-Signature", signature ?? Backend.MailSink.Sign(at, System.Text.Encoding.UTF8.GetBytes(body)));
+        using var anonymous = client is null ? Anonymous() : null;
+        return await (client ?? anonymous!).SendAsync(request);
+    }
+
     /// <summary>The last email the backend sent to <paramref name="address"/>, waiting for it.</summary>
     public async Task<JsonObject> MailToAsync(string address)
     {
