@@ -113,8 +113,10 @@ public sealed class SalesTaskTests(BackendFixture backend)
         await backend.RunFunctionAsync("RemindOverdue");
         await backend.RunFunctionAsync("RemindOverdue");
         var tasks = $"/api/orgs/{m.Supplier}/tasks";
-        await BackendFixture.EventuallyAsync(async () => (await BackendFixture.Json(await m.Sales.GetAsync(tasks)))["items"]!.AsArray().Count > 0, "the overdue task");
-        var task = Assert.Single((await BackendFixture.Json(await m.Sales.GetAsync(tasks)))["items"]!.AsArray())!;
+        // Only the overdue ones: a month without an order also makes the customer inactive, which is a task of its own.
+        async Task<JsonNode[]> OverdueAsync() => (await BackendFixture.Json(await m.Sales.GetAsync(tasks)))["items"]!.AsArray().Where(t => (string?)t!["kind"] == "overdueInvoice").ToArray()!;
+        await BackendFixture.EventuallyAsync(async () => (await OverdueAsync()).Length > 0, "the overdue task");
+        var task = Assert.Single(await OverdueAsync())!;
         Assert.Equal(("overdueInvoice", $"{invoice.Id}.1"), ((string?)task["kind"], (string?)task["subjectId"]));
         var entries = await EntriesAsync(m.Sales, $"/api/orgs/{m.Supplier}/customers/{m.Buyer}/timeline");
         Assert.Contains(entries, e => (string?)e["action"] == "overdue" && ((string?)e["about"])!.StartsWith("ledger:", StringComparison.Ordinal));

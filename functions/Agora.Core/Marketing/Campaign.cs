@@ -108,6 +108,7 @@ public sealed record Campaign
     /// with the recipients that run was still waiting for.</summary>
     public string? LastRunKey { get; init; }
 
+    [System.Text.Json.Serialization.JsonIgnore]
     public MarketingKind MailKind => Kind switch
     {
         CampaignKind.AbandonedCart => MarketingKind.CartReminders,
@@ -115,9 +116,11 @@ public sealed record Campaign
         _ => MarketingKind.Offers,
     };
 
+    [System.Text.Json.Serialization.JsonIgnore]
     public bool IsSequence => Kind != CampaignKind.Broadcast;
 
     /// <summary>Every promotion the campaign offers.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public IEnumerable<CampaignOffer> Offers => (Offer is null ? [] : new[] { Offer }).Concat(Steps.Where(s => s.Offer is not null).Select(s => s.Offer!));
 
     /// <summary>The first run time at or after <paramref name="after"/> (broadcasts: the schedule; sequences: now).</summary>

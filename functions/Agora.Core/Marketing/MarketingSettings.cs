@@ -18,16 +18,17 @@ public sealed record MarketingSettings(
     string QuietFrom,
     string QuietUntil,
     int InactiveFloorDays,
-    double InactiveFactor,
+    decimal InactiveFactor,
     int AttributionDays,
     IReadOnlyDictionary<string, decimal> TaskCartValues,
     int TaskCartAfterHours)
 {
-    public static readonly MarketingSettings Default = new(2, "21:00", "08:00", 30, 2, 7, new Dictionary<string, decimal>(), 48);
+    public static readonly MarketingSettings Default = new(2, "21:00", "08:00", 30, 2m, 7, new Dictionary<string, decimal>(), 48);
 
+    [System.Text.Json.Serialization.JsonIgnore]
     public SendRules Rules => new(MaxPerWeek, TimeOnly.ParseExact(QuietFrom, "HH:mm", CultureInfo.InvariantCulture), TimeOnly.ParseExact(QuietUntil, "HH:mm", CultureInfo.InvariantCulture));
 
-    public DateTimeOffset? InactiveAt(CustomerSignals signals) => signals.InactiveFrom(InactiveFloorDays, InactiveFactor);
+    public DateTimeOffset? InactiveAt(CustomerSignals signals) => signals.InactiveFrom(InactiveFloorDays, (double)InactiveFactor);
 
     public static MarketingSettings From(MarketingSettingsInput input)
     {
@@ -43,7 +44,7 @@ public sealed record MarketingSettings(
         var floor = input.InactiveFloorDays ?? d.InactiveFloorDays;
         v.Check(floor is >= 1 and <= 730, "inactiveFloorDays", "must be from 1 to 730.");
         var factor = input.InactiveFactor ?? d.InactiveFactor;
-        v.Check(factor is >= 1 and <= 10 && double.IsFinite(factor), "inactiveFactor", "must be from 1 to 10.");
+        v.Check(factor is >= 1 and <= 10 && decimal.Round(factor, 2) == factor, "inactiveFactor", "must be from 1 to 10, with at most 2 decimals.");
         var window = input.AttributionDays ?? d.AttributionDays;
         v.Check(window is >= 1 and <= 90, "attributionDays", "must be from 1 to 90.");
         var hours = input.TaskCartAfterHours ?? d.TaskCartAfterHours;
@@ -53,7 +54,8 @@ public sealed record MarketingSettings(
         foreach (var (currency, value) in values.Take(20))
         {
             v.Check(Currency.IsKnown(currency), $"taskCartValues.{currency}", "must be an ISO 4217 currency code.");
-            v.Check(value is > 0 and <= 1_000_000_000_000m, $"taskCartValues.{currency}", "must be more than 0 and at most 10^12.");
+            v.Check(value is > 0 and <= 1_000_000_000_000m && (!Currency.IsKnown(currency) || Currency.Round(value, currency) == value), $"taskCartValues.{currency}",
+                "must be more than 0 and at most 10^12, with at most the currency's decimals.");
         }
 
         v.ThrowIfInvalid();
@@ -66,7 +68,7 @@ public sealed record MarketingSettingsInput(
     string? QuietFrom,
     string? QuietUntil,
     int? InactiveFloorDays,
-    double? InactiveFactor,
+    decimal? InactiveFactor,
     int? AttributionDays,
     IReadOnlyDictionary<string, decimal>? TaskCartValues,
     int? TaskCartAfterHours);
