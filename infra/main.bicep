@@ -52,6 +52,21 @@ param sendGridFromEmail string
 @description('Sender name of emails (SendGrid__FromName).')
 param sendGridFromName string = 'Agora'
 
+@minValue(1)
+@description('SendGrid unsubscribe group of offers and campaigns (SendGrid__UnsubscribeGroups__Offers): create it in the SendGrid account first.')
+param sendGridGroupOffers int
+
+@minValue(1)
+@description('SendGrid unsubscribe group of the abandoned-cart sequence (SendGrid__UnsubscribeGroups__CartReminders).')
+param sendGridGroupCartReminders int
+
+@minValue(1)
+@description('SendGrid unsubscribe group of the reactivation sequence (SendGrid__UnsubscribeGroups__Reactivation).')
+param sendGridGroupReactivation int
+
+@description('Verification key of the signed SendGrid Event Webhook (SendGrid__WebhookPublicKey), base64 as the SendGrid console shows it. A public key, not a secret. Empty until the webhook is set up (it needs the app\'s URL): every event call is refused until then.')
+param sendGridWebhookPublicKey string = ''
+
 @minLength(1)
 @description('Base URL of the web client, used in email links and allowed by CORS (Notifications__PortalUrl).')
 param portalUrl string
@@ -64,6 +79,20 @@ param stockReconciliationSchedule string = '0 30 2 * * *'
 
 @description('Six-field cron (UTC) of the overdue-reminder timer (OverdueReminderSchedule).')
 param overdueReminderSchedule string = '0 0 7 * * *'
+
+@description('Six-field cron (UTC) of the campaign timer: runs due, sequences, sales-manager tasks (CampaignSchedule).')
+param campaignSchedule string = '0 */15 * * * *'
+
+@description('Six-field cron (UTC) of the nightly clearance analysis (ClearanceSchedule).')
+param clearanceSchedule string = '0 0 3 * * *'
+
+@description('Six-field cron (UTC) of the sales managers\' morning digest (ManagerDigestSchedule), after the overdue reminders.')
+param managerDigestSchedule string = '0 30 7 * * *'
+
+@minValue(1)
+@maxValue(30)
+@description('How many days before its expiry an unaccepted proposed quote becomes a sales-manager task (SalesTasks__ExpiringQuoteDays).')
+param salesTasksExpiringQuoteDays int = 3
 
 @minValue(1)
 @description('From how many discrepancies a stock reconciliation emails the warehouse staff (StockReconciliation__AlertThreshold).')
@@ -212,10 +241,18 @@ module functionApp 'modules/functionapp.bicep' = {
     authSubjectClaim: authSubjectClaim
     sendGridFromEmail: sendGridFromEmail
     sendGridFromName: sendGridFromName
+    sendGridGroupOffers: sendGridGroupOffers
+    sendGridGroupCartReminders: sendGridGroupCartReminders
+    sendGridGroupReactivation: sendGridGroupReactivation
+    sendGridWebhookPublicKey: sendGridWebhookPublicKey
     portalUrl: portalUrl
     invitationExpirySchedule: invitationExpirySchedule
     stockReconciliationSchedule: stockReconciliationSchedule
     overdueReminderSchedule: overdueReminderSchedule
+    campaignSchedule: campaignSchedule
+    clearanceSchedule: clearanceSchedule
+    managerDigestSchedule: managerDigestSchedule
+    salesTasksExpiringQuoteDays: salesTasksExpiringQuoteDays
     stockReconciliationAlertThreshold: stockReconciliationAlertThreshold
     importBatchSize: importBatchSize
     importWritesInFlight: importWritesInFlight

@@ -119,6 +119,20 @@ if (args is ["local-import", ..])
     return;
 }
 
+if (args is ["local-campaign", ..])
+{
+    // A campaign to 10,000 people through a backend already running, with one SendGrid request refused mid-send:
+    // local-campaign [recipients] [--per-customer n] [--fail-request n] [--url u].
+    string? Option(string name) => Array.IndexOf(args, name) is var at and > 0 && at + 1 < args.Length ? args[at + 1] : null;
+    int Number(string name, int fallback) => Option(name) is { } v ? int.Parse(v, System.Globalization.CultureInfo.InvariantCulture) : fallback;
+    Environment.ExitCode = await LocalCampaign.RunAsync(
+        recipients: args.Length > 1 && !args[1].StartsWith("--", StringComparison.Ordinal) ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 10_000,
+        perCustomer: Number("--per-customer", 5),
+        failRequest: Number("--fail-request", 5),
+        url: new Uri(Option("--url") ?? "http://localhost:7071"));
+    return;
+}
+
 if (args is ["xlsx-memory", ..])
 {
     await XlsxMemory.RunAsync();

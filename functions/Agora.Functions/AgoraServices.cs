@@ -4,6 +4,7 @@ using Agora.Core.Catalog;
 using Agora.Core.Imports;
 using Agora.Core.Pricing;
 using Agora.Core.Inventory;
+using Agora.Core.Marketing;
 using Agora.Core.Common;
 using Agora.Core.Fulfilment;
 using Agora.Core.Notifications;
@@ -66,7 +67,25 @@ public static class AgoraServices
         services.AddSingleton<InvoiceService>();
         services.AddSingleton<PaymentService>();
         services.AddSingleton<OverdueService>();
+        // Marketing (issue 13): the signals hear the sales outbox and every cart write.
+        services.AddSingleton<Core.Marketing.MarketingSignals>();
+        services.AddSingleton<ISalesObserver>(sp => sp.GetRequiredService<Core.Marketing.MarketingSignals>());
+        services.AddSingleton<ICartObserver>(sp => sp.GetRequiredService<Core.Marketing.MarketingSignals>());
+        services.AddSingleton<Core.Marketing.ILoginSignals>(sp => sp.GetRequiredService<Core.Marketing.MarketingSignals>());
+        services.AddSingleton<Core.Marketing.CampaignRunner>();
+        services.AddSingleton<Core.Marketing.CampaignService>();
+        services.AddSingleton<Agora.Core.Marketing.ClearanceService>();
+        services.AddSingleton<ISalesObserver, Agora.Core.Marketing.SoldTogetherObserver>();
+        services.AddSingleton<MailEvents>();
         services.AddSingleton(configuration.GetSection("Notifications").Get<NotificationOptions>() ?? new NotificationOptions());
+        services.AddSingleton(configuration.GetSection("SalesTasks").Get<Core.Marketing.SalesTaskOptions>() ?? new Core.Marketing.SalesTaskOptions());
+        services.AddSingleton<Core.Marketing.SalesTasks>();
+        services.AddSingleton<Core.Marketing.ISalesTasks>(sp => sp.GetRequiredService<Core.Marketing.SalesTasks>());
+        services.AddSingleton<Core.Marketing.ManagerDigest>();
+        services.AddSingleton<Core.Marketing.CustomerHistoryService>();
+        services.AddSingleton<ISalesObserver, Core.Marketing.CustomerHistory>();
+        services.AddSingleton<ISalesObserver, Core.Marketing.SalesTaskSignals>();
+        services.AddSingleton<ILoginObserver, Core.Marketing.LoginHistory>();
 
         // The HTTP edge.
         services.AddOptions<HttpOptions>().Bind(configuration.GetSection(HttpOptions.Section));

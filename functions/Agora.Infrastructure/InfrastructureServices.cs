@@ -3,6 +3,7 @@ using Agora.Core.Catalog;
 using Agora.Core.Common;
 using Agora.Core.Imports;
 using Agora.Core.Integration;
+using Agora.Core.Marketing;
 using Agora.Core.Inventory;
 using Agora.Core.Pricing;
 using Agora.Core.Notifications;
@@ -62,11 +63,15 @@ public static class InfrastructureServices
         services.AddSingleton<ISalesDocuments<Agora.Core.Fulfilment.GoodsReturn>, CosmosSalesDocuments<Agora.Core.Fulfilment.GoodsReturn>>();
         services.AddSingleton<ISalesDocuments<Core.Billing.CustomerLedger>, CosmosSalesDocuments<Core.Billing.CustomerLedger>>();
         services.AddSingleton<Core.Billing.IBillingStore, CosmosBillingStore>();
+        services.AddSingleton<Core.Marketing.IMarketingStore, CosmosMarketingStore>();
         services.AddSingleton<ITimelineStore, CosmosTimelineStore>();
         services.AddSingleton<ISalesIndex, CosmosSalesIndex>();
         services.AddSingleton<IOrderingStore, CosmosOrderingStore>();
         services.AddSingleton<Core.Billing.IInvoiceNumbers, CosmosInvoiceNumbers>();
         services.AddSingleton<Core.Billing.IInvoiceDocuments, PdfInvoiceDocuments>();
+        services.AddSingleton<Core.Marketing.IClearanceStore, CosmosClearanceStore>();
+        services.AddSingleton<Core.Marketing.ISalesTaskStore, CosmosSalesTaskStore>();
+        services.AddSingleton<Core.Marketing.ILoginMarks, CosmosLoginMarks>();
 
         services.AddSingleton<StorageClients>();
         services.AddSingleton<StorageWorkQueues>();
@@ -78,6 +83,11 @@ public static class InfrastructureServices
         services.AddSingleton<IImportFiles, BlobImportFiles>();
         services.AddSingleton<IReportFiles, BlobReportFiles>();
         services.AddHttpClient<IEmailSender, SendGridEmailSender>();
+        services.AddHttpClient<IMarketingMailer, SendGridMarketingMailer>();
+        services.AddSingleton(_ => UnsubscribeGroupsOf(configuration.GetSection(SendGridOptions.Section).GetSection("UnsubscribeGroups")));
+        services.AddSingleton<IEventWebhookSignature, SendGridEventSignature>();
+        services.AddSingleton<ISuppressions, CosmosSuppressions>();
+        services.AddSingleton<ICampaignResults, CosmosCampaignResults>();
         AddIntegrationEvents(services, configuration);
 
         services.AddSingleton<JwtAuthenticator>();
@@ -99,6 +109,18 @@ public static class InfrastructureServices
 
         services.AddSingleton(sp => new ServiceBusClient(serviceBusNamespace, sp.GetRequiredService<TokenCredential>()));
         services.AddSingleton<IIntegrationEventPublisher, ServiceBusIntegrationEventPublisher>();
+    }
+
+    /// <summary><c>SendGrid__UnsubscribeGroups__{Kind}</c>, read one by one: the defaults are the local mail sink's.</summary>
+    private static UnsubscribeGroups UnsubscribeGroupsOf(IConfigurationSection section)
+    {
+        var defaults = new UnsubscribeGroups();
+        return new UnsubscribeGroups
+        {
+            Offers = section.GetValue(nameof(UnsubscribeGroups.Offers), defaults.Offers),
+            CartReminders = section.GetValue(nameof(UnsubscribeGroups.CartReminders), defaults.CartReminders),
+            Reactivation = section.GetValue(nameof(UnsubscribeGroups.Reactivation), defaults.Reactivation),
+        };
     }
 
     private static CosmosClient CreateCosmosClient(IServiceProvider services)

@@ -36,11 +36,15 @@ public sealed class LocalBackendOptions
 /// tests both start it this way.</summary>
 public sealed class LocalBackend : IAsyncDisposable
 {
-    private LocalBackend(FunctionsRuntime runtime, bool devTokens)
+    private LocalBackend(FunctionsRuntime runtime, bool devTokens, MailSink mailSink)
     {
         Runtime = runtime;
         DevTokens = devTokens;
+        MailSink = mailSink;
     }
+
+    /// <summary>The SendGrid stand-in: what was sent, and the key its webhook events are signed with.</summary>
+    public MailSink MailSink { get; }
 
     public FunctionsRuntime Runtime { get; }
 
@@ -55,6 +59,7 @@ public sealed class LocalBackend : IAsyncDisposable
     public static async Task<LocalBackend> StartAsync(LocalBackendOptions options, CancellationToken cancellationToken = default)
     {
         var devTokens = false;
+        var mailSink = new MailSink(options.TimeProvider);
         var runtime = await FunctionsRuntime.StartAsync(
             new FunctionsRuntimeOptions
             {
@@ -75,6 +80,13 @@ public sealed class LocalBackend : IAsyncDisposable
                         console.TimestampFormat = "HH:mm:ss ";
                     });
                     builder.Logging.Configure(logging => logging.ActivityTrackingOptions = ActivityTrackingOptions.None);
+                    if (string.IsNullOrWhiteSpace(builder.Configuration["SendGrid:WebhookPublicKey"]))
+                    {
+                        // The mail sink signs the events it posts to the webhook (unsubscribe links, simulated deliveries)
+                        // with a key pair made at start: the app trusts its public half, as it trusts SendGrid's in Azure.
+                        builder.Configuration["SendGrid:WebhookPublicKey"] = mailSink.PublicKey;
+                    }
+
                     builder.AddAgoraServices();
                     builder.Services.AddSingleton<IFunctionInvocationFilter, AgoraInvocationFilter>();
                 },
@@ -93,12 +105,16 @@ public sealed class LocalBackend : IAsyncDisposable
                 ConfigureEndpoints = app =>
                 {
                     devTokens = Dev.DevTokens.Map(app);
-                    MailSink.Map(app);
+                    mailSink.Map(app);
                 },
             },
             cancellationToken).ConfigureAwait(false);
-        return new LocalBackend(runtime, devTokens);
+        return new LocalBackend(runtime, devTokens, mailSink);
     }
 
-    public ValueTask DisposeAsync() => Runtime.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await Runtime.DisposeAsync().ConfigureAwait(false);
+        MailSink.Dispose();
+    }
 }

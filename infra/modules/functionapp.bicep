@@ -31,10 +31,18 @@ param authMetadataAddress string
 param authSubjectClaim string
 param sendGridFromEmail string
 param sendGridFromName string
+param sendGridGroupOffers int
+param sendGridGroupCartReminders int
+param sendGridGroupReactivation int
+param sendGridWebhookPublicKey string
 param portalUrl string
 param invitationExpirySchedule string
 param stockReconciliationSchedule string
 param overdueReminderSchedule string
+param campaignSchedule string
+param clearanceSchedule string
+param managerDigestSchedule string
+param salesTasksExpiringQuoteDays int
 param stockReconciliationAlertThreshold int
 param importBatchSize int
 param importWritesInFlight int
@@ -128,10 +136,18 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
       SendGrid__ApiKey: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=${sendGridEntryName})'
       SendGrid__FromEmail: sendGridFromEmail
       SendGrid__FromName: sendGridFromName
+      SendGrid__UnsubscribeGroups__Offers: string(sendGridGroupOffers)
+      SendGrid__UnsubscribeGroups__CartReminders: string(sendGridGroupCartReminders)
+      SendGrid__UnsubscribeGroups__Reactivation: string(sendGridGroupReactivation)
+      SendGrid__WebhookPublicKey: sendGridWebhookPublicKey
       Notifications__PortalUrl: portalUrl
       InvitationExpirySchedule: invitationExpirySchedule
       StockReconciliationSchedule: stockReconciliationSchedule
       OverdueReminderSchedule: overdueReminderSchedule
+      CampaignSchedule: campaignSchedule
+      ClearanceSchedule: clearanceSchedule
+      ManagerDigestSchedule: managerDigestSchedule
+      SalesTasks__ExpiringQuoteDays: string(salesTasksExpiringQuoteDays)
       StockReconciliation__AlertThreshold: string(stockReconciliationAlertThreshold)
       Imports__BatchSize: string(importBatchSize)
       Imports__WritesInFlight: string(importWritesInFlight)

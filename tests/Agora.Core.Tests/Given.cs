@@ -25,7 +25,7 @@ internal sealed class Given
     {
         Access = new AccessControl(Stores);
         Outbox = new OutboxDispatcher(Stores, Stores, NullLogger<OutboxDispatcher>.Instance);
-        Organizations = new OrganizationService(Stores, Stores, Stores, new DueWork(Stores, Clock, NullLogger<DueWork>.Instance), Access, Outbox, Clock);
+        Organizations = new OrganizationService(Stores, Stores, Stores, new DueWork(Stores, Clock, NullLogger<DueWork>.Instance), Access, Outbox, [], Clock);
         Accounts = new CustomerAccountService(Stores, Stores, Access, Clock);
         Catalog = new CatalogService(Stores, Stores, new NoAssortments(), Access, Clock);
         Imports = new ImportService(

@@ -85,6 +85,15 @@ internal static class RouteCatalog
 
         public string InvoiceId { get; init; } = "none";
 
+        public string CampaignId { get; init; } = "none";
+
+        public string ProposalId { get; init; } = "none";
+
+        public string TaskId { get; init; } = "none";
+
+        /// <summary>A time after the backend's clock, for a snooze.</summary>
+        public DateTimeOffset Later { get; init; } = DateTimeOffset.UtcNow.AddDays(1);
+
         public string Fill(string route) => (route.Contains("/suppliers", StringComparison.Ordinal)
             ? route.Replace("{buyerId}", Org, StringComparison.Ordinal).Replace("{supplierId}", Vendor, StringComparison.Ordinal)
             : route.Replace("{orgId}", Org, StringComparison.Ordinal).Replace("{supplierId}", Org, StringComparison.Ordinal)
@@ -97,10 +106,14 @@ internal static class RouteCatalog
             .Replace("{unit}", "UN", StringComparison.Ordinal).Replace("{minQuantity}", "1", StringComparison.Ordinal)
             .Replace("{lineId}", LineId, StringComparison.Ordinal).Replace("{savedListId}", ListId, StringComparison.Ordinal).Replace("{orderId}", OrderId, StringComparison.Ordinal)
             .Replace("{quoteId}", QuoteId, StringComparison.Ordinal).Replace("{cartId}", CartId, StringComparison.Ordinal).Replace("{invoiceId}", InvoiceId, StringComparison.Ordinal).Replace("{addressId}", "hq", StringComparison.Ordinal)
-            .Replace("{shipmentId}", ShipmentId, StringComparison.Ordinal).Replace("{returnId}", ReturnId, StringComparison.Ordinal);
+            .Replace("{shipmentId}", ShipmentId, StringComparison.Ordinal).Replace("{returnId}", ReturnId, StringComparison.Ordinal).Replace("{campaignId}", CampaignId, StringComparison.Ordinal)
+            .Replace("{proposalId}", ProposalId, StringComparison.Ordinal).Replace("{taskId}", TaskId, StringComparison.Ordinal);
     }
 
     private const string Purchase = "a purchase of the organization";
+
+    /// <summary>Campaigns are managed by supplier admins and sales managers.</summary>
+    private static readonly string[] CampaignForbidden = [Finance, Pricing, Warehouse, .. SupplierOnly];
 
     public static readonly Row[] Rows =
     [
@@ -108,6 +121,11 @@ internal static class RouteCatalog
         new("GetMe", _ => null, [], OrgScoped: false),
         new("GetHealth", _ => null, [], OrgScoped: false),
         new("GetOpenApi", _ => null, [], OrgScoped: false),
+
+        // Anonymous to the bearer pipeline, authenticated by SendGrid's signature instead: no member's role matters. Who may
+        // call it (SendGrid alone: unsigned, forged, stale, a bearer token only) is MarketingSendTests'; its body (SendGrid's
+        // schema, not Agora's) is RobustnessTests.The_sendgrid_webhook_takes_sendgrids_schema_and_refuses_what_is_no_batch.
+        new("ReceiveSendGridEvents", _ => Array.Empty<object>(), [], OrgScoped: false),
         new("ListPoisonMessages", _ => null, [], OrgScoped: false), // master key, not a member's role: PoisonQueueTests
         new("RedrivePoisonMessages", _ => null, [], OrgScoped: false),
         new("RedrivePoisonMessage", _ => null, [], OrgScoped: false),
@@ -238,12 +256,46 @@ internal static class RouteCatalog
         new("RecordPayments", ids => new { payments = new[] { new { paymentId = "erp-1", buyerId = ids.Customer, amount = 10m, currency = "BRL", receivedOn = DateOnly.FromDateTime(DateTime.UtcNow), invoiceId = ids.InvoiceId } } },
             [Sales, Pricing, Warehouse, .. SupplierOnly]) { Arrange = SaleInvoiceAsync },
         new("PutOrderingSettings", _ => new { backorders = "allow", pendingHoldHours = 48 }, AdminOnly),
+        new("GetMarketingSettings", _ => null, SupplierOnly),
+        new("GetCustomerSignals", _ => null, SupplierOnly),
+        new("PutMarketingSettings", _ => new { maxPerWeek = 3, quietFrom = "22:00", quietUntil = "07:30", taskCartValues = new Dictionary<string, decimal> { ["BRL"] = 5000 } }, AdminOnly),
+        new("ListCampaigns", _ => null, CampaignForbidden) { Arrange = CampaignAsync },
+        new("CreateCampaign", _ => Campaign("News"), CampaignForbidden),
+        new("GetCampaign", _ => null, CampaignForbidden) { Arrange = CampaignAsync },
+        new("ChangeCampaign", _ => Campaign("News, renamed"), CampaignForbidden) { Arrange = CampaignAsync },
+        new("SetCampaignStatus", _ => new { status = "ended" }, CampaignForbidden) { Arrange = CampaignAsync },
         new("ListApprovalRules", _ => null, []),
         new("GetApprovalRule", _ => null, SupplierOnly) { Arrange = ApprovalRuleAsync },
         new("PutApprovalRule", _ => new { name = "Large order", side = "supplier", condition = "orderTotalAbove", amount = new { value = 1000, currency = "BRL" },
             tiers = new[] { new { roles = new[] { "supplierAdmin" }, require = "any" } } }, AdminOnly),
         new("DeleteApprovalRule", _ => null, AdminOnly) { Arrange = ApprovalRuleAsync },
+        new("GetClearanceSettings", _ => null, SupplierOnly),
+        new("PutClearanceSettings", _ => new { ageDays = 60, baseDiscountPercent = 10, maxDiscountPercent = 25, validityDays = 14, bundle = true }, [Finance, Sales, Warehouse, .. SupplierOnly]),
+        new("ListClearanceProposals", _ => null, SupplierOnly) { Arrange = ClearanceProposalAsync },
+        new("GetClearanceProposal", _ => null, SupplierOnly) { Arrange = ClearanceProposalAsync },
+        new("AcceptClearanceProposal", _ => new { discountPercent = 15, bundle = false }, [Finance, Sales, Warehouse, .. SupplierOnly])
+            { Arrange = ClearanceProposalAsync },
+        new("DismissClearanceProposal", _ => null, [Finance, Sales, Warehouse, .. SupplierOnly]) { Arrange = ClearanceProposalAsync },
+
+        // The sales manager's day: tasks for the customer (its account's sales manager is Sales), the customer's timeline.
+        new("ListSalesTasks", _ => null, [Finance, Pricing, Warehouse, .. SupplierOnly]) { Query = "?status=open&dueBefore=2100-01-01T00:00:00Z", Arrange = SalesTaskAsync },
+        new("GetSalesTask", _ => null, [Finance, Pricing, Warehouse, .. SupplierOnly]) { Arrange = SalesTaskAsync },
+        new("CompleteSalesTask", _ => new { note = "Called: they order next week" }, [Finance, Pricing, Warehouse, .. SupplierOnly]) { Arrange = SalesTaskAsync },
+        new("SnoozeSalesTask", ids => new { until = ids.Later, note = "Call back after the holidays" }, [Finance, Pricing, Warehouse, .. SupplierOnly]) { Arrange = SalesTaskAsync },
+        new("GetCustomerTimeline", _ => null, SupplierOnly) { Arrange = SalesTaskAsync },
     ];
+
+    /// <summary>A task to call the customer, raised as a signal raises it: for its account's sales manager.</summary>
+    private static async Task<Ids> SalesTaskAsync(BackendFixture backend, Ids ids, HttpClient admin)
+    {
+        var subject = Guid.NewGuid().ToString("n");
+        var now = backend.Clock.GetUtcNow();
+        await backend.Backend.Services.GetRequiredService<Agora.Core.Marketing.ISalesTasks>()
+            .RaiseAsync(new(ids.Org, ids.Customer, Agora.Core.Marketing.SalesTaskKind.InactiveCustomer, subject, "Call the customer", "Later than usual.", now), default);
+        var bound = await backend.Backend.Services.GetRequiredService<Agora.Core.Marketing.ISalesTaskStore>()
+            .FindBindingAsync(ids.Org, Agora.Core.Marketing.SalesTaskKind.InactiveCustomer, subject, default);
+        return ids with { TaskId = bound!.Value, Later = now.AddDays(2) };
+    }
 
     /// <summary>A purchase rule: every order waits for one of the buyer's approvers.</summary>
     private static object PurchaseRule => new { name = "Every order", side = "buyer", condition = "always", tiers = new[] { new { roles = new[] { "approver" }, require = "any" } } };
@@ -596,6 +648,19 @@ internal static class RouteCatalog
         return ids;
     }
 
+    public static object Campaign(string name) => new
+    {
+        name,
+        segment = new { categories = new[] { "retail" } },
+        messages = new Dictionary<string, object> { ["en"] = new { subject = "News for {{company}}", body = "Hello {{name}},\n\nNew drills are in." } },
+    };
+
+    private static async Task<Ids> CampaignAsync(BackendFixture backend, Ids ids, HttpClient admin)
+    {
+        var campaign = await BackendFixture.Json(await admin.PostAsJsonAsync($"/api/orgs/{ids.Org}/campaigns", Campaign("News")));
+        return ids with { CampaignId = (string)campaign["campaign"]!["id"]! };
+    }
+
     private static async Task<Ids> ApprovalRuleAsync(BackendFixture backend, Ids ids, HttpClient admin)
     {
         await BackendFixture.Ensure(await admin.PutAsJsonAsync($"/api/orgs/{ids.Org}/approval-rules/{Ids.RuleId}",
@@ -613,6 +678,18 @@ internal static class RouteCatalog
     {
         var job = await BackendFixture.ImportAsync(admin, ids.Org, "prices", "p.csv", "sku;unidade;preco\nP-1;UN;10,00\n");
         return ids with { ImportId = (string)job["id"]! };
+    }
+
+    /// <summary>Stock of the product in w1 and an open clearance proposal of it there, as the nightly analysis stores one
+    /// (the analysis itself, which needs the clock moved on, is ClearanceTests').</summary>
+    private static async Task<Ids> ClearanceProposalAsync(BackendFixture backend, Ids ids, HttpClient admin)
+    {
+        await BackendFixture.Ensure(await admin.PostAsJsonAsync($"/api/orgs/{ids.Org}/stock", new { items = new[] { new { sku = Ids.Sku, warehouseId = Ids.WarehouseId, onHand = 5, asOf = backend.Clock.GetUtcNow().AddSeconds(-1) } } }));
+        var now = backend.Clock.GetUtcNow();
+        var proposal = new Agora.Core.Marketing.ProposedClearance(Agora.Core.Marketing.ProposedClearance.IdOf(Ids.Sku, Ids.WarehouseId), ids.Org, Ids.Sku, Ids.WarehouseId, 5, 120, now.AddDays(-120), 12.5m, [],
+            "120 days without a sale from w1", Agora.Core.Marketing.ClearanceStatus.Open, SharedEmulators.Unique("r"), now);
+        await backend.Backend.Services.GetRequiredService<Agora.Core.Marketing.IClearanceStore>().SaveProposalAsync(proposal, null, default);
+        return ids with { ProposalId = proposal.Id };
     }
 
     private static async Task<Ids> PriceListAsync(BackendFixture backend, Ids ids, HttpClient admin)

@@ -39,6 +39,9 @@ public sealed class BackendFixture : IAsyncLifetime
         ["InvitationExpirySchedule"] = "0 0 2 * * *",
         ["StockReconciliationSchedule"] = "0 30 2 * * *",
         ["OverdueReminderSchedule"] = "0 0 7 * * *",
+        ["CampaignSchedule"] = "0 */15 * * * *",
+        ["ClearanceSchedule"] = "0 0 3 * * *",
+        ["ManagerDigestSchedule"] = "0 30 7 * * *",
         ["StockReconciliation:AlertThreshold"] = "2",
         ["LocalHost:MasterKey"] = MasterKey,
         ["LocalHost:FunctionKey"] = FunctionKey,
@@ -105,6 +108,9 @@ public sealed class BackendFixture : IAsyncLifetime
 
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         await runtime.WaitForCompletedAsync(name, before + 1, timeout.Token);
+        // A test that moved the clock past the function's schedule also started its timer: that run, which may hold what this
+        // one found busy, is awaited too, so the test sees every effect of the runs it caused.
+        await runtime.WaitForSettledAsync(name, timeout.Token);
     }
 
     /// <summary>Creates an organization owned by <paramref name="adminId"/> and adds <paramref name="members"/> (id, roles).</summary>
@@ -127,6 +133,34 @@ public sealed class BackendFixture : IAsyncLifetime
     {
         using var client = Anonymous();
         return (JsonNode.Parse(await client.GetStringAsync("/dev/mail")) as JsonArray)!;
+    }
+
+    /// <summary>The mail-send requests the sink received, accepted and refused: <c>{ count, accepted, refused, requests }</c>,
+    /// each request with its number, status, personalizations, categories and asmGroupId.</summary>
+    public async Task<JsonObject> MailRequestsAsync()
+    {
+        using var client = Anonymous();
+        return (JsonNode.Parse(await client.GetStringAsync("/dev/mail/requests")) as JsonObject)!;
+    }
+
+    /// <summary>Makes the <paramref name="nth"/> mail-send request from now (of those with <paramref name="category"/>, when
+    /// given) answer <paramref name="status"/> once, with Retry-After when <paramref name="retryAfterSeconds"/> is given.</summary>
+    public async Task FailMailRequestAsync(int nth, string? category = null, int status = 503, int? retryAfterSeconds = null)
+    {
+        using var client = Anonymous();
+        await Ensure(await client.PostAsJsonAsync("/dev/sendgrid/faults", new { failRequest = nth, category, status, retryAfter = retryAfterSeconds }));
+    }
+
+    /// <summary>Posts <paramref name="events"/> to the app's SendGrid webhook as SendGrid would: signed with the sink's key
+    /// at <paramref name="timestamp"/> (the backend's clock unless told), or with <paramref name="signature"/> when given.</summary>
+    public async Task<HttpResponseMessage> PostSendGridEventsAsync(string body, DateTimeOffset? timestamp = null, string? signature = null, HttpClient? client = null)
+    {
+        var at = (timestamp ?? Clock.GetUtcNow()).ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/sendgrid/events") { Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json") };
+        request.Headers.Add("X-Twilio-Email-Event-Webhook-Timestamp", at);
+        request.Headers.Add("X-Twilio-Email-Event-Webhook-Signature", signature ?? Backend.MailSink.Sign(at, System.Text.Encoding.UTF8.GetBytes(body)));
+        using var anonymous = client is null ? Anonymous() : null;
+        return await (client ?? anonymous!).SendAsync(request);
     }
 
     /// <summary>The last email the backend sent to <paramref name="address"/>, waiting for it.</summary>

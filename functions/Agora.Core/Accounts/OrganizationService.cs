@@ -11,6 +11,7 @@ public sealed class OrganizationService(
     DueWork dueWork,
     AccessControl access,
     OutboxDispatcher outbox,
+    IEnumerable<ILoginObserver> logins,
     TimeProvider clock)
 {
 
@@ -354,9 +355,19 @@ public sealed class OrganizationService(
         });
     }
 
-    public async Task<UserProfile> MeAsync(Caller caller, CancellationToken cancellationToken) =>
-        await profiles.FindAsync(caller.UserId, cancellationToken).ConfigureAwait(false)
-        ?? new UserProfile(caller.UserId, caller.Email, caller.Name, []);
+    /// <summary>The caller's profile and memberships. Clients call it at sign-in, so it also tells the login observers
+    /// (the customer timeline's "signed in" entry, marketing's last-login signal).</summary>
+    public async Task<UserProfile> MeAsync(Caller caller, CancellationToken cancellationToken)
+    {
+        var profile = await profiles.FindAsync(caller.UserId, cancellationToken).ConfigureAwait(false)
+            ?? new UserProfile(caller.UserId, caller.Email, caller.Name, []);
+        foreach (var login in logins)
+        {
+            await login.SignedInAsync(profile, clock.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        }
+
+        return profile;
+    }
 
     private Organization Close(Organization org, Invitation closed)
     {

@@ -27,7 +27,13 @@ public sealed record SaleUnit(string Code, decimal Factor);
 /// <param name="Moves">The latest goods movements applied to this record — dispatches (by shipment id) and returns
 /// received (by return id) — at most <see cref="MaxMoves"/>, oldest first: what makes each move happen once however often
 /// it is retried (decision 0019). Kept by every rewrite, as holds are.</param>
-public sealed record WarehouseStock(decimal OnHand, decimal Reserved, DateTimeOffset AsOf, IReadOnlyDictionary<string, decimal>? Holds = null, IReadOnlyList<string>? Moves = null)
+/// <param name="LastSaleAt">When goods of it last left this warehouse for a buyer (a shipment's dispatch, once per
+/// shipment): with <paramref name="LastReceiptAt"/>, how long the stock has sat here (clearance, decision 0021b). Null:
+/// never shipped from here since the field exists.</param>
+/// <param name="LastReceiptAt">When on hand last grew here: a count, push, import or reconciliation that found more, or
+/// resellable goods of a return put back. Null on records written before the field existed, until their next write.</param>
+public sealed record WarehouseStock(decimal OnHand, decimal Reserved, DateTimeOffset AsOf, IReadOnlyDictionary<string, decimal>? Holds = null, IReadOnlyList<string>? Moves = null,
+    DateTimeOffset? LastSaleAt = null, DateTimeOffset? LastReceiptAt = null)
 {
     /// <summary>Moves remembered per record: a retried move comes within minutes, long before a hundred more of the same
     /// product's moved in the same warehouse.</summary>
@@ -60,7 +66,16 @@ public sealed record WarehouseStock(decimal OnHand, decimal Reserved, DateTimeOf
     public bool Equals(WarehouseStock? other) =>
         other is not null && OnHand == other.OnHand && _reserved == other._reserved && AsOf == other.AsOf
         && _holds.Count == other._holds.Count && _holds.All(h => other._holds.TryGetValue(h.Key, out var q) && q == h.Value)
-        && (Moves ?? []).SequenceEqual(other.Moves ?? []);
+        && (Moves ?? []).SequenceEqual(other.Moves ?? []) && LastSaleAt == other.LastSaleAt && LastReceiptAt == other.LastReceiptAt;
+
+    /// <summary>Since when the goods on hand here have waited: the later of the last sale and the last receipt; for a record
+    /// written before either was kept, the time of its last count (<see cref="AsOf"/>), the latest time it is known to have
+    /// been looked at. Null when nothing is on hand: nothing waits.</summary>
+    [JsonIgnore]
+    public DateTimeOffset? IdleSince =>
+        OnHand <= 0 ? null
+        : LastSaleAt is null && LastReceiptAt is null ? AsOf
+        : (LastSaleAt ?? DateTimeOffset.MinValue) > (LastReceiptAt ?? DateTimeOffset.MinValue) ? LastSaleAt : LastReceiptAt;
 
     /// <summary>Whether the move <paramref name="moveId"/> (a shipment's dispatch, a return's receipt) already changed this stock.</summary>
     public bool HasMoved(string moveId) => Moves?.Contains(moveId, StringComparer.Ordinal) == true;
@@ -152,6 +167,12 @@ public sealed record Product
     /// <summary>Folded SKU, name, brand, GTIN and category, for text search.</summary>
     [JsonIgnore]
     public string SearchText => Text.Fold(string.Join(' ', new[] { Sku, Name, Brand, Gtin }.Concat(Category).OfType<string>()));
+
+    /// <summary>The longest any of its stock on hand has waited: the earliest <see cref="WarehouseStock.IdleSince"/> over its
+    /// warehouses; null when nothing is on hand. Stores index it so the nightly clearance analysis reads only the products
+    /// with slow stock.</summary>
+    [JsonIgnore]
+    public DateTimeOffset? IdleSince => Stock.Values.Select(s => s.IdleSince).Where(d => d is not null).DefaultIfEmpty(null).Min();
 
     /// <summary>Total available over all warehouses, in base units.</summary>
     [JsonIgnore]

@@ -276,7 +276,8 @@ public static class Returns
     }
 
     /// <summary>The product once <paramref name="received"/>'s resellable goods of it are back on hand in the warehouses
-    /// they left from, once per return (<see cref="WarehouseStock.Moves"/>); a warehouse record removed since is left alone.</summary>
+    /// they left from, once per return (<see cref="WarehouseStock.Moves"/>); a warehouse record removed since is left alone.
+    /// Goods put back are a receipt (<see cref="WarehouseStock.LastReceiptAt"/>): they are on the shelf again from then.</summary>
     public static Product Restock(GoodsReturn received, Product product)
     {
         ArgumentNullException.ThrowIfNull(received);
@@ -288,7 +289,12 @@ public static class Returns
         {
             if (stocks.GetValueOrDefault(place.Key) is { } stock && !stock.HasMoved(received.Id))
             {
-                stocks[place.Key] = (stock with { OnHand = stock.OnHand + place.Sum(l => l.BaseQuantity) }).Remember(received.Id);
+                var at = received.ReceivedAt ?? received.UpdatedAt ?? received.RequestedAt;
+                stocks[place.Key] = (stock with
+                {
+                    OnHand = stock.OnHand + place.Sum(l => l.BaseQuantity),
+                    LastReceiptAt = stock.LastReceiptAt is { } before && before > at ? before : at,
+                }).Remember(received.Id);
                 changed = true;
             }
         }

@@ -78,7 +78,7 @@ public static class StockMoves
     /// and the shipment's id remembered there (<see cref="WarehouseStock.Moves"/>), so that the same dispatch applied again
     /// returns the product unchanged. The goods have left by then: when a count since the dispatch was checked found less
     /// than they took, the record stops at zero (never negative) and <paramref name="shortBy"/> says by how much on hand fell
-    /// short, for the supplier's timeline.</summary>
+    /// short, for the supplier's timeline. The dispatch's time becomes the record's <see cref="WarehouseStock.LastSaleAt"/>.</summary>
     public static Product Ship(Shipment shipment, Product product, out decimal shortBy)
     {
         ArgumentNullException.ThrowIfNull(shipment);
@@ -113,7 +113,10 @@ public static class StockMoves
         }
 
         var stocks = product.Stock.ToDictionary(s => s.Key, s => s.Value, StringComparer.Ordinal);
-        stocks[shipment.WarehouseId] = (stock with { OnHand = onHand, Reserved = reserved, Holds = holds }).Remember(shipment.Id);
+        // The dispatch is the sale that resets how long the stock has waited here (clearance, decision 0021b).
+        var soldAt = shipment.Dispatch?.DispatchedAt ?? shipment.UpdatedAt ?? shipment.CreatedAt;
+        var lastSale = stock.LastSaleAt is { } before && before > soldAt ? before : soldAt;
+        stocks[shipment.WarehouseId] = (stock with { OnHand = onHand, Reserved = reserved, Holds = holds, LastSaleAt = lastSale }).Remember(shipment.Id);
         return product with { Stock = stocks };
     }
 

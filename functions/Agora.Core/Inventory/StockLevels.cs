@@ -34,15 +34,26 @@ public static class StockLevels
 
             // A newer count of the same quantity still moves AsOf, so an older count arriving late cannot undo it. A count
             // says what is on the shelves; what orders hold (Reserved and each hold) is theirs and stays.
+            // More on hand than before is a receipt (clearance ages stock from it, decision 0021b). A record written before
+            // receipts were kept gets its last count as its receipt on this first rewrite, so an unchanged count pushed every
+            // night does not make old stock look new.
             stock[count.WarehouseId] = current is null
-                ? new WarehouseStock(count.OnHand, 0, count.AsOf)
-                : current with { OnHand = count.OnHand, AsOf = count.AsOf };
+                ? new WarehouseStock(count.OnHand, 0, count.AsOf, LastReceiptAt: count.OnHand > 0 ? count.AsOf : null)
+                : current with
+                {
+                    OnHand = count.OnHand,
+                    AsOf = count.AsOf,
+                    LastReceiptAt = count.OnHand > current.OnHand ? Later(current.LastReceiptAt, count.AsOf)
+                        : current.LastReceiptAt ?? (current.LastSaleAt is null ? current.AsOf : null),
+                };
             applied += current?.OnHand == count.OnHand ? 0 : 1;
             changed = true;
         }
 
         return changed ? (product with { Stock = stock, UpdatedAt = now }, applied) : (product, 0);
     }
+
+    private static DateTimeOffset Later(DateTimeOffset? a, DateTimeOffset b) => a is { } x && x > b ? x : b;
 
     public static bool IsValidQuantity(decimal quantity) => quantity >= 0 && decimal.Round(quantity, MaxDecimals) == quantity && quantity < 1_000_000_000_000m;
 

@@ -44,8 +44,73 @@ public sealed record MarketingBatch(
 public interface IMarketingMailer
 {
     /// <summary>Sends one request. Throws when SendGrid refuses it (a 429 or a 5xx), so the run stops at its checkpoint
-    /// and the next run resumes there.</summary>
+    /// and the next run resumes there; <see cref="MarketingSendRefusedException"/> says when to come back. A batch of
+    /// more than <see cref="MarketingBatch.MaxRecipients"/> recipients, or of none, is a bug of the caller: ArgumentException.</summary>
     Task SendAsync(MarketingBatch batch, CancellationToken cancellationToken);
+}
+
+/// <summary>SendGrid refused a marketing request: nothing of it was sent. <see cref="Transient"/> (a 429 or a 5xx) means
+/// the same request may succeed later, no sooner than <see cref="RetryAfter"/> when SendGrid said; otherwise the request
+/// itself is wrong (a 400: an unknown unsubscribe group, a sender not verified) and sending it again will not help.</summary>
+public sealed class MarketingSendRefusedException : Exception
+{
+    public MarketingSendRefusedException()
+        : this("SendGrid refused the request.")
+    {
+    }
+
+    public MarketingSendRefusedException(string message)
+        : base(message)
+    {
+    }
+
+    public MarketingSendRefusedException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+
+    public MarketingSendRefusedException(int status, TimeSpan? retryAfter, string message)
+        : base(message)
+    {
+        Status = status;
+        RetryAfter = retryAfter;
+    }
+
+    /// <summary>SendGrid's HTTP status.</summary>
+    public int Status { get; }
+
+    /// <summary>How long SendGrid asked to wait (Retry-After, or its rate-limit reset), when it said.</summary>
+    public TimeSpan? RetryAfter { get; }
+
+    public bool Transient => Status is 429 or >= 500;
+}
+
+/// <summary>The SendGrid unsubscribe group of each <see cref="MarketingKind"/> (app settings
+/// <c>SendGrid__UnsubscribeGroups__Offers</c>, <c>__CartReminders</c>, <c>__Reactivation</c>): the mailer puts a batch in
+/// its kind's group, and the event webhook maps a <c>group_unsubscribe</c> back to the kind. The defaults are the local
+/// mail sink's; in Azure they are the ids of groups created in the SendGrid account (infra/ requires them).</summary>
+public sealed class UnsubscribeGroups
+{
+    public int Offers { get; set; } = 101;
+
+    public int CartReminders { get; set; } = 102;
+
+    public int Reactivation { get; set; } = 103;
+
+    public int GroupOf(MarketingKind kind) => kind switch
+    {
+        MarketingKind.Offers => Offers,
+        MarketingKind.CartReminders => CartReminders,
+        MarketingKind.Reactivation => Reactivation,
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Not a marketing kind."),
+    };
+
+    /// <summary>The kind whose group is <paramref name="groupId"/>; null for a group Agora does not send in.</summary>
+    public MarketingKind? KindOf(int groupId) =>
+        Enum.GetValues<MarketingKind>().Where(k => GroupOf(k) == groupId).Select(k => (MarketingKind?)k).FirstOrDefault();
+
+    /// <summary>Every group, for the preferences page SendGrid shows (a person sees each kind and can leave one).</summary>
+    public IReadOnlyList<int> All => Enum.GetValues<MarketingKind>().Select(GroupOf).ToArray();
 }
 
 /// <summary>Why a person receives no more marketing email: everything (a bounce, a spam report, a global unsubscribe) or

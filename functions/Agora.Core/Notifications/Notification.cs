@@ -14,6 +14,10 @@ public enum NotificationKind
     /// <summary>About a cart, a negotiated quote or an order: composed by the sales use case (subject, headline, details)
     /// with a link to the document in the portal.</summary>
     SalesUpdate,
+
+    /// <summary>To a sales manager (or a supplier admin), each morning: the customer tasks needing attention that day, one
+    /// per line (data <c>lines</c>), with a link to the task list.</summary>
+    SalesTaskDigest,
 }
 
 /// <summary>A message to one person, recorded in the outbox of the document whose change caused it and delivered through

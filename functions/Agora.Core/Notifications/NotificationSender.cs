@@ -81,6 +81,19 @@ public sealed partial class NotificationSender(IEmailSender email, IDeliveryLog 
                     $"<p>Hello {WebUtility.HtmlEncode(greeting)},</p><p><b>{H("headline")}</b></p><p>{H("details")}</p><p><a href=\"{WebUtility.HtmlEncode(link)}\">Open it in Agora</a></p>");
             }
 
+            case NotificationKind.SalesTaskDigest:
+            {
+                var link = $"{options.PortalUrl.TrimEnd('/')}{D("path")}";
+                var lines = D("lines").Split('\n', StringSplitOptions.RemoveEmptyEntries);
+                return new EmailMessage(
+                    n.To,
+                    n.ToName,
+                    D("subject"),
+                    $"Hello {greeting},\n\n{D("headline")}\n\n{string.Concat(lines.Select(l => $"- {l}\n"))}\nOpen your tasks: {link}\n",
+                    $"<p>Hello {WebUtility.HtmlEncode(greeting)},</p><p><b>{H("headline")}</b></p><ul>{string.Concat(lines.Select(l => $"<li>{WebUtility.HtmlEncode(l)}</li>"))}</ul>" +
+                    $"<p><a href=\"{WebUtility.HtmlEncode(link)}\">Open your tasks in Agora</a></p>");
+            }
+
             default:
                 throw new ArgumentOutOfRangeException(nameof(n), n.Kind, "Unknown notification kind.");
         }

@@ -21,6 +21,7 @@ public sealed class CartService(
     ISalesDocuments<Order> orders,
     ISalesIndex index,
     SalesSignal outbox,
+    IEnumerable<ICartObserver> observers,
     TimeProvider clock)
 {
     public const int MaxListPage = 100;
@@ -481,10 +482,15 @@ public sealed class CartService(
             : (await products.FindManyAsync(supplierId, wanted, cancellationToken).ConfigureAwait(false)).ToDictionary(p => p.Value.Sku, p => p.Value.BaseUnit, StringComparer.Ordinal);
     }
 
-    private async Task AfterWriteAsync(Cart cart, CancellationToken cancellationToken)
+    /// <summary>What follows every write of a cart or list: its summary, its outbox, its observers (checkout too).</summary>
+    internal async Task AfterWriteAsync(Cart cart, CancellationToken cancellationToken)
     {
         await index.UpsertAsync(CartSummary.Of(cart), cancellationToken).ConfigureAwait(false);
         await outbox.SignalAsync(cart, cancellationToken).ConfigureAwait(false);
+        foreach (var observer in observers)
+        {
+            await observer.ChangedAsync(cart, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     private Cart NewCart(string id, CartKind kind, Caller caller, string buyerId, string supplierId, string? name, ListVisibility visibility, IReadOnlyList<CartItem> lines)

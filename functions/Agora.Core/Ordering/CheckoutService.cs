@@ -177,8 +177,7 @@ public sealed class CheckoutService(
                     Outbox = current.Value.Outbox.Add(SalesFacts.Entry(clock, current.Value.Subject, Actor.Of(caller, order.BuyerId), "checkedOut", $"Checked out as order {order.Number}.")),
                 };
                 var written = await carts.ReplaceAsync(emptied, current.ETag, cancellationToken).ConfigureAwait(false);
-                await index.UpsertAsync(CartSummary.Of(written.Value), cancellationToken).ConfigureAwait(false);
-                await outbox.SignalAsync(written.Value, cancellationToken).ConfigureAwait(false);
+                await cartService.AfterWriteAsync(written.Value, cancellationToken).ConfigureAwait(false);
             }).ConfigureAwait(false);
         }
 

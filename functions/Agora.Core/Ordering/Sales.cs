@@ -31,7 +31,12 @@ public sealed record TimelineEntry(
     string Summary,
     IReadOnlyDictionary<string, string>? Changes,
     string? Comment,
-    Visibility Visibility);
+    Visibility Visibility)
+{
+    /// <summary>On a copy kept in a customer's timeline (<see cref="Marketing.CustomerTimeline"/>): the document the entry
+    /// was written on (<c>order:{id}</c>, <c>quote:{id}</c>...), so the history links back to it. Null on the document's own.</summary>
+    public string? About { get; init; }
+}
 
 /// <summary>What a change to a sales document must tell others, written in the same document write as the change and
 /// handed on afterwards by <see cref="SalesOutbox"/>: timeline entries to the timeline, integration events to the

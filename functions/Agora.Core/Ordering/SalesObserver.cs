@@ -11,3 +11,11 @@ public interface ISalesObserver
 {
     Task HandedOnAsync(ISalesDocument document, IReadOnlyList<TimelineEntry> entries, IReadOnlyList<IntegrationEvent> events, CancellationToken cancellationToken);
 }
+
+/// <summary>Hears every write of a cart or list (issue 13's "per cart, last activity"), after it is stored. Called in the
+/// request that changed it; an observer that fails fails that request's answer, not the change (which is stored), so
+/// observers keep their work to a point write.</summary>
+public interface ICartObserver
+{
+    Task ChangedAsync(Cart cart, CancellationToken cancellationToken);
+}

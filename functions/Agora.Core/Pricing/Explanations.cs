@@ -34,7 +34,7 @@ internal static class Explanations
     public static string FixedPrice(string label, decimal price, string currency, string baseUnit, string? note) => $"{label}: {Num(price)} {currency} per {baseUnit}{note}";
 
     public static string Bundle(Promotion p, decimal price, string currency, string? note, decimal bundles) =>
-        $"{p.Name}: {string.Join(" + ", p.Reward.BundleSkus!)} for {Num(price)} {currency}{note} ({Num(bundles)}×)";
+        $"{Label(p)}: {string.Join(" + ", p.Reward.BundleSkus!)} for {Num(price)} {currency}{note} ({Num(bundles)}×)";
 
     public static string Volume(VolumeDiscount v, string threshold) => $"{v.Name}: {Num(v.Percent)}% on orders {threshold}";
 

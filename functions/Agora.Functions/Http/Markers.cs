@@ -34,6 +34,11 @@ public sealed class ApiOperationAttribute(string tag, string summary) : Attribut
     /// <summary>The operation answers 403 for members without the role.</summary>
     public bool RoleRestricted { get; init; } = true;
 
+    /// <summary>The security scheme of a route another service calls and signs (the SendGrid Event Webhook) instead of a
+    /// person's token: the document names it, and the request body is that service's schema, whose unknown properties are
+    /// accepted (no additionalProperties: false).</summary>
+    public string? SignedBy { get; init; }
+
     /// <summary>Query parameters, as "name: description".</summary>
     public string[] Query { get; init; } = [];
 }

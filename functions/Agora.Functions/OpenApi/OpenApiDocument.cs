@@ -55,6 +55,13 @@ public sealed partial class OpenApiDocument
                 {
                     ["bearer"] = new JsonObject { ["type"] = "http", ["scheme"] = "bearer", ["bearerFormat"] = "JWT" },
                     ["functionKey"] = new JsonObject { ["type"] = "apiKey", ["in"] = "header", ["name"] = "x-functions-key", ["description"] = "The Functions host's master key (operators only)." },
+                    ["sendGridSignature"] = new JsonObject
+                    {
+                        ["type"] = "apiKey",
+                        ["in"] = "header",
+                        ["name"] = "X-Twilio-Email-Event-Webhook-Signature",
+                        ["description"] = "SendGrid's ECDSA signature of X-Twilio-Email-Event-Webhook-Timestamp + the raw body, verified with the account's public key (SendGrid__WebhookPublicKey).",
+                    },
                 },
             },
             ["security"] = new JsonArray(new JsonObject { ["bearer"] = new JsonArray() }),
@@ -105,7 +112,17 @@ public sealed partial class OpenApiDocument
         var errors = new List<(int, string)>();
         if (api.Request is not null)
         {
-            errors.AddRange([(400, "The body or a field is not valid (errors lists each field)."), (413, "The body is too large."), (415, "The body is not JSON.")]);
+            errors.AddRange([(400, "The body or a field is not valid (errors lists each field)."), (413, "The body is too large.")]);
+            if (api.SignedBy is null)
+            {
+                // A signed caller's body is read as it was signed, whatever its Content-Type says.
+                errors.Add((415, "The body is not JSON."));
+            }
+        }
+
+        if (api.SignedBy is not null)
+        {
+            errors.Add((403, "The signature is missing or does not verify, or the signed timestamp is more than 5 minutes off."));
         }
 
         if (!anonymous)
@@ -117,7 +134,7 @@ public sealed partial class OpenApiDocument
             }
         }
 
-        if (method.GetCustomAttribute<IdempotentAttribute>() is not null || trigger.Methods?.Contains("post", StringComparer.OrdinalIgnoreCase) == true)
+        if (api.SignedBy is null && (method.GetCustomAttribute<IdempotentAttribute>() is not null || trigger.Methods?.Contains("post", StringComparer.OrdinalIgnoreCase) == true))
         {
             errors.AddRange([(409, "Conflicts with the current state."), (422, "Breaks a business rule.")]);
         }
@@ -154,11 +171,15 @@ public sealed partial class OpenApiDocument
 
         if (api.Request is not null)
         {
-            operation["requestBody"] = new JsonObject { ["required"] = true, ["content"] = Content("application/json", Reference(api.Request, schemas, request: true)) };
+            operation["requestBody"] = new JsonObject { ["required"] = true, ["content"] = Content("application/json", Reference(api.Request, schemas, request: api.SignedBy is null)) };
         }
 
         operation["responses"] = responses;
-        if (trigger.AuthLevel is AuthorizationLevel.Admin or AuthorizationLevel.System or AuthorizationLevel.Function)
+        if (api.SignedBy is { } scheme)
+        {
+            operation["security"] = new JsonArray(new JsonObject { [scheme] = new JsonArray() });
+        }
+        else if (trigger.AuthLevel is AuthorizationLevel.Admin or AuthorizationLevel.System or AuthorizationLevel.Function)
         {
             // Operators' routes take the host's key, not a person's token.
             operation["security"] = new JsonArray(new JsonObject { ["functionKey"] = new JsonArray() });

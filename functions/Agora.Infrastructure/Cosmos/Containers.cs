@@ -7,7 +7,7 @@ public static class Containers
     /// <summary>pk = organization id: the organization (members, invitations, outbox), its customer accounts when it is a
     /// supplier, and the copies of its supplier accounts when it is a buyer; its ordering settings, approval rules and
     /// addresses; the summaries of its orders, quotes, carts, lists and invoices (what listings page), its billing settings, its checkout claims and order
-    /// number counters.</summary>
+    /// number counters; the results of its campaigns (campaignResults:{campaignId}).</summary>
     public const string Organizations = "organizations";
 
     /// <summary>pk = supplier id: the supplier's products (with their stock), warehouses, assortment rules, price entries
@@ -20,7 +20,9 @@ public static class Containers
     /// <summary>pk = UTC day (yyyy-MM-dd): what falls due that day, for nightly timers.</summary>
     public const string Due = "due";
 
-    /// <summary>pk = id: stored responses of requests sent with an Idempotency-Key, and delivered notifications; both expire (ttl).</summary>
+    /// <summary>pk = id: stored responses of requests sent with an Idempotency-Key, delivered notifications and the keys a
+    /// campaign's results applied, which expire (ttl); and marketing opt-outs, one per email (<c>suppression:{hash}</c>),
+    /// which do not. Every item is its own logical partition.</summary>
     public const string Requests = "requests";
 
     /// <summary>pk = a cart's, negotiated quote's, order's, customer ledger's or invoice's id: the document and its timeline entries. Each sale is a

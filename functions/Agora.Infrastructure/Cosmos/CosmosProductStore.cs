@@ -184,6 +184,7 @@ public sealed class CosmosProductStore(CosmosContainers cosmos) : IProductStore
             ["brandKey"] = product.BrandKey,
             ["available"] = product.Available,
             ["contentHash"] = product.ContentHash,
+            ["idleSince"] = product.IdleSince?.ToUnixTimeSeconds(), // the nightly clearance analysis (CosmosClearanceStore)
         },
     };
 }

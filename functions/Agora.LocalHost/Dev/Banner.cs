@@ -37,6 +37,7 @@ internal static class Banner
         text.AppendLine(CultureInfo.InvariantCulture, $"  curl -s -H \"Authorization: Bearer $BUYER\" '{b}/api/orgs/construtora-horizonte/suppliers/{DemoMarketplace.SupplierId}/products?q=serra&inStock=true'");
         text.AppendLine(CultureInfo.InvariantCulture, $"  curl -s -H \"Authorization: Bearer $BUYER\" -H 'Content-Type: application/json' -X POST {b}/api/orgs/construtora-horizonte/suppliers/{DemoMarketplace.SupplierId}/quote -d '{{\"lines\":[{{\"sku\":\"FER-001\",\"unit\":\"UN\",\"quantity\":4}},{{\"sku\":\"FIX-002\",\"unit\":\"UN\",\"quantity\":30}},{{\"sku\":\"EPI-001\",\"unit\":\"CX\",\"quantity\":3}}]}}'");
         text.AppendLine(CultureInfo.InvariantCulture, $"  curl -s {b}/dev/mail        # emails the backend sent (SendGrid stand-in)");
+        text.AppendLine(CultureInfo.InvariantCulture, $"  curl -s {b}/dev/mail/requests   # SendGrid requests, accepted and refused");
         if (masterKey is not null)
         {
             text.AppendLine(CultureInfo.InvariantCulture, $"  curl -s -X POST -H 'x-functions-key: {masterKey}' -H 'Content-Type: application/json' {b}/admin/functions/ExpireInvitations -d '{{}}'   # run a timer now");

@@ -57,7 +57,15 @@ internal static class AdminEndpoints
         }
 
         // Accepted at once and run in the background, as the host does.
-        tracker.Run(() => listener.InvokeFromAdminAsync(input, CancellationToken.None), logger);
+        // Counted as asked for before the answer, so a caller that awaits it (a test) never misses it.
+        var pending = tracker.Pend(listener.Function.Name);
+        tracker.Run(async () =>
+        {
+            using (pending)
+            {
+                await listener.InvokeFromAdminAsync(input, CancellationToken.None).ConfigureAwait(false);
+            }
+        }, logger);
         return Results.Accepted();
     }
 

@@ -29,6 +29,8 @@ internal sealed class FunctionRegistration
 /// a logging scope with the function name and invocation id, then the method with its bound arguments.</summary>
 internal sealed partial class FunctionExecutor(IServiceProvider services, ILoggerFactory loggerFactory, InvocationTracker tracker)
 {
+    public InvocationTracker Tracker => tracker;
+
     /// <param name="onResult">Runs inside the invocation's scope after the filter chain (HTTP writes its response here).</param>
     public async Task<object?> ExecuteAsync(FunctionRegistration function, InvocationInput input, string reason,
         Func<FunctionInvocationContext, object?, Task>? onResult = null)
@@ -186,6 +188,8 @@ internal sealed partial class InvocationTracker
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<string, int> _completed = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, int> _pending = new(StringComparer.OrdinalIgnoreCase);
+    private readonly List<(string Function, TaskCompletionSource Source)> _settled = [];
     private readonly List<(string Function, int Count, TaskCompletionSource Source)> _waiters = [];
     private int _count;
     private TaskCompletionSource _idle = CompletedSource();
@@ -239,6 +243,69 @@ internal sealed partial class InvocationTracker
 
                 return reached;
             });
+        }
+    }
+
+    /// <summary>Counts an invocation of a timer function from the moment it is asked for (the admin endpoint's request, a
+    /// fired schedule) until it ends, waiting for the timer's one-at-a-time lock included; disposing ends it.</summary>
+    public IDisposable Pend(string function)
+    {
+        lock (_lock)
+        {
+            _pending[function] = _pending.GetValueOrDefault(function) + 1;
+        }
+
+        return new Pending(this, function);
+    }
+
+    /// <summary>Completes once no invocation of <paramref name="function"/> is asked for, queued or running: a test that ran a
+    /// timer through the admin endpoint, after moving the clock past its schedule, sees the effects of both runs.</summary>
+    public Task WaitForSettledAsync(string function, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            if (_pending.GetValueOrDefault(function) == 0)
+            {
+                return Task.CompletedTask;
+            }
+
+            var source = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _settled.Add((function, source));
+            return source.Task.WaitAsync(cancellationToken);
+        }
+    }
+
+    private void Unpend(string function)
+    {
+        lock (_lock)
+        {
+            var left = _pending[function] = _pending.GetValueOrDefault(function) - 1;
+            if (left == 0)
+            {
+                _settled.RemoveAll(w =>
+                {
+                    var reached = w.Function == function;
+                    if (reached)
+                    {
+                        w.Source.TrySetResult();
+                    }
+
+                    return reached;
+                });
+            }
+        }
+    }
+
+    private sealed class Pending(InvocationTracker tracker, string function) : IDisposable
+    {
+        private int _disposed;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) == 0)
+            {
+                tracker.Unpend(function);
+            }
         }
     }
 

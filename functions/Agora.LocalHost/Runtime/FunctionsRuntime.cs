@@ -46,6 +46,10 @@ public sealed partial class FunctionsRuntime : IAsyncDisposable
     /// which answers 202 at once as the host's does.</summary>
     public int CompletedInvocations(string functionName) => _tracker.CompletedCount(functionName);
 
+    /// <summary>Completes once no invocation of the timer function <paramref name="functionName"/> is asked for, queued or running.</summary>
+    public Task WaitForSettledAsync(string functionName, CancellationToken cancellationToken = default) =>
+        _tracker.WaitForSettledAsync(functionName, cancellationToken);
+
     public Task WaitForCompletedAsync(string functionName, int count, CancellationToken cancellationToken = default) =>
         _tracker.WaitForCompletedAsync(functionName, count, cancellationToken);
 

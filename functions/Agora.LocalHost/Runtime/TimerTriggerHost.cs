@@ -144,6 +144,8 @@ internal sealed partial class TimerTriggerHost : ITriggerListener
     /// <summary>One invocation at a time; then the status moves on from the occurrence just handled (TimerListener.InvokeJobFunction).</summary>
     private async Task InvokeAsync(bool isPastDue, bool runOnStartup, string reason, CancellationToken cancellationToken, bool advanceSchedule = true)
     {
+        // Counted while it waits for the lock too, so whoever awaits the timer's runs (a test) sees one queued behind another.
+        using var asked = _executor.Tracker.Pend(Function.Name);
         await _invocationLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {

@@ -66,7 +66,7 @@ public sealed class CatalogRulesTests
         var (older, none) = StockLevels.Apply(newer, [new StockCount("P", "sp", 1, Now.AddSeconds(30))], Now);
 
         Assert.Equal(2, applied);
-        Assert.Equal(new WarehouseStock(25, 4, Now.AddMinutes(1)), newer.Stock["sp"]);
+        Assert.Equal(new WarehouseStock(25, 4, Now.AddMinutes(1), LastReceiptAt: Now.AddMinutes(1)), newer.Stock["sp"]); // more on hand: a receipt
         Assert.Equal(21 + 3, newer.Available);
         Assert.Equal(0, none);
         Assert.Same(newer, older);
@@ -82,9 +82,9 @@ public sealed class CatalogRulesTests
         var (same, _) = StockLevels.Apply(counted, [new StockCount("P", "sp", 4, Now.AddMinutes(2))], Now);
 
         Assert.Equal(1, applied);
-        Assert.Equal(new WarehouseStock(4, 5.5m, Now.AddMinutes(1), holds), counted.Stock["sp"]);
+        Assert.Equal(new WarehouseStock(4, 5.5m, Now.AddMinutes(1), holds, LastReceiptAt: Now), counted.Stock["sp"]); // aged from its last count
         Assert.Equal(0, counted.Stock["sp"].Available);
-        Assert.Equal(new WarehouseStock(4, 5.5m, Now.AddMinutes(2), holds), same.Stock["sp"]);
+        Assert.Equal(new WarehouseStock(4, 5.5m, Now.AddMinutes(2), holds, LastReceiptAt: Now), same.Stock["sp"]);
     }
 
     [Fact]

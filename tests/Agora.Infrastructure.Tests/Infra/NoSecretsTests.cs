@@ -39,13 +39,17 @@ public sealed partial class NoSecretsTests
         _ => [],
     };
 
+    /// <summary>Settings whose name says "key" but which hold a public key: SendGrid's Event Webhook verification key is
+    /// published to whoever verifies the webhook, and knowing it lets no one sign an event.</summary>
+    private static readonly HashSet<string> PublicKeys = new(StringComparer.Ordinal) { "SendGrid__WebhookPublicKey" };
+
     /// <summary>App settings that hold a secret or a connection string instead of a Key Vault reference or the identity.</summary>
     internal static IEnumerable<string> SecretSettings(JsonObject settings) =>
         settings.Where(s =>
         {
             var value = s.Value?.ToJsonString() ?? string.Empty;
             var keyVault = value.Contains("@Microsoft.KeyVault(", StringComparison.Ordinal);
-            return SecretRead().IsMatch(value) || (SecretSettingName().IsMatch(s.Key) && !keyVault && s.Key != "APPLICATIONINSIGHTS_CONNECTION_STRING");
+            return SecretRead().IsMatch(value) || (SecretSettingName().IsMatch(s.Key) && !keyVault && s.Key != "APPLICATIONINSIGHTS_CONNECTION_STRING" && !PublicKeys.Contains(s.Key));
         }).Select(s => $"App setting {s.Key} holds a secret or connection string; use a Key Vault reference or the managed identity.");
 
     [Fact]
