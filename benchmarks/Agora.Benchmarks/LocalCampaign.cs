@@ -69,36 +69,33 @@ internal static class LocalCampaign
         }
 
         await Ok(await admin.PostAsJsonAsync($"/api/orgs/{supplier}/campaigns/{campaign}/status", new { status = "active" }), "activate the campaign");
+        // Run 1 ends at the refused request (its entry stays due) or, without a fault, when the campaign records its run;
+        // each later run when the campaign records it. The timer also fires on its own every 15 minutes: harmless, a run
+        // of a campaign already being sent waits for the one sending (its claim).
         var sending = Stopwatch.StartNew();
-        var runs = 0;
+        var runs = new List<(TimeSpan Took, int Accepted, int Refused, long Sent)>();
         long sent = 0;
-        var firstRun = TimeSpan.Zero;
-        while (sent < recipients && runs < 10)
+        while (sent < recipients && runs.Count < 5)
         {
-            runs++;
             var before = await SinkAsync(anonymous);
+            var lastRun = (string?)(await Json(await admin.GetAsync($"/api/orgs/{supplier}/campaigns/{campaign}"), "read the campaign"))["campaign"]!["lastRunAt"];
+            var watch = Stopwatch.StartNew();
             await RunTimerAsync(anonymous);
-            // The run is over when the sink stops receiving for 3 s after at least one request (or the refusal) came in.
-            var last = before;
-            var quiet = Stopwatch.StartNew();
-            while (quiet.Elapsed < TimeSpan.FromSeconds(3))
+            Sink now;
+            while (true)
             {
-                await Task.Delay(250).ConfigureAwait(false);
-                var now = await SinkAsync(anonymous);
-                if (now.Count != last.Count)
+                await Task.Delay(200).ConfigureAwait(false);
+                now = await SinkAsync(anonymous);
+                var read = await Json(await admin.GetAsync($"/api/orgs/{supplier}/campaigns/{campaign}"), "read the campaign");
+                sent = (long)read["results"]!["sent"]!;
+                if (now.Refused > before.Refused || (string?)read["campaign"]!["lastRunAt"] != lastRun || watch.Elapsed > TimeSpan.FromMinutes(10))
                 {
-                    last = now;
-                    quiet.Restart();
+                    break;
                 }
             }
 
-            sent = (long)(await Json(await admin.GetAsync($"/api/orgs/{supplier}/campaigns/{campaign}"), "read the campaign"))["results"]!["sent"]!;
-            if (runs == 1)
-            {
-                firstRun = sending.Elapsed - TimeSpan.FromSeconds(3);
-            }
-
-            Console.WriteLine($"run {runs}: {last.Accepted - before.Accepted} requests accepted, {last.Refused - before.Refused} refused; {sent} sent so far");
+            runs.Add((watch.Elapsed, now.Accepted - before.Accepted, now.Refused - before.Refused, sent));
+            Console.WriteLine($"run {runs.Count}: {watch.Elapsed.TotalSeconds:F1} s, {now.Accepted - before.Accepted} requests accepted, {now.Refused - before.Refused} refused; {sent} sent so far");
         }
 
         sending.Stop();
@@ -108,7 +105,8 @@ internal static class LocalCampaign
         var people = mail.Select(m => (string)m!["to"]!).ToArray();
         var expected = (recipients + 999) / 1000;
         Console.WriteLine($"requests: {sink.Accepted} accepted (⌈{recipients} / 1,000⌉ = {expected}), {sink.Refused} refused; emails {people.Length}, distinct people {people.Distinct(StringComparer.Ordinal).Count()}");
-        Console.WriteLine($"sending: {sending.Elapsed.TotalSeconds - 3:F1} s in {runs} runs (first run, to the refusal: {firstRun.TotalSeconds:F1} s); {recipients / Math.Max(0.001, sending.Elapsed.TotalSeconds - 3):F0} emails/s");
+        var busy = runs.Sum(r => r.Took.TotalSeconds);
+        Console.WriteLine($"sending: {busy:F1} s in {runs.Count} runs ({string.Join(" + ", runs.Select(r => r.Took.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture)))}); {recipients / Math.Max(0.001, busy):F0} emails/s");
         var ok = sink.Accepted == expected && sink.Refused == (failRequest is > 0 && failRequest <= expected ? 1 : 0)
             && people.Length == recipients && people.Distinct(StringComparer.Ordinal).Count() == recipients && sent == recipients;
         Console.WriteLine(ok ? "OK: every person exactly once, no request beyond the batches" : "FAILED: see the counts above");

@@ -318,19 +318,21 @@ public sealed partial class CampaignRunner(
             await store.SaveSequencesAsync(campaign.SupplierId, updated.Values.ToArray(), cancellationToken).ConfigureAwait(false);
         }
 
+        // Each customer's touch (for attribution) and timeline entry, 16 customers at a time: a batch of 1,000 people is
+        // up to 1,000 customers.
         var subjectLine = SubjectOf(campaign, batch.Step);
-        foreach (var customer in batch.Entries.GroupBy(e => e.BuyerId, StringComparer.Ordinal))
+        await System.Threading.Tasks.Parallel.ForEachAsync(batch.Entries.GroupBy(e => e.BuyerId, StringComparer.Ordinal), new ParallelOptions { MaxDegreeOfParallelism = Parallel, CancellationToken = cancellationToken }, async (customer, ct) =>
         {
             var touch = new CampaignTouch(campaign.Id, batch.Step, runKey, batch.At, customer.Select(e => e.Coupon).FirstOrDefault(c => c is not null));
-            await signals.TouchedAsync(campaign.SupplierId, customer.Key, touch, cancellationToken).ConfigureAwait(false);
+            await signals.TouchedAsync(campaign.SupplierId, customer.Key, touch, ct).ConfigureAwait(false);
             var people = customer.Count();
             var summary = people == 1
                 ? $"Email \"{subjectLine}\" of campaign {campaign.Name} sent to {customer.First().Email}."
                 : $"Email \"{subjectLine}\" of campaign {campaign.Name} sent to {people} people.";
             var subject = CustomerTimeline.Subject(campaign.SupplierId, customer.Key);
             await timeline.AddAsync([new TimelineEntry(Ids.Of(batch.At, $"{campaign.Id}|{runKey}|{batch.Step}|{customer.Key}|{batch.Number}"), subject, batch.At, "agora", "Agora", campaign.SupplierId,
-                "emailed", summary, new Dictionary<string, string> { ["campaignId"] = campaign.Id, ["step"] = batch.Step.ToString(CultureInfo.InvariantCulture) }, null, Visibility.Supplier)], cancellationToken).ConfigureAwait(false);
-        }
+                "emailed", summary, new Dictionary<string, string> { ["campaignId"] = campaign.Id, ["step"] = batch.Step.ToString(CultureInfo.InvariantCulture) }, null, Visibility.Supplier)], ct).ConfigureAwait(false);
+        }).ConfigureAwait(false);
 
         await results.AddAsync(campaign.SupplierId, campaign.Id, $"{runKey}.batch.{batch.Number.ToString(CultureInfo.InvariantCulture)}", new CampaignCounts(Sent: batch.Entries.Count), cancellationToken).ConfigureAwait(false);
     }
