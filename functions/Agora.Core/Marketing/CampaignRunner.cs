@@ -320,7 +320,7 @@ public sealed partial class CampaignRunner(
 
         // Each customer's touch (for attribution) and timeline entry, 16 customers at a time: a batch of 1,000 people is
         // up to 1,000 customers.
-        var subjectLine = SubjectOf(campaign, batch.Step);
+        var subjectLine = MarketingMessages.Plain(SubjectOf(campaign, batch.Step));
         await System.Threading.Tasks.Parallel.ForEachAsync(batch.Entries.GroupBy(e => e.BuyerId, StringComparer.Ordinal), new ParallelOptions { MaxDegreeOfParallelism = Parallel, CancellationToken = cancellationToken }, async (customer, ct) =>
         {
             var touch = new CampaignTouch(campaign.Id, batch.Step, runKey, batch.At, customer.Select(e => e.Coupon).FirstOrDefault(c => c is not null));

@@ -49,7 +49,9 @@ public static class MarketingMessages
         {
             var value = values.GetValueOrDefault(key) ?? string.Empty;
             result[$"-{key}-"] = value;
-            result[$"-{key}-html-"] = WebUtility.HtmlEncode(value).Replace("\n", "<br>", StringComparison.Ordinal);
+            var encoded = WebUtility.HtmlEncode(value);
+            // The portal link is a link in the HTML (it is Agora's own URL, never a recipient's text).
+            result[$"-{key}-html-"] = key == "link" && value.Length > 0 ? $"<a href=\"{encoded}\">{encoded}</a>" : encoded.Replace("\n", "<br>", StringComparison.Ordinal);
         }
 
         return result;
@@ -94,6 +96,18 @@ public static class MarketingMessages
         }
 
         return values;
+    }
+
+    /// <summary>A subject as a history line says it: its placeholders as an ellipsis (they differ per person).</summary>
+    public static string Plain(string subject)
+    {
+        ArgumentNullException.ThrowIfNull(subject);
+        foreach (var key in Placeholders)
+        {
+            subject = subject.Replace("{{" + key + "}}", "…", StringComparison.OrdinalIgnoreCase);
+        }
+
+        return subject;
     }
 
     private static string Money(decimal amount, string currency, CultureInfo culture) =>

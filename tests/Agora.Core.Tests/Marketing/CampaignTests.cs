@@ -73,6 +73,8 @@ public sealed class CampaignTests
         Assert.Equal("cliente", substitutions["-name-"]);
         Assert.Equal("&lt;script&gt;x&lt;/script&gt; Ltda", substitutions["-company-html-"]);
         Assert.Equal("VOLTA-ABC", substitutions["-coupon-"]);
+        Assert.Equal("<a href=\"https://portal/x\">https://portal/x</a>", substitutions["-link-html-"]);
+        Assert.Equal("Oi …, news", MarketingMessages.Plain("Oi {{name}}, news"));
     }
 
     [Fact]
