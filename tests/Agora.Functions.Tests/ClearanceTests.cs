@@ -123,4 +123,25 @@ public sealed class ClearanceTests(BackendFixture backend)
         Assert.Equal("dismissed", (string?)dismissed["status"]);
         Assert.Equal(HttpStatusCode.Conflict, (await m.Pricing.PostAsync($"/api/orgs/{m.Supplier}/clearance/proposals/{proposal.Id}/acceptance", null)).StatusCode);
     }
+
+    [Fact]
+    public async Task Acceptances_racing_a_dismissal_leave_a_promotion_exactly_when_the_proposal_reads_accepted()
+    {
+        using var m = await SalesMarket.CreateAsync(backend, products: 6, stockW1: 10, stockW2: 0);
+        var now = backend.Clock.GetUtcNow();
+        var store = backend.Backend.Services.GetRequiredService<IClearanceStore>();
+        for (var i = 0; i < 6; i++)
+        {
+            var sku = SalesMarket.Sku(i);
+            var proposal = new ProposedClearance(ProposedClearance.IdOf(sku, "w1"), m.Supplier, sku, "w1", 10, 100, now.AddDays(-100), 15, [], "100 days without a sale from w1", ClearanceStatus.Open, SharedEmulators.Unique("r"), now);
+            await store.SaveProposalAsync(proposal, null, default);
+            var path = $"/api/orgs/{m.Supplier}/clearance/proposals/{proposal.Id}";
+            var answers = await Task.WhenAll(
+                m.Pricing.PostAsync($"{path}/acceptance", null), m.Pricing.PostAsync($"{path}/acceptance", null), m.SupplierAdmin.PostAsync($"{path}/dismissal", null));
+            Assert.All(answers, a => Assert.True(a.StatusCode is HttpStatusCode.OK or HttpStatusCode.Conflict, $"{a.StatusCode}: {a.Content.ReadAsStringAsync().Result}")); // never a 428 or a 500
+            var read = await BackendFixture.Json(await m.Pricing.GetAsync(path));
+            var promotion = await m.Pricing.GetAsync($"/api/orgs/{m.Supplier}/pricing/promotions/clearance-{proposal.Round}");
+            Assert.Equal((string?)read["status"] == "accepted", promotion.StatusCode == HttpStatusCode.OK);
+        }
+    }
 }

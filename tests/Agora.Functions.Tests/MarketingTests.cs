@@ -130,9 +130,10 @@ public sealed class MarketingTests(BackendFixture backend)
 
         await Run(hours: (24 * 5) + 2);
         var offer = Assert.Single(await Marketing(m.Email("b-admin")));
-        var coupon = Regex.Match((string)offer["text"]!, @"VOLTA-[0-9A-Z]{8}").Value;
+        var coupon = Regex.Match((string)offer["text"]!, @"cupom ([0-9A-Z]{10})").Groups[1].Value;
         Assert.NotEmpty(coupon);
-        Assert.Equal(coupon, Regex.Match((string)Assert.Single(await Marketing(m.Email("b-buyer")))["text"]!, @"VOLTA-[0-9A-Z]{8}").Value); // one code per customer
+        Assert.DoesNotContain("VOLTA", (string)offer["text"]!, StringComparison.Ordinal); // the promotion's own code stays the supplier's
+        Assert.Equal(coupon, Regex.Match((string)Assert.Single(await Marketing(m.Email("b-buyer")))["text"]!, @"cupom ([0-9A-Z]{10})").Groups[1].Value); // one code per customer
 
         // Its sales manager has a task to call.
         await BackendFixture.EventuallyAsync(async () =>
@@ -147,9 +148,9 @@ public sealed class MarketingTests(BackendFixture backend)
         await BackendFixture.EventuallyAsync(async () => (long)(await Campaign(m, campaign))["results"]!["orders"]! == 1, "the order credited to the campaign");
         Assert.Equal((decimal)order["total"]!, (decimal)(await Campaign(m, campaign))["results"]!["revenue"]!["BRL"]!);
 
-        // Another customer's code does nothing for this one.
+        // A made-up code does nothing.
         var foreign = await BackendFixture.Json(await m.Purchaser.PostAsJsonAsync($"/api/orgs/{m.Buyer}/suppliers/{m.Supplier}/quote",
-            new { lines = new[] { new { sku = SalesMarket.Sku(1), unit = "UN", quantity = 1 } }, couponCodes = new[] { Core.Pricing.PersonalCoupons.For("VOLTA", "volta", "someone-else") } }));
+            new { lines = new[] { new { sku = SalesMarket.Sku(1), unit = "UN", quantity = 1 } }, couponCodes = new[] { coupon == "ABCDEFGHJK" ? "ABCDEFGHJM" : "ABCDEFGHJK" } }));
         Assert.DoesNotContain("Volta 10", foreign.ToJsonString(), StringComparison.Ordinal);
     }
 

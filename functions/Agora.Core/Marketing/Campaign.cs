@@ -185,6 +185,7 @@ public static class CampaignRules
         ArgumentNullException.ThrowIfNull(input);
         var v = new Validation();
         var name = v.RequiredText(input.Name, "name", MaxName);
+        v.Check(name is null || !name.Any(char.IsControl), "name", "must not hold control characters.");
         var kind = input.Kind ?? CampaignKind.Broadcast;
         v.Check(Enum.IsDefined(kind), "kind", "must be broadcast, abandonedCart or reactivation.");
         var segment = CheckSegment(input.Segment, v);
@@ -332,6 +333,18 @@ public static class CampaignRules
             if (subject is not null && body is not null)
             {
                 v.Check(!subject.Contains('\n', StringComparison.Ordinal) && !subject.Contains('\r', StringComparison.Ordinal), $"{field}.{key}.subject", "must be one line.");
+                v.Check(!subject.Any(char.IsControl), $"{field}.{key}.subject", "must not hold control characters.");
+                v.Check(!body.Any(c => char.IsControl(c) && c is not ('\n' or '\r' or '\t')), $"{field}.{key}.body", "must not hold control characters other than line breaks and tabs.");
+                foreach (var (text, part) in new[] { (subject, "subject"), (body, "body") })
+                {
+                    // SendGrid replaces its substitution keys wherever they appear: typed by the author, a key would put a
+                    // recipient's raw text where the HTML expects it encoded.
+                    if (MarketingMessages.Placeholders.FirstOrDefault(p => text.Contains($"-{p}-", StringComparison.Ordinal)) is { } typed)
+                    {
+                        v.Add($"{field}.{key}.{part}", $"must not contain '-{typed}-' (a substitution key); write {{{{{typed}}}}} for it.");
+                    }
+                }
+
                 result[key] = new CampaignMessage(subject, body);
             }
         }

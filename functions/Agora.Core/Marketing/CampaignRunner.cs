@@ -669,7 +669,7 @@ public sealed partial class CampaignRunner(
             org.Members.Where(m => !string.IsNullOrWhiteSpace(m.Email) && (m.Has(Role.BuyerAdmin) || m.Has(Role.Purchaser)));
 
         private static string? CouponFor(CampaignOffer? offer, Promotion? promotion, string buyerId) =>
-            promotion?.CouponCode is not { } code ? null : offer?.CouponPerCustomer == true ? PersonalCoupons.For(code, promotion.Id, buyerId) : code;
+            promotion?.CouponCode is not { } code ? null : offer?.CouponPerCustomer == true ? PersonalCoupons.For(promotion, buyerId) : code;
 
         private Candidate Person(CustomerAccount account, Organization org, Member member, int step, string deliveryId, string? subjectId, DateTimeOffset? startedAt,
             IReadOnlyList<int> passed, string? coupon, Promotion? offer, (Quote Quote, IReadOnlyDictionary<string, Product> Products)? cart)

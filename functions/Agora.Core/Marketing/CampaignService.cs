@@ -182,6 +182,10 @@ public sealed class CampaignService(AccessControl access, ICustomerAccountStore 
             {
                 v.Add($"{field}.promotionId", $"promotion '{promotion.Name}' ended on {end:yyyy-MM-dd}.");
             }
+            else if (promotion.ValidFrom is { } start && start > (campaign.Schedule?.At is { } at && at > clock.GetUtcNow() ? at : clock.GetUtcNow()))
+            {
+                v.Add($"{field}.promotionId", $"promotion '{promotion.Name}' starts on {start:yyyy-MM-dd}, after the campaign's first email: its coupon would not work yet.");
+            }
         }
 
         if (!v.IsValid)

@@ -193,6 +193,8 @@ public sealed partial class ClearanceService(
 
             if (p.Status == ClearanceStatus.Dismissed)
             {
+                // Dismissed while this acceptance was writing its promotion: that promotion must not run.
+                await pricing.DeleteAsync(supplierId, PricingRuleKind.Promotions, p.PromotionIdOfRound, cancellationToken).ConfigureAwait(false);
                 throw DomainException.Conflict($"The clearance of {p.Sku} in warehouse {p.WarehouseId} was dismissed; it may be proposed again after {p.QuietUntil:yyyy-MM-dd}.");
             }
 
@@ -224,7 +226,14 @@ public sealed partial class ClearanceService(
                 var promotion = bundle
                     ? await BundleAsync(supplierId, product.Value, p, percent, now, validTo, cancellationToken).ConfigureAwait(false)
                     : Promotion(product.Value, new ProductSetInput([p.Sku], null, null), new Reward(RewardKind.PercentOff, Percent: percent), null, now, validTo);
-                await promotions.PutPromotionAsync(caller, supplierId, promotionId, promotion, null, cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    await promotions.PutPromotionAsync(caller, supplierId, promotionId, promotion, null, cancellationToken).ConfigureAwait(false);
+                }
+                catch (DomainException e) when (e.Kind == FailureKind.PreconditionRequired)
+                {
+                    // A concurrent acceptance of the same proposal created it first: the same promotion, kept as it wrote it.
+                }
             }
 
             var accepted = p with { Status = ClearanceStatus.Accepted, DecidedAt = now, DecidedBy = caller.UserId, PromotionId = promotionId, QuietUntil = validTo };
@@ -255,7 +264,11 @@ public sealed partial class ClearanceService(
             var now = clock.GetUtcNow();
             var settings = (await store.SettingsAsync(supplierId, cancellationToken).ConfigureAwait(false)).Value;
             var dismissed = p with { Status = ClearanceStatus.Dismissed, DecidedAt = now, DecidedBy = caller.UserId, QuietUntil = now.AddDays(settings.ValidityDays) };
-            return await store.SaveProposalAsync(dismissed, found.ETag, cancellationToken).ConfigureAwait(false);
+            var written = await store.SaveProposalAsync(dismissed, found.ETag, cancellationToken).ConfigureAwait(false);
+            // An acceptance racing this dismissal may have written the round's promotion before losing the proposal's write;
+            // the proposal reads dismissed, so no promotion of it may run (the acceptance removes it too when it sees this).
+            await pricing.DeleteAsync(supplierId, PricingRuleKind.Promotions, p.PromotionIdOfRound, cancellationToken).ConfigureAwait(false);
+            return written;
         }).ConfigureAwait(false);
     }
 

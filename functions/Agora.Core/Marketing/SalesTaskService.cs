@@ -114,6 +114,7 @@ public sealed class SalesTasks(
         ArgumentNullException.ThrowIfNull(input);
         var v = new Validation();
         var note = v.RequiredText(input.Note, "note", SalesTask.MaxNoteLength);
+        v.Check(note is null || !note.Any(c => char.IsControl(c) && c is not ('\n' or '\r' or '\t')), "note", "must not hold control characters other than line breaks and tabs.");
         v.ThrowIfInvalid();
         return await ChangeAsync(caller, orgId, taskId, ifMatch, "completed", (task, actor, entryId, now) =>
         {
@@ -138,6 +139,7 @@ public sealed class SalesTasks(
         var now = clock.GetUtcNow();
         var v = new Validation();
         var note = v.OptionalText(input.Note, "note", SalesTask.MaxNoteLength);
+        v.Check(note is null || !note.Any(c => char.IsControl(c) && c is not ('\n' or '\r' or '\t')), "note", "must not hold control characters other than line breaks and tabs.");
         if (input.Until is not { } until)
         {
             v.Add("until", "is required.");

@@ -22,7 +22,7 @@ public static class PricingEngine
         var entries = new ListEntries(book.Entries, lists);
         var discounts = book.Discounts.Where(d => d.Audience.Includes(customer) && d.IsValidAt(now)).OrderByDescending(d => d.Priority).ThenBy(d => d.Id, StringComparer.Ordinal).ToArray();
         var promotions = book.Promotions.Where(p => p.Audiences.Any(a => a.Includes(customer)) && p.IsValidAt(now)
-                && (p.CouponCode is null || coupons.Contains(p.CouponCode) || coupons.Contains(PersonalCoupons.For(p.CouponCode, p.Id, customer.BuyerId)))
+                && (p.CouponCode is null || coupons.Contains(p.CouponCode) || coupons.Contains(PersonalCoupons.For(p, customer.BuyerId)!))
                 && (p.UsageLimitPerCustomer is not { } limit || book.PromotionUses.GetValueOrDefault(p.Id) < limit))
             .OrderByDescending(p => p.Priority).ThenBy(p => p.Id, StringComparer.Ordinal).ToArray();
         var money = new RuleCurrency(book.Settings.ExchangeRates, currency, book.SupplierCurrency);

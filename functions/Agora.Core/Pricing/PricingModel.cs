@@ -140,7 +140,8 @@ public sealed record Reward(
 /// <see cref="Clearance"/> marks promotions that clear slow-moving stock (reported as such). Its money values
 /// (<see cref="MinValue"/>, the reward's amount, fixed price and bundle price) are in <see cref="Currency"/>, converted to
 /// the quote's currency by the supplier's rates (no rate: the promotion does not apply, and the quote says why). A null
-/// currency (documents written before promotions had one) is the supplier's default currency.</summary>
+/// currency (documents written before promotions had one) is the supplier's default currency. <see cref="CouponSalt"/> is
+/// the secret its customers' personal coupons are made with (<see cref="PersonalCoupons"/>), drawn at its first save.</summary>
 public sealed record Promotion(
     string Id,
     string Name,
@@ -156,7 +157,8 @@ public sealed record Promotion(
     Stacking Stacking,
     int Priority,
     bool Clearance = false,
-    string? Currency = null) : IDated;
+    string? Currency = null,
+    string? CouponSalt = null) : IDated;
 
 /// <summary>How much of a product a customer may order, in <see cref="Unit"/>: at least <see cref="Min"/>, in multiples of
 /// <see cref="Multiple"/>, at most <see cref="Max"/>. The most specific rule for the product applies.</summary>

@@ -262,6 +262,12 @@ public sealed class PricingService(
         var rule = build(v, supplier.Organization.Value.DefaultCurrency);
         v.ThrowIfInvalid();
         var current = await pricing.FindAsync(supplierId, rule.Kind, rule.Id, cancellationToken).ConfigureAwait(false);
+        if (rule.Promotion is { } promotion)
+        {
+            // The secret of its personal coupons: kept across changes, so codes already sent keep working.
+            rule = rule with { Promotion = promotion with { CouponSalt = current?.Value.Promotion?.CouponSalt ?? SecretTokens.New() } };
+        }
+
         return await pricing.SaveAsync(supplierId, rule, Versions.ForReplace(current, ifMatch), cancellationToken).ConfigureAwait(false);
     }
 

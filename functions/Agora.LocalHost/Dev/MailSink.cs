@@ -237,8 +237,22 @@ public sealed class MailSink : IDisposable
         });
         app.MapPost(Prefix + "/events", async (HttpRequest request) =>
         {
-            var body = await JsonNode.ParseAsync(request.Body, cancellationToken: request.HttpContext.RequestAborted).ConfigureAwait(false);
-            var ids = body?["deliveryIds"] is JsonArray many ? many.Select(i => (string?)i).ToArray() : [(string?)body?["deliveryId"]];
+            JsonObject? body;
+            try
+            {
+                body = await JsonNode.ParseAsync(request.Body, cancellationToken: request.HttpContext.RequestAborted).ConfigureAwait(false) as JsonObject;
+            }
+            catch (System.Text.Json.JsonException)
+            {
+                body = null;
+            }
+
+            if (body is null)
+            {
+                return Results.Json(new { error = "The body must be one JSON object: {deliveryId (or deliveryIds), event}." }, statusCode: 400);
+            }
+
+            var ids = body["deliveryIds"] is JsonArray many ? many.Select(i => (string?)i).ToArray() : [(string?)body?["deliveryId"]];
             var name = (string?)body?["event"];
             if (name is null || ids.Length == 0 || ids.Any(i => i is null))
             {

@@ -78,13 +78,17 @@ public sealed class CampaignTests
     }
 
     [Fact]
-    public void A_personal_coupon_is_the_customers_own()
+    public void A_personal_coupon_is_the_customers_own_and_tells_nothing_of_the_promotions_code()
     {
-        var mine = PersonalCoupons.For("VOLTA10", "promo-1", "buyer-a");
-        Assert.StartsWith("VOLTA10-", mine, StringComparison.Ordinal);
-        Assert.Equal(mine, PersonalCoupons.For("VOLTA10", "promo-1", "buyer-a"));
-        Assert.NotEqual(mine, PersonalCoupons.For("VOLTA10", "promo-1", "buyer-b"));
-        Assert.NotEqual(mine, PersonalCoupons.For("VOLTA10", "promo-2", "buyer-a"));
+        static Promotion Promo(string id, string? salt) => new(id, "Volta", [], Core.Catalog.ProductSet.None, null, null, null, null, null, "VOLTA10", new Reward(RewardKind.PercentOff, 10),
+            Stacking.Combinable, 0, CouponSalt: salt);
+        var mine = PersonalCoupons.For(Promo("promo-1", "secret-1"), "buyer-a")!;
+        Assert.Matches("^[0-9A-HJKMNP-TV-Z]{10}$", mine);
+        Assert.DoesNotContain("VOLTA", mine, StringComparison.Ordinal);
+        Assert.Equal(mine, PersonalCoupons.For(Promo("promo-1", "secret-1"), "buyer-a"));
+        Assert.NotEqual(mine, PersonalCoupons.For(Promo("promo-1", "secret-1"), "buyer-b"));
+        Assert.NotEqual(mine, PersonalCoupons.For(Promo("promo-1", "another secret"), "buyer-a")); // without the secret, nobody makes it
+        Assert.Null(PersonalCoupons.For(Promo("promo-1", "secret-1") with { CouponCode = null }, "buyer-a"));
     }
 
     [Fact]
