@@ -22,6 +22,11 @@ public sealed class OperationsTests(BackendFixture backend)
         {
             Assert.Equal("healthy", (string?)report["dependencies"]![dependency]!["status"]);
         }
+
+        // A probe every second costs no more: the answer of the last few seconds is reused (the test clock stands still).
+        var again = await backend.Anonymous().GetAsync("/api/health");
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.Equal(0, BackendFixture.CosmosRequestsOf(again));
     }
 
     [Fact]
@@ -39,6 +44,14 @@ public sealed class OperationsTests(BackendFixture backend)
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         Assert.Equal("unhealthy", (string?)report["dependencies"]!["cosmos"]!["status"]);
         Assert.Equal("healthy", (string?)report["dependencies"]!["blobs"]!["status"]);
+        var error = (string)report["dependencies"]!["cosmos"]!["error"]!;
+        Assert.DoesNotContain("127.0.0.1", error, StringComparison.Ordinal); // said in words, not the exception's text
+        Assert.DoesNotContain("Exception", error, StringComparison.Ordinal);
+
+        // Liveness asks nothing: the worker answers although Cosmos DB does not.
+        var live = await new HttpClient { BaseAddress = broken.BaseAddress }.GetAsync("/api/health/live");
+        Assert.Equal(HttpStatusCode.OK, live.StatusCode);
+        Assert.Equal("alive", (string?)(await BackendFixture.Json(live))["status"]);
     }
 
     [Fact]

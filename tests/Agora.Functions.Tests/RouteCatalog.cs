@@ -120,6 +120,7 @@ internal static class RouteCatalog
         new("CreateOrganization", _ => new { name = "X", country = "BR", defaultCurrency = "BRL", capabilities = new[] { "buyer" } }, [], OrgScoped: false),
         new("GetMe", _ => null, [], OrgScoped: false),
         new("GetHealth", _ => null, [], OrgScoped: false),
+        new("GetLiveness", _ => null, [], OrgScoped: false),
         new("GetOpenApi", _ => null, [], OrgScoped: false),
 
         // Anonymous to the bearer pipeline, authenticated by SendGrid's signature instead: no member's role matters. Who may
