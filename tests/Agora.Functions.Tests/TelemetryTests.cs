@@ -21,7 +21,7 @@ public sealed class TelemetryTests
     [Fact]
     public async Task Each_http_call_and_queue_message_is_one_trace_with_its_cosmos_requests()
     {
-        var spans = new List<Activity>();
+        var spans = new SynchronizedCollection();
         var metrics = new List<Metric>();
         var backend = new BackendFixture
         {
@@ -104,6 +104,18 @@ public sealed class TelemetryTests
         finally
         {
             await backend.DisposeAsync();
+        }
+    }
+
+    /// <summary>The exporter adds from whichever thread ends a span (other backends' too); the test reads under the same lock.</summary>
+    private sealed class SynchronizedCollection : System.Collections.ObjectModel.Collection<Activity>
+    {
+        protected override void InsertItem(int index, Activity item)
+        {
+            lock (this)
+            {
+                base.InsertItem(index, item);
+            }
         }
     }
 
