@@ -12,6 +12,7 @@ using Agora.Core.Operations;
 using Agora.Core.Ordering;
 using Agora.Functions.Http;
 using Agora.Functions.OpenApi;
+using Agora.Functions.Worker;
 using Agora.Infrastructure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -27,6 +28,7 @@ public static class AgoraServices
         var services = builder.Services;
         var configuration = builder.Configuration;
         services.AddAgoraInfrastructure(configuration);
+        builder.AddAgoraTelemetry();
 
         // Core use cases.
         services.AddSingleton<AccessControl>();

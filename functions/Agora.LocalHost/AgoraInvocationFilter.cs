@@ -19,6 +19,6 @@ internal sealed class AgoraInvocationFilter(ILogger<AgoraInvocationFilter> logge
             return await pipeline.RunAsync(http, context.Method, async () => await next().ConfigureAwait(false) as IActionResult).ConfigureAwait(false);
         }
 
-        return await TriggerCost.MeasureAsync(logger, context.FunctionName, context.InvocationId, next).ConfigureAwait(false);
+        return await TriggerCost.MeasureAsync(logger, context.FunctionName, context.InvocationId, context.BindingData, next).ConfigureAwait(false);
     }
 }

@@ -29,6 +29,9 @@ public sealed class LocalBackendOptions
 
     /// <summary>Names this host in azure-webjobs-hosts (timer status, blob receipts); two hosts on one storage account need two.</summary>
     public string HostId { get; init; } = "agora-localhost";
+
+    /// <summary>Runs after the application's wiring, before the host is built: the tests add their telemetry exporters here.</summary>
+    public Action<Microsoft.Extensions.Hosting.IHostApplicationBuilder>? Configure { get; init; }
 }
 
 /// <summary>The whole backend on one machine: the compiled Agora.Functions hosted by the local runtime, its dev-only
@@ -89,6 +92,7 @@ public sealed class LocalBackend : IAsyncDisposable
 
                     builder.AddAgoraServices();
                     builder.Services.AddSingleton<IFunctionInvocationFilter, AgoraInvocationFilter>();
+                    options.Configure?.Invoke(builder);
                 },
                 BeforeStart = async (services, ct) =>
                 {

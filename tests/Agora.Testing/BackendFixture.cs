@@ -27,6 +27,9 @@ public sealed class BackendFixture : IAsyncLifetime
 
     public EmulatorEndpoints Emulators { get; private set; } = null!;
 
+    /// <summary>Runs after the application's wiring (<see cref="LocalBackendOptions.Configure"/>): a test's own exporters.</summary>
+    public Action<Microsoft.Extensions.Hosting.IHostApplicationBuilder>? Configure { get; init; }
+
     public static Dictionary<string, string?> Settings(EmulatorEndpoints emulators, int port) => new(emulators.Settings)
     {
         ["CosmosDb:Database"] = SharedEmulators.Unique("e2e"),
@@ -61,6 +64,7 @@ public sealed class BackendFixture : IAsyncLifetime
             Urls = $"http://127.0.0.1:{port}",
             TimeProvider = Clock,
             BlobPollingInterval = TimeSpan.FromMilliseconds(300),
+            Configure = Configure,
         });
     }
 

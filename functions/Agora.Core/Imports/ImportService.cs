@@ -339,6 +339,7 @@ public sealed partial class ImportService(
         {
             if (_rowsRead > 0)
             {
+                AgoraMetrics.ImportRows.Add(_rowsRead, new KeyValuePair<string, object?>("agora.import.kind", Job.Kind.ToString()));
                 Job = Job with { RowsRead = Job.RowsRead + _rowsRead };
                 _rowsRead = 0;
             }

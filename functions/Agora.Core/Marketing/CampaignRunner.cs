@@ -256,6 +256,7 @@ public sealed partial class CampaignRunner(
             {
                 var batch = planned.RecipientIds.Select(e => byEmail[e]).ToArray();
                 await mailer.SendAsync(Compose(campaign, supplier, group.Key.Step, group.Key.Language, batch, offers), cancellationToken).ConfigureAwait(false);
+                AgoraMetrics.EmailsSent.Add(batch.Length, new KeyValuePair<string, object?>("agora.email.kind", "campaign"));
                 number++;
                 var sent = new SentBatch(number, group.Key.Step, clock.GetUtcNow(),
                     batch.Select(c => new BatchEntry(c.Email, c.DeliveryId, c.BuyerId, c.SubjectId, c.Coupon) { StartedAt = c.StartedAt, Passed = c.Passed }).ToArray());

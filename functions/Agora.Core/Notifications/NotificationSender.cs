@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using Agora.Core.Common;
 using Microsoft.Extensions.Logging;
 
 namespace Agora.Core.Notifications;
@@ -24,6 +25,7 @@ public sealed partial class NotificationSender(IEmailSender email, IDeliveryLog 
         }
 
         await email.SendAsync(Compose(notification), cancellationToken).ConfigureAwait(false);
+        AgoraMetrics.EmailsSent.Add(1, new KeyValuePair<string, object?>("agora.email.kind", "notification"));
         await log.MarkSentAsync(notification.Id, clock.GetUtcNow(), cancellationToken).ConfigureAwait(false);
         LogSent(logger, notification.Kind, notification.Id);
         return true;

@@ -143,6 +143,7 @@ public sealed class CheckoutService(
             return ((await orders.FindAsync(orderId, cancellationToken).ConfigureAwait(false))!, false);
         }
 
+        AgoraMetrics.OrdersPlaced.Add(1, new KeyValuePair<string, object?>("agora.order.status", created.Value.Status.ToString()));
         await AfterPlacedAsync(created.Value, cart, negotiated, caller, cancellationToken).ConfigureAwait(false);
         return (created, true);
     }

@@ -41,6 +41,9 @@ public sealed partial class HttpPipeline(JwtAuthenticator authenticator, Idempot
         http.Items[CorrelationItem] = correlationId;
         http.Response.Headers[CorrelationHeader] = correlationId;
         using var scope = CorrelationScope(logger, correlationId);
+        using var activity = Worker.AgoraTelemetry.StartInvocation(function.Name, ActivityKind.Internal, correlationId);
+        activity?.SetTag("http.request.method", http.Request.Method);
+        activity?.SetTag("url.path", http.Request.Path.Value);
         using var cosmos = CosmosRequestMeter.Start();
         var watch = Stopwatch.StartNew();
         IActionResult result;
@@ -75,6 +78,7 @@ public sealed partial class HttpPipeline(JwtAuthenticator authenticator, Idempot
 #pragma warning restore CA1031
         {
             LogFailed(logger, e, http.Request.Method, http.Request.Path.Value ?? string.Empty);
+            activity?.SetStatus(ActivityStatusCode.Error, e.GetType().Name);
             result = Problems.Create(http, StatusCodes.Status500InternalServerError, $"The request failed; quote correlation id {correlationId} when reporting it.");
         }
 
@@ -91,6 +95,8 @@ public sealed partial class HttpPipeline(JwtAuthenticator authenticator, Idempot
         // The work it queued (the sales outbox) is counted by its own trigger.
         http.Response.Headers[CosmosRequestsHeader] = cosmos.Requests.ToString(System.Globalization.CultureInfo.InvariantCulture);
         LogRequest(logger, http.Request.Method, path, status, watch.ElapsedMilliseconds, cosmos.Requests, cosmos.RequestUnits);
+        activity?.SetTag("http.response.status_code", status);
+        Worker.AgoraTelemetry.Finish(activity, function.Name, cosmos);
         return result;
     }
 

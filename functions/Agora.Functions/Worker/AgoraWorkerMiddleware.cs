@@ -12,6 +12,8 @@ namespace Agora.Functions.Worker;
 /// both hosts authenticate, report errors and log alike.</summary>
 public sealed class AgoraWorkerMiddleware(ILogger<AgoraWorkerMiddleware> logger) : IFunctionsWorkerMiddleware
 {
+    private static readonly IReadOnlyDictionary<string, object?> NoBindingData = new Dictionary<string, object?>();
+
     public async Task Invoke(FunctionContext context, FunctionExecutionDelegate next)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -19,7 +21,7 @@ public sealed class AgoraWorkerMiddleware(ILogger<AgoraWorkerMiddleware> logger)
         var http = context.GetHttpContext();
         if (http is null)
         {
-            await TriggerCost.MeasureAsync(logger, context.FunctionDefinition.Name, context.InvocationId, async () =>
+            await TriggerCost.MeasureAsync(logger, context.FunctionDefinition.Name, context.InvocationId, context.BindingContext?.BindingData ?? NoBindingData, async () =>
             {
                 await next(context).ConfigureAwait(false);
                 return true;

@@ -51,7 +51,13 @@ internal static class SettingsContract
         "Auth__ClockSkew", // one minute
         "AzureWebJobsStorage__blobServiceUri", // alternatives to __accountName (sovereign clouds, private endpoints)
         "AzureWebJobsStorage__queueServiceUri",
+        "OTEL_EXPORTER_OTLP_ENDPOINT", // an OTLP collector, where an operator runs one (decision 0022a); Azure exports to Azure Monitor
     };
+
+    /// <summary>The OpenTelemetry SDK's own settings (service name, sampler, limits, the OTLP exporter's headers and protocol),
+    /// read from the configuration by the SDK when the worker builds its providers: set where an operator wants them,
+    /// defaulted everywhere else, like <see cref="Unset"/>.</summary>
+    public const string OpenTelemetryPrefix = "OTEL_";
 
     /// <summary>Everything the code reads: what the app's wiring reads, the trigger attributes' settings, and the host's.</summary>
     public static IReadOnlySet<string> ReadByCode() =>
@@ -60,7 +66,7 @@ internal static class SettingsContract
     /// <summary>What is wrong with the settings <paramref name="azure"/> (the Function App's, in infra/) given what the code reads.</summary>
     public static IEnumerable<string> AzureProblems(IReadOnlySet<string> read, IReadOnlySet<string> azure)
     {
-        foreach (var name in read.Except(LocalOnly).Except(Unset).Except(azure).Order(StringComparer.Ordinal))
+        foreach (var name in read.Except(LocalOnly).Except(Unset).Except(azure).Where(n => !n.StartsWith(OpenTelemetryPrefix, StringComparison.Ordinal)).Order(StringComparer.Ordinal))
         {
             yield return $"{name}: the code reads it, but the Function App (infra/modules/functionapp.bicep) does not set it. If Azure must not have it, list it in SettingsContract.LocalOnly or Unset, and in the README's configuration table.";
         }
@@ -85,7 +91,7 @@ internal static class SettingsContract
     /// <summary>What is wrong with <paramref name="local"/> (the settings of local.settings.sample.json) given what the code reads.</summary>
     public static IEnumerable<string> LocalProblems(IReadOnlySet<string> read, IReadOnlySet<string> local)
     {
-        foreach (var name in read.Except(AzureOnly).Except(Unset).Except(local).Order(StringComparer.Ordinal))
+        foreach (var name in read.Except(AzureOnly).Except(Unset).Except(local).Where(n => !n.StartsWith(OpenTelemetryPrefix, StringComparison.Ordinal)).Order(StringComparer.Ordinal))
         {
             yield return $"{name}: the code reads it, but local.settings.sample.json does not set it. If only Azure has it, list it in SettingsContract.AzureOnly, and in the README's configuration table.";
         }
