@@ -94,6 +94,7 @@ public static class AgoraServices
         services.AddSingleton<IdempotentRequests>();
         services.AddSingleton<HttpPipeline>();
         services.AddSingleton<OpenApiDocument>();
+        services.AddSingleton<ApiReference>();
         return builder;
     }
 }

@@ -122,6 +122,8 @@ internal static class RouteCatalog
         new("GetHealth", _ => null, [], OrgScoped: false),
         new("GetLiveness", _ => null, [], OrgScoped: false),
         new("GetOpenApi", _ => null, [], OrgScoped: false),
+        new("GetApiReference", _ => null, [], OrgScoped: false),
+        new("GetApiReferenceScript", _ => null, [], OrgScoped: false),
 
         // Anonymous to the bearer pipeline, authenticated by SendGrid's signature instead: no member's role matters. Who may
         // call it (SendGrid alone: unsigned, forged, stale, a bearer token only) is MarketingSendTests'; its body (SendGrid's

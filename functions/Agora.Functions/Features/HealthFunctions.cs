@@ -10,7 +10,7 @@ using Microsoft.Azure.Functions.Worker;
 namespace Agora.Functions.Features;
 
 /// <summary>Operational endpoints: health and the API description. Anonymous.</summary>
-public sealed class HealthFunctions(DependencyHealth health, OpenApiDocument openApi)
+public sealed class HealthFunctions(DependencyHealth health, OpenApiDocument openApi, ApiReference reference)
 {
     [Function(nameof(GetLiveness))]
     [AllowAnonymous]
@@ -41,9 +41,35 @@ public sealed class HealthFunctions(DependencyHealth health, OpenApiDocument ope
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "openapi.json")] HttpRequest req) =>
         new ContentResult { Content = openApi.Json, ContentType = "application/json", StatusCode = 200 };
 
-    public sealed record LivenessReport(string Status);
+    [Function(nameof(GetApiReference))]
+    [AllowAnonymous]
+    [ApiOperation("Operations", "This API's reference, to browse and try (an HTML page)", Description = "Reads /api/openapi.json; \"Test request\" calls this runtime with the bearer token entered on the page.",
+        RoleRestricted = false)]
+    public IActionResult GetApiReference(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "docs")] HttpRequest req) =>
+        new ContentResult { Content = ApiReference.Html, ContentType = "text/html; charset=utf-8", StatusCode = 200 };
+
+    [Function(nameof(GetApiReferenceScript))]
+    [AllowAnonymous]
+    [ApiOperation("Operations", "The script of the API reference page (Scalar, served by this app: no CDN)", RoleRestricted = false)]
+    public IActionResult GetApiReferenceScript(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "docs/scalar.js")] HttpRequest req)
+    {
+        // The same bytes for every request of a build: cached for a day.
+        req.HttpContext.Response.Headers.CacheControl = "public, max-age=86400";
+        req.HttpContext.Response.Headers.Vary = "Accept-Encoding";
+        var gzip = req.Headers.AcceptEncoding.Any(v => v?.Contains("gzip", StringComparison.OrdinalIgnoreCase) == true);
+        if (gzip)
+        {
+            req.HttpContext.Response.Headers.ContentEncoding = "gzip";
+        }
+
+        return new FileContentResult(gzip ? reference.GzippedScript : reference.Script, "text/javascript; charset=utf-8");
+    }
 
     public sealed record HealthReport(string Status, IReadOnlyDictionary<string, DependencyReport> Dependencies);
 
     public sealed record DependencyReport(string Status, long DurationMs, string? Error);
+
+    public sealed record LivenessReport(string Status);
 }
