@@ -31,8 +31,9 @@ public sealed class OrderFunctions(CheckoutService checkout, OrderService orders
 
     [Function(nameof(ListOrders))]
     [ApiOperation("Orders", "List orders, newest first", Description = "side: sales (orders received, supplier staff) or purchases (orders placed, buyer staff); by default the side the caller works on.",
-        Response = typeof(OrderPage), Query = ["side: sales or purchases", "status: pendingApproval, placed, confirmed, ...", "customer / supplier: the other organization's id",
-            "salesManager: a user id", "po: the purchase order number", "from, to: ISO 8601 times with offset (created from, before)", "cursor: the 'next' value of the previous page", "limit: 1 to 100 (default 50)"])]
+        Response = typeof(OrderPage), Query = ["side: sales or purchases", "status: pendingApproval, placed, confirmed, ...", "customer: the buyer's id (sales side)",
+            "supplier: the supplier's id (purchases side)", "salesManager: a user id", "po: the purchase order number", "from: ISO 8601 time with offset (created at or after)",
+            "to: ISO 8601 time with offset (created before)", "cursor: the 'next' value of the previous page", "limit: 1 to 100 (default 50)"])]
     public async Task<IActionResult> ListOrders(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "orgs/{orgId}/orders")] HttpRequest req, string orgId, CancellationToken cancellationToken)
     {
