@@ -17,7 +17,7 @@ public sealed class OrderFunctions(CheckoutService checkout, OrderService orders
         "the account's payment and delivery terms (a quote's when it names them), your PO number and comment. Approval rules of both sides apply (status pendingApproval, with the " +
         "steps); stock is held per warehouse. 409 when stock is short and the supplier takes no backorders (per line, nothing ordered); 422 for lines that cannot be ordered. " +
         "requestedDeliveryDate: today to a year ahead; purchaseOrderNumber: at most 50 characters; comment: at most 2,000.",
-        Request = typeof(CheckoutRequest), Response = typeof(Order), Status = 201)]
+        Request = typeof(CheckoutRequest), Response = typeof(Order), Status = 201, AlsoStatus = [200])]
     public async Task<IActionResult> Checkout(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "orgs/{buyerId}/suppliers/{supplierId}/checkout")] HttpRequest req, string buyerId, string supplierId, CancellationToken cancellationToken)
     {

@@ -109,6 +109,11 @@ public sealed partial class OpenApiDocument
                 ? new JsonObject { ["description"] = "Success." }
                 : new JsonObject { ["description"] = "Success.", ["content"] = Content("application/json", Reference(api.Response, schemas)) },
         };
+        foreach (var status in api.AlsoStatus)
+        {
+            responses[status.ToString(System.Globalization.CultureInfo.InvariantCulture)] = responses[api.Status.ToString(System.Globalization.CultureInfo.InvariantCulture)]!.DeepClone();
+        }
+
         var errors = new List<(int, string)>();
         if (api.Request is not null)
         {
