@@ -35,7 +35,7 @@ public sealed class BillingFunctions(InvoiceService invoices, PaymentService pay
     [Function(nameof(ListInvoices))]
     [ApiOperation("Billing", "List invoices and credit notes, newest first", Description = "side: sales (issued, supplier staff) or purchases (received, buyer staff); by default the side the caller works on. " +
         "status: open (anything still owed), overdue (owed past a due date) or paid (nothing owed).", Response = typeof(InvoicePage),
-        Query = ["side: sales or purchases", "customer / supplier: the other organization's id", "status: open, overdue or paid", "cursor: the 'next' value of the previous page", "limit: 1 to 100 (default 50)"])]
+        Query = ["side: sales or purchases", "customer: the buyer's id (sales side)", "supplier: the supplier's id (purchases side)", "status: open, overdue or paid", "cursor: the 'next' value of the previous page", "limit: 1 to 100 (default 50)"])]
     public async Task<IActionResult> ListInvoices(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "orgs/{orgId}/invoices")] HttpRequest req, string orgId, CancellationToken cancellationToken)
     {

@@ -13,7 +13,7 @@ public sealed class CatalogFunctions(CatalogService catalog)
 
     [Function(nameof(PutProduct))]
     [ApiOperation("Catalog", "Create or replace a product", Description = "Creates the product (201) or, with If-Match, replaces it (200). Stock is kept. Supplier admins and pricing managers.",
-        Request = typeof(ProductInput), Response = typeof(Product))]
+        Request = typeof(ProductInput), Response = typeof(Product), AlsoStatus = [201])]
     public async Task<IActionResult> PutProduct(
         [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "orgs/{supplierId}/products/{sku}")] HttpRequest req, string supplierId, string sku, CancellationToken cancellationToken)
     {

@@ -17,7 +17,7 @@ public sealed class OrderFunctions(CheckoutService checkout, OrderService orders
         "the account's payment and delivery terms (a quote's when it names them), your PO number and comment. Approval rules of both sides apply (status pendingApproval, with the " +
         "steps); stock is held per warehouse. 409 when stock is short and the supplier takes no backorders (per line, nothing ordered); 422 for lines that cannot be ordered. " +
         "requestedDeliveryDate: today to a year ahead; purchaseOrderNumber: at most 50 characters; comment: at most 2,000.",
-        Request = typeof(CheckoutRequest), Response = typeof(Order), Status = 201)]
+        Request = typeof(CheckoutRequest), Response = typeof(Order), Status = 201, AlsoStatus = [200])]
     public async Task<IActionResult> Checkout(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "orgs/{buyerId}/suppliers/{supplierId}/checkout")] HttpRequest req, string buyerId, string supplierId, CancellationToken cancellationToken)
     {
@@ -31,8 +31,9 @@ public sealed class OrderFunctions(CheckoutService checkout, OrderService orders
 
     [Function(nameof(ListOrders))]
     [ApiOperation("Orders", "List orders, newest first", Description = "side: sales (orders received, supplier staff) or purchases (orders placed, buyer staff); by default the side the caller works on.",
-        Response = typeof(OrderPage), Query = ["side: sales or purchases", "status: pendingApproval, placed, confirmed, ...", "customer / supplier: the other organization's id",
-            "salesManager: a user id", "po: the purchase order number", "from, to: ISO 8601 times with offset (created from, before)", "cursor: the 'next' value of the previous page", "limit: 1 to 100 (default 50)"])]
+        Response = typeof(OrderPage), Query = ["side: sales or purchases", "status: pendingApproval, placed, confirmed, ...", "customer: the buyer's id (sales side)",
+            "supplier: the supplier's id (purchases side)", "salesManager: a user id", "po: the purchase order number", "from: ISO 8601 time with offset (created at or after)",
+            "to: ISO 8601 time with offset (created before)", "cursor: the 'next' value of the previous page", "limit: 1 to 100 (default 50)"])]
     public async Task<IActionResult> ListOrders(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "orgs/{orgId}/orders")] HttpRequest req, string orgId, CancellationToken cancellationToken)
     {

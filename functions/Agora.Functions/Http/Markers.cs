@@ -28,6 +28,10 @@ public sealed class ApiOperationAttribute(string tag, string summary) : Attribut
 
     public int Status { get; init; } = 200;
 
+    /// <summary>Other success statuses with the same body (a PUT that creates answers 201, one that replaces 200; a checkout
+    /// replayed answers 200): undocumented, a generated client throws on them.</summary>
+    public int[] AlsoStatus { get; init; } = [];
+
     /// <summary>The operation needs If-Match (412 when stale, 428 when missing).</summary>
     public bool IfMatch { get; init; }
 

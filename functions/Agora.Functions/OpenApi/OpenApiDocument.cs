@@ -109,6 +109,11 @@ public sealed partial class OpenApiDocument
                 ? new JsonObject { ["description"] = "Success." }
                 : new JsonObject { ["description"] = "Success.", ["content"] = Content("application/json", Reference(api.Response, schemas)) },
         };
+        foreach (var status in api.AlsoStatus)
+        {
+            responses[status.ToString(System.Globalization.CultureInfo.InvariantCulture)] = responses[api.Status.ToString(System.Globalization.CultureInfo.InvariantCulture)]!.DeepClone();
+        }
+
         var errors = new List<(int, string)>();
         if (api.Request is not null)
         {
@@ -202,7 +207,13 @@ public sealed partial class OpenApiDocument
         var name = SchemaName(type);
         if (!schemas.ContainsKey(name))
         {
-            schemas[name] = request ? RequestSchema(type) : Core.Common.Json.Options.GetJsonSchemaAsNode(type, new JsonSchemaExporterOptions { TreatNullObliviousAsNonNullable = true });
+            var schema = request ? RequestSchema(type) : Core.Common.Json.Options.GetJsonSchemaAsNode(type, new JsonSchemaExporterOptions
+            {
+                TreatNullObliviousAsNonNullable = true,
+                TransformSchemaNode = (context, node) => Decimal(context, node),
+            });
+            Rebase(schema, $"#/components/schemas/{name}");
+            schemas[name] = schema;
         }
 
         return new JsonObject { ["$ref"] = $"#/components/schemas/{name}" };
@@ -234,6 +245,7 @@ public sealed partial class OpenApiDocument
 
                 if (target == typeof(decimal))
                 {
+                    Decimal(context, schema);
                     schema["minimum"] = -Limits.MaxMagnitude;
                     schema["maximum"] = Limits.MaxMagnitude;
                 }
@@ -253,13 +265,59 @@ public sealed partial class OpenApiDocument
             },
         });
 
+    /// <summary>Money and quantities are decimals: "format": "decimal" says so, or generated clients read them as doubles
+    /// (NSwag does) and lose cents.</summary>
+    private static JsonNode Decimal(JsonSchemaExporterContext context, JsonNode node)
+    {
+        if ((Nullable.GetUnderlyingType(context.TypeInfo.Type) ?? context.TypeInfo.Type) == typeof(decimal) && node is JsonObject schema)
+        {
+            schema["format"] = "decimal";
+        }
+
+        return node;
+    }
+
+    /// <summary>The exporter writes a type met twice in one schema as a reference into that schema ("#/properties/lines/..."),
+    /// which inside the document would point at the document's root: rebased onto the schema's own place under components,
+    /// or generators (NSwag: "Could not resolve the path") refuse the document.</summary>
+    private static void Rebase(JsonNode? node, string root)
+    {
+        switch (node)
+        {
+            case JsonObject schema:
+                if (schema["$ref"] is JsonValue reference && reference.TryGetValue<string>(out var target) && target.StartsWith('#') && !target.StartsWith("#/components/", StringComparison.Ordinal))
+                {
+                    schema["$ref"] = root + target[1..];
+                }
+
+                foreach (var (_, child) in schema.ToArray())
+                {
+                    Rebase(child, root);
+                }
+
+                break;
+            case JsonArray items:
+                foreach (var item in items)
+                {
+                    Rebase(item, root);
+                }
+
+                break;
+        }
+    }
+
     private static string SchemaName(Type type)
     {
         var element = type.IsGenericType && typeof(System.Collections.IEnumerable).IsAssignableFrom(type) ? type.GetGenericArguments()[0] : null;
         return element is not null ? element.Name + "List" : type.Name;
     }
 
-    private static JsonObject ProblemSchema() => (JsonObject)Core.Common.Json.Options.GetJsonSchemaAsNode(typeof(ValidationProblemDetails), new JsonSchemaExporterOptions { TreatNullObliviousAsNonNullable = true });
+    private static JsonObject ProblemSchema()
+    {
+        var schema = (JsonObject)Core.Common.Json.Options.GetJsonSchemaAsNode(typeof(ValidationProblemDetails), new JsonSchemaExporterOptions { TreatNullObliviousAsNonNullable = true });
+        Rebase(schema, "#/components/schemas/Problem");
+        return schema;
+    }
 
     private static string RoutePrefix()
     {
