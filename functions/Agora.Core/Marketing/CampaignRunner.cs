@@ -212,7 +212,8 @@ public sealed partial class CampaignRunner(
         var optOuts = await suppressions.FindAsync(emails, cancellationToken).ConfigureAwait(false);
         var rules = settings.Rules;
         var go = new List<Candidate>();
-        long waiting = 0, suppressed = 0, expired = 0;
+        long waiting = 0, suppressed = 0, expired = 0, newlySuppressed = 0, newlyDeferred = 0;
+        var counted = new List<(string Email, string Mark)>();
         DateTimeOffset? resume = null;
         var deadline = run.StartedAt.AddHours(campaign.SendWithinHours);
         foreach (var c in candidates)
@@ -232,6 +233,12 @@ public sealed partial class CampaignRunner(
                     break;
                 case SendVerdict.Skip:
                     suppressed++;
+                    if (history?.HasCounted($"suppressed:{c.DeliveryId}") != true)
+                    {
+                        newlySuppressed++;
+                        counted.Add((c.Email, $"suppressed:{c.DeliveryId}"));
+                    }
+
                     break;
                 default:
                     if (!campaign.IsSequence && decision.NotBefore > deadline)
@@ -242,6 +249,11 @@ public sealed partial class CampaignRunner(
                     {
                         waiting++;
                         resume = resume is { } r && r < decision.NotBefore!.Value ? r : decision.NotBefore;
+                        if (history?.HasCounted($"deferred:{c.DeliveryId}") != true)
+                        {
+                            newlyDeferred++;
+                            counted.Add((c.Email, $"deferred:{c.DeliveryId}"));
+                        }
                     }
 
                     break;
@@ -255,7 +267,7 @@ public sealed partial class CampaignRunner(
             foreach (var planned in SendBatches.Plan(byEmail.Keys))
             {
                 var batch = planned.RecipientIds.Select(e => byEmail[e]).ToArray();
-                await mailer.SendAsync(Compose(campaign, supplier, group.Key.Step, group.Key.Language, batch, offers), cancellationToken).ConfigureAwait(false);
+                await mailer.SendAsync(Compose(campaign, supplier, group.Key.Step, group.Key.Language, batch), cancellationToken).ConfigureAwait(false);
                 AgoraMetrics.EmailsSent.Add(batch.Length, new KeyValuePair<string, object?>("agora.email.kind", "campaign"));
                 number++;
                 var sent = new SentBatch(number, group.Key.Step, clock.GetUtcNow(),
@@ -269,15 +281,22 @@ public sealed partial class CampaignRunner(
         }
 
         var pass = $"{runKey}.{now.UtcTicks.ToString(CultureInfo.InvariantCulture)}";
-        if (suppressed > 0 || waiting > 0)
+        if (counted.Count > 0)
         {
-            await results.AddAsync(campaign.SupplierId, campaign.Id, $"{pass}.skipped", new CampaignCounts(Suppressed: suppressed, Deferred: waiting), cancellationToken).ConfigureAwait(false);
+            // Each person once per delivery: the results first, then the marks (a crash between them counts that pass's
+            // people again on the next pass, never loses them). The marks go on a fresh read of each person's sends, which
+            // another campaign's run may have written meanwhile.
+            await results.AddAsync(campaign.SupplierId, campaign.Id, $"{pass}.skipped", new CampaignCounts(Suppressed: newlySuppressed, Deferred: newlyDeferred), cancellationToken).ConfigureAwait(false);
+            var fresh = await store.SendsAsync(campaign.SupplierId, counted.Select(m => m.Email).Distinct(StringComparer.Ordinal).ToArray(), cancellationToken).ConfigureAwait(false);
+            await store.SaveSendsAsync(campaign.SupplierId, counted.GroupBy(m => m.Email, StringComparer.Ordinal)
+                .Select(g => g.Aggregate(fresh.GetValueOrDefault(g.Key) ?? new RecipientSends(g.Key, []), (s, m) => s.WithCounted(m.Mark)))
+                .ToArray(), cancellationToken).ConfigureAwait(false);
         }
 
         run = run with
         {
             Waiting = waiting,
-            Suppressed = run.Suppressed + suppressed,
+            Suppressed = run.Suppressed + newlySuppressed,
             Expired = run.Expired + expired,
             ResumeAt = campaign.IsSequence ? null : resume,
             FinishedAt = campaign.IsSequence || resume is not null ? null : clock.GetUtcNow(),
@@ -344,7 +363,7 @@ public sealed partial class CampaignRunner(
         return MarketingMessages.Pick(messages, "en")?.Subject ?? campaign.Name;
     }
 
-    private static MarketingBatch Compose(Campaign campaign, Organization supplier, int step, string language, IReadOnlyList<Candidate> batch, IReadOnlyDictionary<string, Promotion> offers)
+    private static MarketingBatch Compose(Campaign campaign, Organization supplier, int step, string language, IReadOnlyList<Candidate> batch)
     {
         var messages = step == 0 ? campaign.Messages : campaign.Steps.First(s => s.Number == step).Messages;
         var message = MarketingMessages.Pick(messages, language)!;
@@ -357,7 +376,6 @@ public sealed partial class CampaignRunner(
                 ["step"] = step.ToString(CultureInfo.InvariantCulture),
                 ["deliveryId"] = c.DeliveryId,
             })).ToArray();
-        _ = offers;
         return new MarketingBatch(campaign.MailKind, subject, text, html, ["marketing", campaign.MailKind.ToString().ToLowerInvariant(), $"campaign-{campaign.Id}"], recipients);
     }
 

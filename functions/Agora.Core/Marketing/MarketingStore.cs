@@ -19,6 +19,14 @@ public sealed record RecipientSends(string Email, IReadOnlyList<SentEmail> Sent)
     public bool Has(string deliveryId) => Sent.Any(s => s.DeliveryId == deliveryId);
 
     public RecipientSends With(SentEmail sent) => Has(sent.DeliveryId) ? this : this with { Sent = Sent.Append(sent).OrderBy(s => s.At).TakeLast(Kept).ToArray() };
+
+    /// <summary>The deliveries already counted in their campaign's results as not sent (<c>deferred:{deliveryId}</c>,
+    /// <c>suppressed:{deliveryId}</c>): a person waiting for their morning is seen by every pass until then, and counts once.</summary>
+    public IReadOnlyList<string> Counted { get; init; } = [];
+
+    public bool HasCounted(string mark) => Counted.Contains(mark, StringComparer.Ordinal);
+
+    public RecipientSends WithCounted(string mark) => HasCounted(mark) ? this : this with { Counted = Counted.Append(mark).TakeLast(Kept).ToArray() };
 }
 
 /// <summary>Where a sequence stands for one subject (a cart, or a customer for reactivation).</summary>

@@ -94,6 +94,33 @@ public sealed class CampaignRunTests
         Assert.Single(world.Mailer.Sent);
         Assert.Contains("-name-", world.Mailer.Sent.Single().Text, StringComparison.Ordinal);
         Assert.Equal("Person 0", world.Mailer.Recipients.Single().Substitutions["-name-"]);
+        var counts = await world.Results.GetAsync("acme", "late", default);
+        Assert.Equal((1L, 1L), (counts.Sent, counts.Deferred));
+    }
+
+    [Fact]
+    public async Task A_sequence_step_waiting_for_the_morning_counts_its_person_once_as_deferred_however_many_passes_see_it()
+    {
+        var world = new RunnerWorld();
+        world.Marketing.Settings = world.Marketing.Settings with { InactiveFloorDays = 10, QuietFrom = "21:00", QuietUntil = "08:00" };
+        await world.CustomersAsync(customers: 1, people: 1, country: "BR");
+        await world.Signals.OrderedAsync(Order("c0", "o-c0", world.Clock.GetUtcNow()), default);
+        var messages = new Dictionary<string, CampaignMessage> { ["pt-BR"] = new("Sentimos sua falta, {{company}}", "Olá {{name}}!") };
+        world.Clock.Advance(TimeSpan.FromDays(10) + TimeSpan.FromHours(10)); // inactive since 9 hours; 22:00 in São Paulo
+        await world.ActiveAsync("miss-you", new CampaignInput("Miss you", CampaignKind.Reactivation, null, null, null, null, [new CampaignStepInput(1, null, messages)], null));
+        for (var pass = 0; pass < 3; pass++)
+        {
+            await world.Runner.RunDueAsync(default);
+            world.Clock.Advance(TimeSpan.FromMinutes(10));
+        }
+
+        Assert.Empty(world.Mailer.Sent);
+        Assert.Equal(1L, (await world.Results.GetAsync("acme", "miss-you", default)).Deferred);
+        world.Clock.Advance(TimeSpan.FromHours(10)); // past 08:00 there
+        await world.Runner.RunDueAsync(default);
+        Assert.Single(world.Mailer.Recipients);
+        var counts = await world.Results.GetAsync("acme", "miss-you", default);
+        Assert.Equal((1L, 1L, 0L), (counts.Sent, counts.Deferred, counts.Suppressed));
     }
 
     [Fact]
