@@ -40,6 +40,8 @@ try {
   // The bearer token field feeds the requests the page makes and shows: with a token typed in, the curl example of the
   // first operation of 'Me' carries it.
   let curlCarriesToken = null;
+  let showsRoles = null;
+  let showsExample = null;
   if (process.env.TOKEN) {
     await page.getByLabel('Bearer Token').first().fill(process.env.TOKEN);
     // GET /api/me takes the bearer token (the operations shown first are anonymous).
@@ -49,6 +51,13 @@ try {
       .catch(() => {});
     const after = await page.evaluate(() => document.body.innerText);
     curlCarriesToken = after.includes(`Bearer ${process.env.TOKEN}`);
+    // Each operation states its roles (a sentence of its description, from [ApiOperation(Roles = ...)]).
+    showsRoles = after.includes('Roles: anyone signed in');
+    // An operation that reads a body shows the document's example of it, not one made up from the schema.
+    await page.getByText('Open Group - Organizations').first().click().catch(() => {});
+    await page.waitForFunction(() => document.body.innerText.includes('Distribuidora Paraná Ltda.'), null, { timeout: 10000 })
+      .catch(() => {});
+    showsExample = (await page.evaluate(() => document.body.innerText)).includes('Distribuidora Paraná Ltda.');
     // On a failure, what the page showed around the bearer field and GET /api/me, for the test's message.
     if (!curlCarriesToken) console.error(after.slice(after.indexOf('Authentication'), after.indexOf('Authentication') + 400), '\n----\n', after.slice(after.indexOf('/api/me') - 200, after.indexOf('/api/me') + 800));
   }
@@ -58,6 +67,8 @@ try {
     showsDescription: text.includes('B2B sales backend'),
     tags: ['Orders', 'Pricing', 'Catalog', 'Billing'].filter((t) => text.includes(`Open Group - ${t}`)),
     curlCarriesToken,
+    showsRoles,
+    showsExample,
     offersBearer: /bearer/i.test(text),
     outside,
     failed,

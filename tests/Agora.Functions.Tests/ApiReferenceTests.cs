@@ -53,6 +53,8 @@ public sealed class ApiReferenceTests(BackendFixture backend)
         Assert.True((bool)result["showsDescription"]!, output);
         Assert.Equal(["Orders", "Pricing", "Catalog", "Billing"], result["tags"]!.AsArray().Select(t => (string)t!));
         Assert.True((bool?)result["curlCarriesToken"], output + error);
+        Assert.True((bool?)result["showsRoles"], output); // GET /api/me: "Roles: anyone signed in (no organization needed)."
+        Assert.True((bool?)result["showsExample"], output); // POST /api/orgs: the example organization, Distribuidora Paraná
         Assert.True((bool)result["offersBearer"]!, output);
         Assert.Empty(result["outside"]!.AsArray()); // offline: not a font, not a telemetry call
         Assert.Empty(result["errors"]!.AsArray());

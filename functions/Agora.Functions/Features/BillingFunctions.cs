@@ -16,7 +16,7 @@ public sealed class BillingFunctions(InvoiceService invoices, PaymentService pay
 
     [Function(nameof(GetBillingSettings))]
     [ApiOperation("Billing", "Read the billing settings", Description = "When invoices are issued (per shipment or per order), the invoice and credit-note series, reminder days, " +
-        "the overdue block, deposit and prepayment, the printed language. Supplier staff.", Response = typeof(BillingSettings))]
+        "the overdue block, deposit and prepayment, the printed language. Supplier staff.", Response = typeof(BillingSettings), Roles = ApiRoles.SupplierStaff)]
     public async Task<IActionResult> GetBillingSettings(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "orgs/{supplierId}/billing/settings")] HttpRequest req, string supplierId, CancellationToken cancellationToken) =>
         Api.Ok(req, await invoices.GetSettingsAsync(req.Caller(), supplierId, cancellationToken).ConfigureAwait(false));
@@ -27,7 +27,7 @@ public sealed class BillingFunctions(InvoiceService invoices, PaymentService pay
         "reminderDays: up to 10 increasing days from 0 to 365 after a due date (default [0, 7, 30]); blockOrdersAfterDays: 0 to 365, or left out never to block checkout; " +
         "depositPercent: 0 to 100 with at most 2 decimals, due on the invoice date (default 0); prepayment: true makes every invoice due in full on its date (default false); " +
         "language: pt-BR or en (default: pt-BR for Brazilian buyers, else en). Unknown fields are refused. The first PUT creates; replacing needs If-Match with the ETag read (428 without, 412 when stale).",
-        Request = typeof(BillingSettingsInput), Response = typeof(BillingSettings))]
+        Request = typeof(BillingSettingsInput), Response = typeof(BillingSettings), Roles = ApiRoles.SupplierAdmin)]
     public async Task<IActionResult> PutBillingSettings(
         [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "orgs/{supplierId}/billing/settings")] HttpRequest req, string supplierId, CancellationToken cancellationToken) =>
         Api.Ok(req, await invoices.PutSettingsAsync(req.Caller(), supplierId, await req.ReadJsonAsync<BillingSettingsInput>(cancellationToken).ConfigureAwait(false), req.IfMatch(), cancellationToken).ConfigureAwait(false));
@@ -35,7 +35,7 @@ public sealed class BillingFunctions(InvoiceService invoices, PaymentService pay
     [Function(nameof(ListInvoices))]
     [ApiOperation("Billing", "List invoices and credit notes, newest first", Description = "side: sales (issued, supplier staff) or purchases (received, buyer staff); by default the side the caller works on. " +
         "status: open (anything still owed), overdue (owed past a due date) or paid (nothing owed).", Response = typeof(InvoicePage),
-        Query = ["side: sales or purchases", "customer: the buyer's id (sales side)", "supplier: the supplier's id (purchases side)", "status: open, overdue or paid", "cursor: the 'next' value of the previous page", "limit: 1 to 100 (default 50)"])]
+        Query = ["side: sales or purchases", "customer: the buyer's id (sales side)", "supplier: the supplier's id (purchases side)", "status: open, overdue or paid", "cursor: the 'next' value of the previous page", "limit: 1 to 100 (default 50)"], Roles = ApiRoles.AnyMember)]
     public async Task<IActionResult> ListInvoices(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "orgs/{orgId}/invoices")] HttpRequest req, string orgId, CancellationToken cancellationToken)
     {
@@ -47,7 +47,7 @@ public sealed class BillingFunctions(InvoiceService invoices, PaymentService pay
     [Function(nameof(GetInvoice))]
     [ApiOperation("Billing", "Read an invoice or credit note", Description = "JSON, or the printed document (application/pdf, in its language) when Accept prefers application/pdf " +
         "or with format=pdf. The staff of the supplier that issued it and of the buyer it was issued to; 404 for anyone else.", Response = typeof(Invoice),
-        Query = ["format: json (default) or pdf"])]
+        Query = ["format: json (default) or pdf"], Roles = ApiRoles.AnyMember, BySide = true)]
     public async Task<IActionResult> GetInvoice(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "orgs/{orgId}/invoices/{invoiceId}")] HttpRequest req, string orgId, string invoiceId, CancellationToken cancellationToken)
     {
@@ -67,21 +67,21 @@ public sealed class BillingFunctions(InvoiceService invoices, PaymentService pay
         "(optional: the installment it paid, settled first; installment 1 to 13 needs invoiceId), reference (optional, at most 200 characters) }. Each row answers recorded " +
         "(with how it was spread over the open installments, the named one first, then the oldest, and what was kept as the customer's credit), alreadyRecorded (the same " +
         "paymentId was recorded before: nothing changes, the first answer again) or rejected (field and reason); the other rows are recorded regardless. A payment id names " +
-        "one payment of the supplier: sent again for another customer it is rejected.", Request = typeof(PaymentBatch), Response = typeof(PaymentResults))]
+        "one payment of the supplier: sent again for another customer it is rejected.", Request = typeof(PaymentBatch), Response = typeof(PaymentResults), Roles = ApiRoles.SupplierAdmin | ApiRoles.Finance)]
     public async Task<IActionResult> RecordPayments(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "orgs/{supplierId}/payments")] HttpRequest req, string supplierId, CancellationToken cancellationToken) =>
         Api.Ok(await payments.RecordAsync(req.Caller(), supplierId, await req.ReadJsonAsync<PaymentBatch>(cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false));
 
     [Function(nameof(GetCustomerStatement))]
     [ApiOperation("Billing", "A customer's statement", Description = "Supplier staff: the balance (invoices − credit notes − payments; negative: the customer has credit), " +
-        "the open installments with their due dates, and every entry with the running balance.", Response = typeof(CustomerStatement))]
+        "the open installments with their due dates, and every entry with the running balance.", Response = typeof(CustomerStatement), Roles = ApiRoles.SupplierStaff)]
     public async Task<IActionResult> GetCustomerStatement(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "orgs/{orgId}/customers/{buyerId}/statement")] HttpRequest req, string orgId, string buyerId, CancellationToken cancellationToken) =>
         Api.Ok(await invoices.StatementAsync(req.Caller(), orgId, orgId, buyerId, cancellationToken).ConfigureAwait(false));
 
     [Function(nameof(GetSupplierStatement))]
     [ApiOperation("Billing", "Your statement at a supplier", Description = "Buyer staff: what your organization owes the supplier, its open installments with their due dates, " +
-        "and every invoice, credit note and payment with the running balance.", Response = typeof(CustomerStatement))]
+        "and every invoice, credit note and payment with the running balance.", Response = typeof(CustomerStatement), Roles = ApiRoles.BuyerStaff)]
     public async Task<IActionResult> GetSupplierStatement(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "orgs/{buyerId}/suppliers/{supplierId}/statement")] HttpRequest req, string buyerId, string supplierId, CancellationToken cancellationToken) =>
         Api.Ok(await invoices.StatementAsync(req.Caller(), buyerId, supplierId, buyerId, cancellationToken).ConfigureAwait(false));

@@ -23,7 +23,7 @@ public sealed class CampaignFunctions(CampaignService campaigns, CampaignRunner 
 
     [Function(nameof(GetMarketingSettings))]
     [ApiOperation("Marketing", "Read the marketing settings", Description = "The weekly cap, quiet hours, the inactivity rule, the attribution window and which idle carts make a task. Supplier staff.",
-        Response = typeof(MarketingSettings))]
+        Response = typeof(MarketingSettings), Roles = ApiRoles.SupplierStaff)]
     public async Task<IActionResult> GetMarketingSettings(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "orgs/{supplierId}/marketing/settings")] HttpRequest req, string supplierId, CancellationToken cancellationToken) =>
         Api.Ok(req, await campaigns.GetSettingsAsync(req.Caller(), supplierId, cancellationToken).ConfigureAwait(false));
@@ -34,7 +34,7 @@ public sealed class CampaignFunctions(CampaignService campaigns, CampaignRunner 
         "a customer is inactive factor × its usual interval between orders after its last order, never sooner than the floor; attributionDays 1 to 90 (default 7); " +
         "taskCartValues {currency: value above 0} and taskCartAfterHours 1 to 720 (default 48): a cart worth that much left that long gives its sales manager a task. " +
         "The first PUT creates; replacing needs If-Match with the ETag read (428 without, 412 when stale).",
-        Request = typeof(MarketingSettingsInput), Response = typeof(MarketingSettings))]
+        Request = typeof(MarketingSettingsInput), Response = typeof(MarketingSettings), Roles = ApiRoles.SupplierAdmin)]
     public async Task<IActionResult> PutMarketingSettings(
         [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "orgs/{supplierId}/marketing/settings")] HttpRequest req, string supplierId, CancellationToken cancellationToken) =>
         Api.Ok(req, await campaigns.PutSettingsAsync(req.Caller(), supplierId, await req.ReadJsonAsync<MarketingSettingsInput>(cancellationToken).ConfigureAwait(false), req.IfMatch(), cancellationToken).ConfigureAwait(false));
@@ -42,20 +42,20 @@ public sealed class CampaignFunctions(CampaignService campaigns, CampaignRunner 
     [Function(nameof(GetCustomerSignals))]
     [ApiOperation("Marketing", "Read a customer's signals", Description = "Kept as things happen: last order and login, orders and revenue counted, the usual days between " +
         "orders (a weighted mean, newest counting most), when the customer counts as inactive by your rule (inactiveAt), the categories it ordered by month, " +
-        "the campaign emails its people got lately. Supplier staff.", Response = typeof(CustomerSignals))]
+        "the campaign emails its people got lately. Supplier staff.", Response = typeof(CustomerSignals), Roles = ApiRoles.SupplierStaff)]
     public async Task<IActionResult> GetCustomerSignals(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "orgs/{supplierId}/customers/{buyerId}/signals")] HttpRequest req, string supplierId, string buyerId, CancellationToken cancellationToken) =>
         Api.Ok(await campaigns.SignalsAsync(req.Caller(), supplierId, buyerId, cancellationToken).ConfigureAwait(false));
 
     [Function(nameof(ListCampaigns))]
     [ApiOperation("Marketing", "List campaigns", Description = "In creation order. Supplier admins and sales managers.", Response = typeof(CampaignPage),
-        Query = ["status: draft, active, paused or ended", "cursor: the 'next' value of the previous page", "limit: 1 to 100 (default 50)"])]
+        Query = ["status: draft, active, paused or ended", "cursor: the 'next' value of the previous page", "limit: 1 to 100 (default 50)"], Roles = ApiRoles.Sellers)]
     public async Task<IActionResult> ListCampaigns(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "orgs/{supplierId}/campaigns")] HttpRequest req, string supplierId, CancellationToken cancellationToken) =>
         Api.Page(await campaigns.ListAsync(req.Caller(), supplierId, req.QueryEnum<CampaignStatus>("status"), req.Query("cursor"), req.QueryInt("limit"), cancellationToken).ConfigureAwait(false));
 
     [Function(nameof(CreateCampaign))]
-    [ApiOperation("Marketing", "Create a campaign (a draft)", Description = Rules, Request = typeof(CampaignInput), Response = typeof(CampaignView), Status = 201)]
+    [ApiOperation("Marketing", "Create a campaign (a draft)", Description = Rules, Request = typeof(CampaignInput), Response = typeof(CampaignView), Status = 201, Roles = ApiRoles.Sellers)]
     public async Task<IActionResult> CreateCampaign(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "orgs/{supplierId}/campaigns")] HttpRequest req, string supplierId, CancellationToken cancellationToken)
     {
@@ -66,21 +66,21 @@ public sealed class CampaignFunctions(CampaignService campaigns, CampaignRunner 
     [Function(nameof(GetCampaign))]
     [ApiOperation("Marketing", "Read a campaign and its results", Description = "results: sent, deferred (waiting for quiet hours or the weekly cap), suppressed (opted out), " +
         "delivered, opened, clicked, bounced, spam reports, unsubscribed (from SendGrid's events), orders and revenue per currency (an order that used the campaign's coupon, " +
-        "or placed within the attribution window after its email). The ETag is the version to name when changing it.", Response = typeof(CampaignView))]
+        "or placed within the attribution window after its email). The ETag is the version to name when changing it.", Response = typeof(CampaignView), Roles = ApiRoles.Sellers)]
     public async Task<IActionResult> GetCampaign(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "orgs/{supplierId}/campaigns/{campaignId}")] HttpRequest req, string supplierId, string campaignId, CancellationToken cancellationToken) =>
         Api.Ok(req, await campaigns.GetAsync(req.Caller(), supplierId, campaignId, cancellationToken).ConfigureAwait(false));
 
     [Function(nameof(ChangeCampaign))]
     [ApiOperation("Marketing", "Change a draft or paused campaign", Description = Rules + " Needs If-Match with the ETag read (428 without, 412 when stale); an active campaign is paused first (409).",
-        Request = typeof(CampaignInput), Response = typeof(CampaignView))]
+        Request = typeof(CampaignInput), Response = typeof(CampaignView), Roles = ApiRoles.Sellers)]
     public async Task<IActionResult> ChangeCampaign(
         [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "orgs/{supplierId}/campaigns/{campaignId}")] HttpRequest req, string supplierId, string campaignId, CancellationToken cancellationToken) =>
         Api.Ok(req, await campaigns.ChangeAsync(req.Caller(), supplierId, campaignId, await req.ReadJsonAsync<CampaignInput>(cancellationToken).ConfigureAwait(false), req.IfMatch(), cancellationToken).ConfigureAwait(false));
 
     [Function(nameof(SetCampaignStatus))]
     [ApiOperation("Marketing", "Activate, pause, resume or end a campaign", Description = "status: active (checks its offers against your promotions and schedules its first run), " +
-        "paused, or ended (final). Draft → active or ended; active ↔ paused; either → ended.", Request = typeof(CampaignStatusInput), Response = typeof(CampaignView))]
+        "paused, or ended (final). Draft → active or ended; active ↔ paused; either → ended.", Request = typeof(CampaignStatusInput), Response = typeof(CampaignView), Roles = ApiRoles.Sellers)]
     public async Task<IActionResult> SetCampaignStatus(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "orgs/{supplierId}/campaigns/{campaignId}/status")] HttpRequest req, string supplierId, string campaignId, CancellationToken cancellationToken) =>
         Api.Ok(req, await campaigns.SetStatusAsync(req.Caller(), supplierId, campaignId, await req.ReadJsonAsync<CampaignStatusInput>(cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false));

@@ -13,7 +13,7 @@ public sealed class CatalogFunctions(CatalogService catalog)
 
     [Function(nameof(PutProduct))]
     [ApiOperation("Catalog", "Create or replace a product", Description = "Creates the product (201) or, with If-Match, replaces it (200). Stock is kept. Supplier admins and pricing managers.",
-        Request = typeof(ProductInput), Response = typeof(Product), AlsoStatus = [201])]
+        Request = typeof(ProductInput), Response = typeof(Product), AlsoStatus = [201], Roles = ApiRoles.SupplierAdmin | ApiRoles.PricingManager)]
     public async Task<IActionResult> PutProduct(
         [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "orgs/{supplierId}/products/{sku}")] HttpRequest req, string supplierId, string sku, CancellationToken cancellationToken)
     {
@@ -23,26 +23,26 @@ public sealed class CatalogFunctions(CatalogService catalog)
     }
 
     [Function(nameof(GetProduct))]
-    [ApiOperation("Catalog", "Read a product with its stock", Response = typeof(Product))]
+    [ApiOperation("Catalog", "Read a product with its stock", Response = typeof(Product), Roles = ApiRoles.SupplierStaff)]
     public async Task<IActionResult> GetProduct(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "orgs/{supplierId}/products/{sku}")] HttpRequest req, string supplierId, string sku, CancellationToken cancellationToken) =>
         Api.Ok(req, await catalog.GetProductAsync(req.Caller(), supplierId, sku, cancellationToken).ConfigureAwait(false));
 
     [Function(nameof(ListProducts))]
     [ApiOperation("Catalog", "List the supplier's products", Response = typeof(ProductPage),
-        Query = [ListQuery, "category: a category path such as ferramentas/eletricas", "brand: a brand", "inStock: true for products with stock available", "status: active or discontinued", "cursor: the 'next' value of the previous page", "limit: 1 to 100 (default 50)"])]
+        Query = [ListQuery, "category: a category path such as ferramentas/eletricas", "brand: a brand", "inStock: true for products with stock available", "status: active or discontinued", "cursor: the 'next' value of the previous page", "limit: 1 to 100 (default 50)"], Roles = ApiRoles.SupplierStaff)]
     public async Task<IActionResult> ListProducts(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "orgs/{supplierId}/products")] HttpRequest req, string supplierId, CancellationToken cancellationToken) =>
         Api.Page(await catalog.ListProductsAsync(req.Caller(), supplierId, req.CatalogFilter(), cancellationToken).ConfigureAwait(false));
 
     [Function(nameof(ListWarehouses))]
-    [ApiOperation("Catalog", "List the supplier's warehouses", Response = typeof(IReadOnlyList<Warehouse>))]
+    [ApiOperation("Catalog", "List the supplier's warehouses", Response = typeof(IReadOnlyList<Warehouse>), Roles = ApiRoles.SupplierStaff)]
     public async Task<IActionResult> ListWarehouses(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "orgs/{supplierId}/warehouses")] HttpRequest req, string supplierId, CancellationToken cancellationToken) =>
         Api.Ok(await catalog.ListWarehousesAsync(req.Caller(), supplierId, cancellationToken).ConfigureAwait(false));
 
     [Function(nameof(PutWarehouse))]
-    [ApiOperation("Catalog", "Create or change a warehouse", Description = "Supplier admins and warehouse staff.", Request = typeof(WarehouseInput), Response = typeof(Warehouse))]
+    [ApiOperation("Catalog", "Create or change a warehouse", Description = "Supplier admins and warehouse staff.", Request = typeof(WarehouseInput), Response = typeof(Warehouse), Roles = ApiRoles.SupplierAdmin | ApiRoles.Warehouse)]
     public async Task<IActionResult> PutWarehouse(
         [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "orgs/{supplierId}/warehouses/{warehouseId}")] HttpRequest req, string supplierId, string warehouseId, CancellationToken cancellationToken)
     {
@@ -51,14 +51,14 @@ public sealed class CatalogFunctions(CatalogService catalog)
     }
 
     [Function(nameof(GetCategoryAssortment))]
-    [ApiOperation("Assortments", "Read the assortment rule of a customer category", Response = typeof(AssortmentRule))]
+    [ApiOperation("Assortments", "Read the assortment rule of a customer category", Response = typeof(AssortmentRule), Roles = ApiRoles.SupplierStaff)]
     public async Task<IActionResult> GetCategoryAssortment(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "orgs/{supplierId}/assortments/categories/{category}")] HttpRequest req, string supplierId, string category, CancellationToken cancellationToken) =>
         Api.Ok(req, await catalog.GetAssortmentAsync(req.Caller(), supplierId, AssortmentScope.Category, category, cancellationToken).ConfigureAwait(false));
 
     [Function(nameof(PutCategoryAssortment))]
     [ApiOperation("Assortments", "Set the assortment rule of a customer category", Description = "Include and exclude products by SKU, brand or category. The first time without If-Match; then with If-Match naming the ETag read (428 without, 412 when stale). Supplier admins and pricing managers.",
-        Request = typeof(AssortmentRuleInput), Response = typeof(AssortmentRule))]
+        Request = typeof(AssortmentRuleInput), Response = typeof(AssortmentRule), Roles = ApiRoles.SupplierAdmin | ApiRoles.PricingManager)]
     public async Task<IActionResult> PutCategoryAssortment(
         [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "orgs/{supplierId}/assortments/categories/{category}")] HttpRequest req, string supplierId, string category, CancellationToken cancellationToken)
     {
@@ -67,14 +67,14 @@ public sealed class CatalogFunctions(CatalogService catalog)
     }
 
     [Function(nameof(GetCustomerAssortment))]
-    [ApiOperation("Assortments", "Read the assortment rule of one customer account", Response = typeof(AssortmentRule))]
+    [ApiOperation("Assortments", "Read the assortment rule of one customer account", Response = typeof(AssortmentRule), Roles = ApiRoles.SupplierStaff)]
     public async Task<IActionResult> GetCustomerAssortment(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "orgs/{supplierId}/assortments/customers/{buyerId}")] HttpRequest req, string supplierId, string buyerId, CancellationToken cancellationToken) =>
         Api.Ok(req, await catalog.GetAssortmentAsync(req.Caller(), supplierId, AssortmentScope.Customer, buyerId, cancellationToken).ConfigureAwait(false));
 
     [Function(nameof(PutCustomerAssortment))]
     [ApiOperation("Assortments", "Set the assortment rule of one customer account", Description = "It takes precedence over the customer's category rule. The first time without If-Match; then with If-Match naming the ETag read (428 without, 412 when stale).",
-        Request = typeof(AssortmentRuleInput), Response = typeof(AssortmentRule))]
+        Request = typeof(AssortmentRuleInput), Response = typeof(AssortmentRule), Roles = ApiRoles.SupplierAdmin | ApiRoles.PricingManager)]
     public async Task<IActionResult> PutCustomerAssortment(
         [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "orgs/{supplierId}/assortments/customers/{buyerId}")] HttpRequest req, string supplierId, string buyerId, CancellationToken cancellationToken)
     {

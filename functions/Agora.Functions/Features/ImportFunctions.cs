@@ -24,7 +24,7 @@ public sealed class ImportFunctions(ImportService imports)
     [ApiOperation("Imports", "Upload a supplier file", Description = "The body is the file itself (CSV or XLSX, up to 100 MB), stored where a dropped file goes " +
         "(imports/{supplierId}/{kind}/{file}) and imported in the background. Kinds: catalog, prices (pricing managers), stock (warehouse), customers (sales managers); supplier admins all. " +
         "Answers 202 with the import to follow.", Response = typeof(ImportJob), Status = 202,
-        Query = ["kind: catalog, prices, stock or customers (required)", "file: the file's name, such as precos-2026-11.csv (required)"])]
+        Query = ["kind: catalog, prices, stock or customers (required)", "file: the file's name, such as precos-2026-11.csv (required)"], Roles = ApiRoles.SupplierAdmin | ApiRoles.PricingManager)]
     public async Task<IActionResult> UploadImport(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "orgs/{supplierId}/imports")] HttpRequest req, string supplierId, CancellationToken cancellationToken)
     {
@@ -36,13 +36,13 @@ public sealed class ImportFunctions(ImportService imports)
 
     [Function(nameof(GetImport))]
     [ApiOperation("Imports", "Follow an import", Description = "Status and progress while it runs (rows read, applied, unchanged, rejected), then the outcome with each rejected row's line, column and reason.",
-        Response = typeof(ImportJob))]
+        Response = typeof(ImportJob), Roles = ApiRoles.SupplierStaff)]
     public async Task<IActionResult> GetImport(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "orgs/{supplierId}/imports/{importId}")] HttpRequest req, string supplierId, string importId, CancellationToken cancellationToken) =>
         Api.Ok(await imports.GetAsync(req.Caller(), supplierId, importId, cancellationToken).ConfigureAwait(false));
 
     [Function(nameof(ListImports))]
-    [ApiOperation("Imports", "List a supplier's imports, newest first", Response = typeof(ImportPage), Query = ["cursor: the 'next' value of the previous page", "limit: 1 to 100 (default 20)"])]
+    [ApiOperation("Imports", "List a supplier's imports, newest first", Response = typeof(ImportPage), Query = ["cursor: the 'next' value of the previous page", "limit: 1 to 100 (default 20)"], Roles = ApiRoles.SupplierStaff)]
     public async Task<IActionResult> ListImports(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "orgs/{supplierId}/imports")] HttpRequest req, string supplierId, CancellationToken cancellationToken) =>
         Api.Page(await imports.ListAsync(req.Caller(), supplierId, req.Query("cursor"), req.QueryInt("limit"), cancellationToken).ConfigureAwait(false));

@@ -12,7 +12,7 @@ public sealed class OrganizationFunctions(OrganizationService organizations)
     [Function(nameof(CreateOrganization))]
     [Idempotent]
     [ApiOperation("Organizations", "Create an organization", Description = "The caller becomes its admin on each side it acts on (supplierAdmin, buyerAdmin).",
-        Request = typeof(CreateOrganization), Response = typeof(OrganizationView), Status = 201, RoleRestricted = false)]
+        Request = typeof(CreateOrganization), Response = typeof(OrganizationView), Status = 201, RoleRestricted = false, Roles = ApiRoles.SignedIn)]
     public async Task<IActionResult> CreateOrganization(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "orgs")] HttpRequest req, CancellationToken cancellationToken)
     {
@@ -22,14 +22,14 @@ public sealed class OrganizationFunctions(OrganizationService organizations)
     }
 
     [Function(nameof(GetOrganization))]
-    [ApiOperation("Organizations", "Read an organization the caller belongs to", Response = typeof(OrganizationView), RoleRestricted = false)]
+    [ApiOperation("Organizations", "Read an organization the caller belongs to", Response = typeof(OrganizationView), RoleRestricted = false, Roles = ApiRoles.AnyMember)]
     public async Task<IActionResult> GetOrganization(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "orgs/{orgId}")] HttpRequest req, string orgId, CancellationToken cancellationToken) =>
         Api.Ok(req, await organizations.GetAsync(req.Caller(), orgId, cancellationToken).ConfigureAwait(false));
 
     [Function(nameof(UpdateOrganization))]
     [ApiOperation("Organizations", "Change an organization's profile", Description = "Admins only. Capabilities can be added (the caller becomes the new side's admin), not removed.",
-        Request = typeof(UpdateOrganization), Response = typeof(OrganizationView), IfMatch = true)]
+        Request = typeof(UpdateOrganization), Response = typeof(OrganizationView), IfMatch = true, Roles = ApiRoles.Admins)]
     public async Task<IActionResult> UpdateOrganization(
         [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "orgs/{orgId}")] HttpRequest req, string orgId, CancellationToken cancellationToken)
     {
@@ -38,14 +38,14 @@ public sealed class OrganizationFunctions(OrganizationService organizations)
     }
 
     [Function(nameof(ListMembers))]
-    [ApiOperation("Members", "List an organization's members", Response = typeof(IReadOnlyList<Member>), RoleRestricted = false)]
+    [ApiOperation("Members", "List an organization's members", Response = typeof(IReadOnlyList<Member>), RoleRestricted = false, Roles = ApiRoles.AnyMember)]
     public async Task<IActionResult> ListMembers(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "orgs/{orgId}/members")] HttpRequest req, string orgId, CancellationToken cancellationToken) =>
         Api.Ok(await organizations.ListMembersAsync(req.Caller(), orgId, cancellationToken).ConfigureAwait(false));
 
     [Function(nameof(SetMember))]
     [ApiOperation("Members", "Add a person or change their roles", Description = "Supplier roles are granted by a supplierAdmin, buyer roles by a buyerAdmin; each side keeps at least one admin.",
-        Request = typeof(SetMember), Response = typeof(Member))]
+        Request = typeof(SetMember), Response = typeof(Member), Roles = ApiRoles.Admins)]
     public async Task<IActionResult> SetMember(
         [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "orgs/{orgId}/members/{userId}")] HttpRequest req, string orgId, string userId, CancellationToken cancellationToken)
     {
@@ -54,7 +54,7 @@ public sealed class OrganizationFunctions(OrganizationService organizations)
     }
 
     [Function(nameof(RemoveMember))]
-    [ApiOperation("Members", "Remove a person from an organization", Description = "Admins remove the people whose roles they administer; anyone may leave.", Status = 204)]
+    [ApiOperation("Members", "Remove a person from an organization", Description = "Admins remove the people whose roles they administer; anyone may leave.", Status = 204, Roles = ApiRoles.Admins)]
     public async Task<IActionResult> RemoveMember(
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "orgs/{orgId}/members/{userId}")] HttpRequest req, string orgId, string userId, CancellationToken cancellationToken)
     {
@@ -63,7 +63,7 @@ public sealed class OrganizationFunctions(OrganizationService organizations)
     }
 
     [Function(nameof(GetMe))]
-    [ApiOperation("Me", "The caller and the organizations they belong to", Response = typeof(UserProfile), RoleRestricted = false)]
+    [ApiOperation("Me", "The caller and the organizations they belong to", Response = typeof(UserProfile), RoleRestricted = false, Roles = ApiRoles.SignedIn)]
     public async Task<IActionResult> GetMe(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "me")] HttpRequest req, CancellationToken cancellationToken) =>
         Api.Ok(await organizations.MeAsync(req.Caller(), cancellationToken).ConfigureAwait(false));

@@ -13,7 +13,7 @@ public sealed class StockFunctions(StockService stock)
     [ApiOperation("Stock", "Push on-hand counts", Description = "Absolute counts per product and warehouse, up to 1000 per call, each with the time it was measured (asOf, required; at most 5 minutes ahead of the server): " +
         "older counts never overwrite newer ones, so retries and out-of-order deliveries are harmless. Reservations are kept. Supplier admins and warehouse staff, " +
         "or an ERP signed in as a service principal that is a member with the warehouse role.",
-        Request = typeof(StockPush), Response = typeof(StockPushResult))]
+        Request = typeof(StockPush), Response = typeof(StockPushResult), Roles = ApiRoles.SupplierAdmin | ApiRoles.Warehouse)]
     public async Task<IActionResult> PushStock(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "orgs/{supplierId}/stock")] HttpRequest req, string supplierId, CancellationToken cancellationToken)
     {

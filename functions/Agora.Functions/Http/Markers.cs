@@ -35,6 +35,15 @@ public sealed class ApiOperationAttribute(string tag, string summary) : Attribut
     /// <summary>The operation needs If-Match (412 when stale, 428 when missing).</summary>
     public bool IfMatch { get; init; }
 
+    /// <summary>Who may call it (Core decides; this states it in the document, and RoleDeclarationTests keeps it true). Every
+    /// operation that takes a bearer token declares it; anonymous, signed (<see cref="SignedBy"/>) and host-key routes are
+    /// <see cref="ApiRoles.Anonymous"/>, <see cref="ApiRoles.SendGrid"/> and <see cref="ApiRoles.Operator"/> without saying so.</summary>
+    public ApiRoles Roles { get; init; }
+
+    /// <summary>The operation serves both sides: <see cref="Roles"/>' supplier roles act on the organization's sales, its
+    /// buyer roles on its purchases (an order, a quote, a return).</summary>
+    public bool BySide { get; init; }
+
     /// <summary>The operation answers 403 for members without the role.</summary>
     public bool RoleRestricted { get; init; } = true;
 

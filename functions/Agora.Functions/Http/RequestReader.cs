@@ -49,10 +49,19 @@ public static partial class RequestReader
             throw new RequestRejectedException(StatusCodes.Status400BadRequest, "The request has no body; a JSON object is expected.", new Dictionary<string, string[]> { ["$"] = ["is required: a JSON object."] });
         }
 
-        T body;
+        return (T)ParseBody(typeof(T), buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
+    }
+
+    /// <summary>A body of <paramref name="type"/> as every operation reads one: the strict options (no unknown or repeated
+    /// property, no null where a value is needed), 400 naming the field otherwise, then <see cref="BodyRules"/>. Public for
+    /// the API reference's examples, which must pass the same reading a real call gets.</summary>
+    public static object ParseBody(Type type, ReadOnlySpan<byte> json)
+    {
+        ArgumentNullException.ThrowIfNull(type);
+        object body;
         try
         {
-            body = JsonSerializer.Deserialize<T>(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), Json.Requests)
+            body = JsonSerializer.Deserialize(json, type, Json.Requests)
                 ?? throw new RequestRejectedException(StatusCodes.Status400BadRequest, "The body is 'null'; a JSON object is expected.", new Dictionary<string, string[]> { ["$"] = ["must be a JSON object, not null."] });
         }
         catch (JsonException e)
@@ -73,7 +82,7 @@ public static partial class RequestReader
             else if (reason.StartsWith("The JSON value could not be converted", StringComparison.Ordinal))
             {
                 // System.Text.Json names the .NET type it failed to make; a client needs the field's kind in words.
-                reason = JsonExpectation.Describe(typeof(T), field) ?? "has a value of the wrong kind for this field";
+                reason = JsonExpectation.Describe(type, field) ?? "has a value of the wrong kind for this field";
             }
             else
             {

@@ -164,10 +164,10 @@ public sealed partial class OpenApiDocument
             ["tags"] = new JsonArray(api.Tag),
             ["summary"] = api.Summary,
         };
-        if (api.Description is not null)
-        {
-            operation["description"] = api.Description;
-        }
+        var roles = RolesOf(method);
+        var sentence = ApiRoleText.Sentence(roles, api.BySide);
+        operation["description"] = api.Description is null ? sentence : $"{api.Description}\n\n{sentence}";
+        operation["x-roles"] = new JsonArray([.. ApiRoleText.Names(roles).Select(n => JsonValue.Create(n))]);
 
         if (parameters.Count > 0)
         {
@@ -176,7 +176,13 @@ public sealed partial class OpenApiDocument
 
         if (api.Request is not null)
         {
-            operation["requestBody"] = new JsonObject { ["required"] = true, ["content"] = Content("application/json", Reference(api.Request, schemas, request: api.SignedBy is null)) };
+            var content = Content("application/json", Reference(api.Request, schemas, request: api.SignedBy is null));
+            if (ApiExamples.Request(api.Request) is { } example)
+            {
+                content["application/json"]!["example"] = example;
+            }
+
+            operation["requestBody"] = new JsonObject { ["required"] = true, ["content"] = content };
         }
 
         operation["responses"] = responses;
@@ -196,6 +202,23 @@ public sealed partial class OpenApiDocument
 
         return operation;
     }
+
+    /// <summary>Who may call <paramref name="method"/>: its declaration, or what its trigger already says for the routes no
+    /// member's role opens (anonymous, signed by another service, the host's key). None when a bearer route declares nothing,
+    /// which RoleDeclarationTests refuses.</summary>
+    public static ApiRoles RolesOf(MethodInfo method)
+    {
+        ArgumentNullException.ThrowIfNull(method);
+        var api = method.GetCustomAttribute<ApiOperationAttribute>();
+        var trigger = method.GetParameters().Select(p => p.GetCustomAttribute<HttpTriggerAttribute>()).FirstOrDefault(t => t is not null);
+        return api?.SignedBy is not null ? ApiRoles.SendGrid
+            : trigger?.AuthLevel is AuthorizationLevel.Admin or AuthorizationLevel.System or AuthorizationLevel.Function ? ApiRoles.Operator
+            : method.GetCustomAttribute<AllowAnonymousAttribute>() is not null ? ApiRoles.Anonymous
+            : api?.Roles ?? ApiRoles.None;
+    }
+
+    /// <summary>The HTTP functions of the app, by function name (a test's way to the declarations).</summary>
+    public static IReadOnlyDictionary<string, MethodInfo> Functions() => HttpFunctions().ToDictionary(f => f.Function.Name, f => f.Method, StringComparer.Ordinal);
 
     private static JsonObject Header(string name, string description, bool required) =>
         new() { ["name"] = name, ["in"] = "header", ["required"] = required, ["description"] = description, ["schema"] = new JsonObject { ["type"] = "string" } };
