@@ -1,7 +1,8 @@
 // Loads the API reference (/api/docs) of a running Agora in headless Chromium (Debian's /usr/bin/chromium, driven by
-// playwright-core: no browser download) and writes a screenshot. Prints one JSON line for the test that runs it
-// (ApiReferenceTests): the page's title, the operations it shows, whether it offers the bearer scheme, and every request
-// that left the page's origin (there must be none: the page works offline).
+// playwright-core: no browser download) and writes a screenshot, and with TOKEN set a second one of the checkout
+// operation (<png>-checkout.png). Prints one JSON line for the test that runs it (ApiReferenceTests): the page's title,
+// the operations it shows, whether it offers the bearer scheme, and every request that left the page's origin (there
+// must be none: the page works offline).
 //   node tools/api-docs-screenshot.mjs http://127.0.0.1:7071 docs/images/api-docs.png
 import { chromium } from 'playwright-core';
 
@@ -42,6 +43,7 @@ try {
   let curlCarriesToken = null;
   let showsRoles = null;
   let showsExample = null;
+  let showsCheckout = null;
   if (process.env.TOKEN) {
     await page.getByLabel('Bearer Token').first().fill(process.env.TOKEN);
     // GET /api/me takes the bearer token (the operations shown first are anonymous).
@@ -58,6 +60,16 @@ try {
     await page.waitForFunction(() => document.body.innerText.includes('Distribuidora Paraná Ltda.'), null, { timeout: 10000 })
       .catch(() => {});
     showsExample = (await page.evaluate(() => document.body.innerText)).includes('Distribuidora Paraná Ltda.');
+    // The second picture of the docs: one operation as a client developer reads it (checkout: its roles, errors and
+    // example body), next to the first one's overview.
+    await page.getByText('Open Group - Orders').first().click().catch(() => {});
+    await page.getByText('Check out your cart or an accepted quote').first().click().catch(() => {});
+    await page.waitForFunction(() => document.body.innerText.includes('OC-2026-0457'), null, { timeout: 10000 })
+      .catch(() => {});
+    await page.getByText('Roles: buyer admin, purchaser.').first().scrollIntoViewIfNeeded().catch(() => {});
+    const checkout = await page.evaluate(() => document.body.innerText);
+    showsCheckout = checkout.includes('OC-2026-0457') && checkout.includes('Roles: buyer admin, purchaser.');
+    await page.screenshot({ path: out.replace(/\.png$/, '-checkout.png') });
     // On a failure, what the page showed around the bearer field and GET /api/me, for the test's message.
     if (!curlCarriesToken) console.error(after.slice(after.indexOf('Authentication'), after.indexOf('Authentication') + 400), '\n----\n', after.slice(after.indexOf('/api/me') - 200, after.indexOf('/api/me') + 800));
   }
@@ -69,6 +81,7 @@ try {
     curlCarriesToken,
     showsRoles,
     showsExample,
+    showsCheckout,
     offersBearer: /bearer/i.test(text),
     outside,
     failed,

@@ -40,7 +40,9 @@ public sealed class ApiReferenceTests(BackendFixture backend)
     {
         var root = RepositoryRoot();
         var png = Path.Combine(root, "docs", "images", "api-docs.png");
+        var checkoutPng = Path.Combine(root, "docs", "images", "api-docs-checkout.png");
         var before = File.Exists(png) ? File.GetLastWriteTimeUtc(png) : DateTime.MinValue;
+        var checkoutBefore = File.Exists(checkoutPng) ? File.GetLastWriteTimeUtc(checkoutPng) : DateTime.MinValue;
 
         var token = TestTokens.For("docs-reader", "docs-reader@test.example");
 
@@ -55,11 +57,14 @@ public sealed class ApiReferenceTests(BackendFixture backend)
         Assert.True((bool?)result["curlCarriesToken"], output + error);
         Assert.True((bool?)result["showsRoles"], output); // GET /api/me: "Roles: anyone signed in (no organization needed)."
         Assert.True((bool?)result["showsExample"], output); // POST /api/orgs: the example organization, Distribuidora Paraná
+        Assert.True((bool?)result["showsCheckout"], output); // checkout opened: "Roles: buyer admin, purchaser." and its example PO number
         Assert.True((bool)result["offersBearer"]!, output);
         Assert.Empty(result["outside"]!.AsArray()); // offline: not a font, not a telemetry call
         Assert.Empty(result["errors"]!.AsArray());
         Assert.True(File.GetLastWriteTimeUtc(png) > before);
         Assert.True(new FileInfo(png).Length > 10_000);
+        Assert.True(File.GetLastWriteTimeUtc(checkoutPng) > checkoutBefore);
+        Assert.True(new FileInfo(checkoutPng).Length > 10_000);
     }
 
     private static string RepositoryRoot()
