@@ -17,7 +17,11 @@ namespace Agora.Functions.Tests;
 
 /// <summary>The worker's OpenTelemetry setup (<see cref="AgoraTelemetry"/>, run by the one DI entry point) with an in-memory
 /// exporter added, as an operator's collector would be: each HTTP call and each queue message is its own trace, with the
-/// correlation id and the Cosmos requests it made, and the Cosmos cost reaches the metrics by function.</summary>
+/// correlation id and the Cosmos requests it made, and the Cosmos cost reaches the metrics by function. In the shared
+/// backend's collection although it starts a backend of its own: the storage queues are shared and each backend has its
+/// own database, so a second backend running beside the other end-to-end tests would take (and fail, or drop) their
+/// messages; one at a time, the idle shared backend may take this test's message, whose span is seen all the same.</summary>
+[Collection(BackendCollection.Name)]
 public sealed class TelemetryTests
 {
     [Fact]
