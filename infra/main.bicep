@@ -122,6 +122,9 @@ param functionMaximumInstanceCount int = 100
 @description('Memory of each Function App instance, in MB: 512, 2048 or 4096.')
 param functionInstanceMemoryMB int = 2048
 
+@description('Where the alerts (modules/alerts.bicep) are emailed; empty: they show in the portal only.')
+param alertEmail string = ''
+
 var tags = { 'azd-env-name': environmentName }
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
 var functionAppName = 'func-${resourceToken}'
@@ -259,6 +262,20 @@ module functionApp 'modules/functionapp.bicep' = {
     httpMaxRequestBodyBytes: httpMaxRequestBodyBytes
     maximumInstanceCount: functionMaximumInstanceCount
     instanceMemoryMB: functionInstanceMemoryMB
+  }
+}
+
+module alerts 'modules/alerts.bicep' = {
+  name: 'alerts'
+  scope: rg
+  params: {
+    location: location
+    tags: tags
+    namePrefix: resourceToken
+    applicationInsightsName: monitoring.outputs.applicationInsightsName
+    cosmosAccountName: cosmos.outputs.accountName
+    functionAppHostName: functionApp.outputs.defaultHostName
+    alertEmail: alertEmail
   }
 }
 

@@ -39,3 +39,5 @@ param httpMaxRequestBodyBytes = int(readEnvironmentVariable('HTTP_MAX_REQUEST_BO
 
 param functionMaximumInstanceCount = int(readEnvironmentVariable('FUNCTION_MAXIMUM_INSTANCE_COUNT', '100'))
 param functionInstanceMemoryMB = int(readEnvironmentVariable('FUNCTION_INSTANCE_MEMORY_MB', '2048'))
+
+param alertEmail = readEnvironmentVariable('ALERT_EMAIL', '')

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Agora.Core.Common;
 using Agora.Infrastructure.Cosmos;
+using Agora.Infrastructure.Storage;
 using Azure.Identity;
 using Azure.Monitor.OpenTelemetry.Exporter;
 using Microsoft.Azure.Functions.Worker.OpenTelemetry;
@@ -8,6 +9,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using OpenTelemetry;
+using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 
@@ -16,7 +18,8 @@ namespace Agora.Functions.Worker;
 /// <summary>The worker's OpenTelemetry: one trace per invocation (an HTTP request, a queue message, a blob, a timer run)
 /// carrying the correlation id and its Cosmos cost, the Cosmos and business metrics, and the logs. Exported to Azure
 /// Monitor with the managed identity where <c>APPLICATIONINSIGHTS_CONNECTION_STRING</c> is set (the Function App), over
-/// OTLP where <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is (a local collector, the Aspire dashboard); with neither, the
+/// OTLP where <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is (a local collector, the Aspire dashboard), to the console for each
+/// signal whose <c>OTEL_*_EXPORTER</c> setting says <c>console</c>; with none, the
 /// providers record nothing anyone reads, which costs next to nothing. Called from the one DI entry point, so both
 /// hosts run the same setup, and the tests add an in-memory exporter to it.</summary>
 public static class AgoraTelemetry
@@ -25,7 +28,10 @@ public static class AgoraTelemetry
     public const string SourceName = "Agora.Functions";
 
     /// <summary>Span tag: the HTTP request's correlation id (<c>x-correlation-id</c>), or the invocation id of a trigger run.</summary>
-    public const string CorrelationIdTag = "agora.correlation_id";
+    public const string CorrelationIdTag = MessageTrace.CorrelationIdTag;
+
+    /// <summary>Span tag: on a queue message's span, the correlation id of the request that caused it (<see cref="MessageTrace"/>).</summary>
+    public const string OriginCorrelationIdTag = MessageTrace.OriginCorrelationIdTag;
 
     /// <summary>Span tag: a queue message's id (OpenTelemetry's messaging convention).</summary>
     public const string MessageIdTag = "messaging.message.id";
@@ -42,6 +48,21 @@ public static class AgoraTelemetry
     /// <summary>The OpenTelemetry SDK's standard setting for an OTLP collector; the exporter reads its siblings itself.</summary>
     public const string OtlpEndpointSetting = "OTEL_EXPORTER_OTLP_ENDPOINT";
 
+    /// <summary>The OpenTelemetry specification's settings choosing each signal's exporters (a comma-separated list): where
+    /// one names <see cref="ConsoleExporter"/>, that signal is also printed to the console (a developer's machine). Their
+    /// other values are not read: OTLP follows <see cref="OtlpEndpointSetting"/> and Azure Monitor
+    /// <see cref="AzureMonitorSetting"/>, as before (decision 0022d).</summary>
+    public const string TracesExporterSetting = "OTEL_TRACES_EXPORTER";
+
+    /// <inheritdoc cref="TracesExporterSetting"/>
+    public const string MetricsExporterSetting = "OTEL_METRICS_EXPORTER";
+
+    /// <inheritdoc cref="TracesExporterSetting"/>
+    public const string LogsExporterSetting = "OTEL_LOGS_EXPORTER";
+
+    /// <summary>The exporter name, in those settings, of the console exporter.</summary>
+    public const string ConsoleExporter = "console";
+
     /// <summary>ASP.NET Core hosting's activity source (.NET 8 and later): the server span of each HTTP request.</summary>
     public const string AspNetCoreSourceName = "Microsoft.AspNetCore";
 
@@ -56,7 +77,7 @@ public static class AgoraTelemetry
             // ASP.NET Core's own request span (the local runtime's Kestrel, the worker's HTTP proxy) is the parent of an HTTP
             // invocation: listened to, it is recorded, where unrecorded it would make the sampler drop the invocation's span.
             .WithTracing(tracing => tracing.AddSource(SourceName, AspNetCoreSourceName))
-            .WithMetrics(metrics => metrics.AddMeter(CosmosMetrics.MeterName, AgoraMetrics.MeterName))
+            .WithMetrics(metrics => metrics.AddMeter(CosmosMetrics.MeterName, AgoraMetrics.MeterName, PoisonQueueMetrics.MeterName))
             .WithLogging(configureBuilder: null, configureOptions: logging =>
             {
                 // The scopes carry the correlation id (HttpPipeline) and the invocation id; the message stays readable.
@@ -80,14 +101,38 @@ public static class AgoraTelemetry
             telemetry.UseOtlpExporter();
         }
 
+        if (NamesConsole(builder.Configuration[TracesExporterSetting]))
+        {
+            telemetry.WithTracing(tracing => tracing.AddConsoleExporter());
+        }
+
+        if (NamesConsole(builder.Configuration[MetricsExporterSetting]))
+        {
+            telemetry.WithMetrics(metrics => metrics.AddConsoleExporter());
+        }
+
+        if (NamesConsole(builder.Configuration[LogsExporterSetting]))
+        {
+            telemetry.WithLogging(logging => logging.AddConsoleExporter());
+        }
+
+        // The poison-queue gauge reads storage when a reader collects; made with the meter provider, disposed with the container.
+        builder.Services.AddSingleton<PoisonQueueMetrics>();
+        builder.Services.ConfigureOpenTelemetryMeterProvider((services, _) => services.GetRequiredService<PoisonQueueMetrics>());
+
         return builder;
     }
 
+    private static bool NamesConsole(string? exporters) =>
+        exporters?.Split(',', StringSplitOptions.TrimEntries).Contains(ConsoleExporter, StringComparer.OrdinalIgnoreCase) == true;
+
     /// <summary>Starts the span of one invocation: a child of the caller's trace when the host passed one (the Functions
-    /// worker's own invocation span, an incoming <c>traceparent</c>), else the root of a new trace.</summary>
-    public static Activity? StartInvocation(string functionName, ActivityKind kind, string correlationId)
+    /// worker's own invocation span, an incoming <c>traceparent</c>), else the root of a new trace; linked to the span
+    /// that sent the message it handles, when there is one (decision 0022d).</summary>
+    public static Activity? StartInvocation(string functionName, ActivityKind kind, string correlationId, IEnumerable<ActivityLink>? links = null)
     {
-        var activity = Source.StartActivity(functionName, kind);
+        // A default parent context means Activity.Current, as StartActivity(name, kind) would take.
+        var activity = Source.StartActivity(functionName, kind, parentContext: default, links: links);
         activity?.SetTag("faas.name", functionName);
         activity?.SetTag(CorrelationIdTag, correlationId);
         return activity;

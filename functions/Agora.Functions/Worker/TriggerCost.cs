@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Agora.Infrastructure.Cosmos;
+using Agora.Infrastructure.Storage;
 using Microsoft.Extensions.Logging;
 
 namespace Agora.Functions.Worker;
@@ -11,29 +12,25 @@ namespace Agora.Functions.Worker;
 public static partial class TriggerCost
 {
     /// <param name="bindingData">The trigger's binding data: a queue message's id goes on the span, so that an operator
-    /// holding a message (in its poison queue, say) finds the trace of each attempt.</param>
+    /// holding a message (in its poison queue, say) finds the trace of each attempt; its text's leading trace context
+    /// (<see cref="MessageTrace"/>) becomes the span's link to the request that sent it, and that request's correlation id
+    /// a tag and a log scope.</param>
     public static async Task<T> MeasureAsync<T>(ILogger logger, string functionName, string invocationId, IReadOnlyDictionary<string, object?> bindingData, Func<Task<T>> next)
     {
         ArgumentNullException.ThrowIfNull(next);
         ArgumentNullException.ThrowIfNull(bindingData);
-        using var activity = AgoraTelemetry.StartInvocation(functionName, ActivityKind.Consumer, invocationId);
+        // A queue message sent by the app names the span that sent it (MessageTrace): the invocation links to it.
+        var origin = MessageTrace.Read(ValueOf(bindingData, "queueTrigger")?.ToString());
+        using var activity = AgoraTelemetry.StartInvocation(functionName, ActivityKind.Consumer, invocationId, origin is null ? null : [new ActivityLink(origin.Context)]);
         activity?.SetTag("faas.invocation_id", invocationId);
         if (activity is not null)
         {
-            // The worker gets the host's names ("Id", "DequeueCount"), the local runtime lower-case ones: matched either way.
-            foreach (var (name, value) in bindingData)
-            {
-                if (string.Equals(name, "id", StringComparison.OrdinalIgnoreCase))
-                {
-                    activity.SetTag(AgoraTelemetry.MessageIdTag, value?.ToString());
-                }
-                else if (string.Equals(name, "dequeueCount", StringComparison.OrdinalIgnoreCase))
-                {
-                    activity.SetTag("messaging.delivery_count", value?.ToString());
-                }
-            }
+            activity.SetTag(AgoraTelemetry.MessageIdTag, ValueOf(bindingData, "id")?.ToString());
+            activity.SetTag("messaging.delivery_count", ValueOf(bindingData, "dequeueCount")?.ToString());
+            activity.SetTag(AgoraTelemetry.OriginCorrelationIdTag, origin?.CorrelationId);
         }
 
+        using var scope = origin?.CorrelationId is { } originId ? OriginScope(logger, originId) : null;
         using var cosmos = CosmosRequestMeter.Start();
         try
         {
@@ -52,6 +49,13 @@ public static partial class TriggerCost
             AgoraTelemetry.Finish(activity, functionName, cosmos);
         }
     }
+
+    private static readonly Func<ILogger, string, IDisposable?> OriginScope = LoggerMessage.DefineScope<string>("OriginCorrelationId:{OriginCorrelationId}");
+
+    /// <summary>A binding-data value: the worker gets the host's names ("QueueTrigger", "Id", "DequeueCount"), the local
+    /// runtime lower-case ones, so the name is matched either way.</summary>
+    private static object? ValueOf(IReadOnlyDictionary<string, object?> bindingData, string name) =>
+        bindingData.FirstOrDefault(d => string.Equals(d.Key, name, StringComparison.OrdinalIgnoreCase)).Value;
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{FunctionName} ({InvocationId}) succeeded; Cosmos: {CosmosRequests} requests, {RequestUnits} RU")]
     private static partial void LogTrigger(ILogger logger, string functionName, string invocationId, long cosmosRequests, double requestUnits);

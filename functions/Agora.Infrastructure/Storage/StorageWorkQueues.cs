@@ -1,12 +1,11 @@
-using System.Text.Json;
-using Agora.Core.Common;
 using Agora.Core.Notifications;
 using Agora.Core.Ordering;
 using Agora.Core.Pricing;
 
 namespace Agora.Infrastructure.Storage;
 
-/// <summary>The internal work queues: each message is the API's JSON of one item, read back by its queue trigger.</summary>
+/// <summary>The internal work queues: each message is the API's JSON of one item, read back by its queue trigger, led by
+/// the trace it was sent in (<see cref="MessageTrace"/>), so the work a request causes links back to that request.</summary>
 public sealed class StorageWorkQueues(StorageClients storage) : INotificationQueue, IPriceListPurgeQueue, ISalesQueue
 {
     public Task SendAsync(Notification notification, CancellationToken cancellationToken) =>
@@ -16,8 +15,8 @@ public sealed class StorageWorkQueues(StorageClients storage) : INotificationQue
         SendAsync(StorageNames.PriceListPurgesQueue, purge, cancellationToken);
 
     public async Task SendAsync(SalesWork work, CancellationToken cancellationToken, TimeSpan? delay = null) =>
-        await storage.Queues.GetQueueClient(StorageNames.SalesQueue).SendMessageAsync(JsonSerializer.Serialize(work, Json.Options), delay, cancellationToken: cancellationToken).ConfigureAwait(false);
+        await storage.Queues.GetQueueClient(StorageNames.SalesQueue).SendMessageAsync(MessageTrace.Serialize(work), delay, cancellationToken: cancellationToken).ConfigureAwait(false);
 
     private async Task SendAsync<T>(string queue, T message, CancellationToken cancellationToken) =>
-        await storage.Queues.GetQueueClient(queue).SendMessageAsync(JsonSerializer.Serialize(message, Json.Options), cancellationToken).ConfigureAwait(false);
+        await storage.Queues.GetQueueClient(queue).SendMessageAsync(MessageTrace.Serialize(message), cancellationToken).ConfigureAwait(false);
 }
