@@ -26,6 +26,30 @@ public sealed class MarketingStoreTests(InfrastructureFixture fixture) : IClassF
     }
 
     [Fact]
+    public async Task A_duplicate_that_reads_no_marker_while_the_first_adder_finishes_takes_its_count_back()
+    {
+        var results = fixture.Get<ICampaignResults>();
+        var supplier = SharedEmulators.Unique("sup");
+        await results.AddAsync(supplier, "camp-1", "warm-up", new CampaignCounts(Opened: 1), default); // the counter item exists
+
+        // Each key delivered 8 times, the copies started one after another without waiting: later copies read no marker
+        // while earlier ones finish theirs and free the slot, the interleaving in which a second count could get in.
+        var keys = Enumerable.Range(1, 40).Select(i => $"dup-{i:000}:Delivered").ToArray();
+        var adds = new List<Task>();
+        foreach (var key in keys)
+        {
+            for (var copy = 0; copy < 8; copy++)
+            {
+                adds.Add(Task.Run(() => results.AddAsync(supplier, "camp-1", key, new CampaignCounts(Delivered: 1), default)));
+                await Task.Yield();
+            }
+        }
+
+        await Task.WhenAll(adds);
+        Assert.Equal(40, (await results.GetAsync(supplier, "camp-1", default)).Delivered);
+    }
+
+    [Fact]
     public async Task Revenue_adds_up_per_currency_exactly_and_a_wide_increment_is_applied_whole_once()
     {
         var results = fixture.Get<ICampaignResults>();
