@@ -22,6 +22,9 @@ public sealed class ApiReferenceTests(BackendFixture backend)
         using var gzipRequest = new HttpRequestMessage(HttpMethod.Get, "/api/docs/scalar.js");
         gzipRequest.Headers.AcceptEncoding.ParseAdd("gzip");
         var gzipped = await client.SendAsync(gzipRequest);
+        using var refusing = new HttpRequestMessage(HttpMethod.Get, "/api/docs/scalar.js");
+        refusing.Headers.TryAddWithoutValidation("Accept-Encoding", "gzip;q=0, br");
+        var plain = await client.SendAsync(refusing);
 
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
         Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);
@@ -33,6 +36,10 @@ public sealed class ApiReferenceTests(BackendFixture backend)
         Assert.Contains("createApiReference", js, StringComparison.Ordinal);
         Assert.Equal(["gzip"], gzipped.Content.Headers.ContentEncoding);
         Assert.True((await gzipped.Content.ReadAsByteArrayAsync()).Length < js.Length / 2);
+        Assert.Empty(plain.Content.Headers.ContentEncoding); // gzip;q=0 refuses gzip
+        Assert.Equal(js, await plain.Content.ReadAsStringAsync());
+        Assert.Equal("frame-ancestors 'none'", page.Headers.GetValues("Content-Security-Policy").Single()); // not framed by another site
+        Assert.Equal("nosniff", page.Headers.GetValues("X-Content-Type-Options").Single());
     }
 
     [Fact]

@@ -46,8 +46,16 @@ public sealed class HealthFunctions(DependencyHealth health, OpenApiDocument ope
     [ApiOperation("Operations", "This API's reference, to browse and try (an HTML page)", Description = "Reads /api/openapi.json; \"Test request\" calls this runtime with the bearer token entered on the page.",
         RoleRestricted = false)]
     public IActionResult GetApiReference(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "docs")] HttpRequest req) =>
-        new ContentResult { Content = ApiReference.Html, ContentType = "text/html; charset=utf-8", StatusCode = 200 };
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "docs")] HttpRequest req)
+    {
+        // An HTML page on the API's own origin: never framed by another site (a token typed into it is the caller's), no
+        // referrer to the links it shows, no content sniffing.
+        var headers = req.HttpContext.Response.Headers;
+        headers.ContentSecurityPolicy = "frame-ancestors 'none'";
+        headers.XContentTypeOptions = "nosniff";
+        headers["Referrer-Policy"] = "no-referrer";
+        return new ContentResult { Content = ApiReference.Html, ContentType = "text/html; charset=utf-8", StatusCode = 200 };
+    }
 
     [Function(nameof(GetApiReferenceScript))]
     [AllowAnonymous]
@@ -58,7 +66,9 @@ public sealed class HealthFunctions(DependencyHealth health, OpenApiDocument ope
         // The same bytes for every request of a build: cached for a day.
         req.HttpContext.Response.Headers.CacheControl = "public, max-age=86400";
         req.HttpContext.Response.Headers.Vary = "Accept-Encoding";
-        var gzip = req.Headers.AcceptEncoding.Any(v => v?.Contains("gzip", StringComparison.OrdinalIgnoreCase) == true);
+        // gzip when the client accepts it (gzip or *, with a quality above 0: "gzip;q=0" refuses it).
+        var gzip = req.GetTypedHeaders().AcceptEncoding.Any(v =>
+            (v.Value.Equals("gzip", StringComparison.OrdinalIgnoreCase) || v.Value.Equals("*", StringComparison.Ordinal)) && (v.Quality ?? 1) > 0);
         if (gzip)
         {
             req.HttpContext.Response.Headers.ContentEncoding = "gzip";
