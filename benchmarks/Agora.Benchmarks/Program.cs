@@ -133,6 +133,17 @@ if (args is ["local-campaign", ..])
     return;
 }
 
+if (args is ["local-requests", ..])
+{
+    // Ordinary requests one at a time through a backend already running, to compare its configurations (telemetry on or
+    // off): local-requests [requests] [--url u].
+    string? Option(string name) => Array.IndexOf(args, name) is var at and > 0 && at + 1 < args.Length ? args[at + 1] : null;
+    Environment.ExitCode = await LocalRequests.RunAsync(
+        requests: args.Length > 1 && !args[1].StartsWith("--", StringComparison.Ordinal) ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 500,
+        url: new Uri(Option("--url") ?? "http://localhost:7071"));
+    return;
+}
+
 if (args is ["xlsx-memory", ..])
 {
     await XlsxMemory.RunAsync();
