@@ -34,6 +34,9 @@ public static class MessageTrace
     /// characters) and a correlation id (at most 64) fit well within it.</summary>
     private const int MaxLeadingChars = 2048;
 
+    /// <summary>W3C Trace Context's limit on a <c>tracestate</c> that is passed on.</summary>
+    private const int MaxTraceStateChars = 512;
+
     /// <summary>The sender's trace, read from a message: the context to link to and the original correlation id.</summary>
     public sealed record Origin(ActivityContext Context, string? CorrelationId);
 
@@ -54,7 +57,9 @@ public static class MessageTrace
             if (Activity.Current is { IdFormat: ActivityIdFormat.W3C, Id: { } traceParent } current)
             {
                 writer.WriteString(TraceParentProperty, traceParent);
-                if (current.TraceStateString is { Length: > 0 } traceState)
+                // A client's tracestate header flows into the request's spans; past W3C's 512 characters it is not carried
+                // (a hostile one would otherwise grow every message the request queues, up to the header limit).
+                if (current.TraceStateString is { Length: > 0 and <= MaxTraceStateChars } traceState)
                 {
                     writer.WriteString(TraceStateProperty, traceState);
                 }
