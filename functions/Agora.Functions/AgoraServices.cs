@@ -70,6 +70,7 @@ public static class AgoraServices
         services.AddSingleton<PaymentService>();
         services.AddSingleton<OverdueService>();
         // Marketing (issue 13): the signals hear the sales outbox and every cart write.
+        services.AddSingleton<Core.Marketing.MarketingSettingsCache>();
         services.AddSingleton<Core.Marketing.MarketingSignals>();
         services.AddSingleton<ISalesObserver>(sp => sp.GetRequiredService<Core.Marketing.MarketingSignals>());
         services.AddSingleton<ICartObserver>(sp => sp.GetRequiredService<Core.Marketing.MarketingSignals>());

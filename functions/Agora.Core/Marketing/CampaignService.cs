@@ -11,7 +11,7 @@ public sealed record CampaignView(Campaign Campaign, CampaignCounts Results);
 /// campaign is written as a draft, activated (which checks its offers against the pricing rules and schedules its first
 /// run), paused, resumed and ended; it is edited while a draft or paused. The runs also write it (when they ran, when they
 /// run next), so edits name the version of what the client edits (its content), not the store's.</summary>
-public sealed class CampaignService(AccessControl access, ICustomerAccountStore accounts, IMarketingStore store, ICampaignResults results, IPricingStore pricing, CampaignRunner runner, TimeProvider clock)
+public sealed class CampaignService(AccessControl access, ICustomerAccountStore accounts, IMarketingStore store, ICampaignResults results, IPricingStore pricing, CampaignRunner runner, MarketingSettingsCache settingsCache, TimeProvider clock)
 {
     public const int MaxPage = 100;
 
@@ -29,7 +29,9 @@ public sealed class CampaignService(AccessControl access, ICustomerAccountStore 
         await access.SupplierMemberAsync(caller, supplierId, "change the marketing settings", [Role.SupplierAdmin], cancellationToken).ConfigureAwait(false);
         var settings = MarketingSettings.From(input);
         var current = await store.SettingsAsync(supplierId, cancellationToken).ConfigureAwait(false);
-        return await store.SaveSettingsAsync(supplierId, settings, Versions.ForReplace(current.IsStored ? current : null, ifMatch), cancellationToken).ConfigureAwait(false);
+        var saved = await store.SaveSettingsAsync(supplierId, settings, Versions.ForReplace(current.IsStored ? current : null, ifMatch), cancellationToken).ConfigureAwait(false);
+        settingsCache.Forget(supplierId);
+        return saved;
     }
 
     /// <summary>What Agora knows of a customer's rhythm: last order and login, orders, revenue, its usual interval, when it

@@ -15,7 +15,8 @@ public sealed class MarketingSignals(
     ICampaignResults results,
     IProductStore products,
     ICustomerAccountStore accounts,
-    IDueIndex due) : ISalesObserver, ICartObserver, ILoginSignals
+    IDueIndex due,
+    MarketingSettingsCache settingsCache) : ISalesObserver, ICartObserver, ILoginSignals
 {
     /// <summary>Due-index kinds: a customer's inactivity date (a task for its sales manager), a cart's idle check.</summary>
     public const string InactiveKind = "customerInactive";
@@ -88,7 +89,7 @@ public sealed class MarketingSignals(
             cart.Lines.Select(l => l.Sku).Distinct(StringComparer.Ordinal).ToArray(), cart.Lines.Count, cart.LastActivityAt), cancellationToken).ConfigureAwait(false);
         // Checked once it has been idle for the supplier's hours (a task for a high-value cart); a later change makes this
         // entry stale, which its handler sees and drops. One entry per cart and day.
-        var settings = (await store.SettingsAsync(cart.SupplierId, cancellationToken).ConfigureAwait(false)).Value;
+        var settings = await settingsCache.GetAsync(cart.SupplierId, cancellationToken).ConfigureAwait(false);
         if (settings.TaskCartValues.Count > 0)
         {
             var at = cart.LastActivityAt.AddHours(settings.TaskCartAfterHours);

@@ -18,7 +18,7 @@ internal sealed class RunnerWorld
 
     public RunnerWorld()
     {
-        Signals = new MarketingSignals(Marketing, Results, Stores, Stores, Stores);
+        Signals = new MarketingSignals(Marketing, Results, Stores, Stores, Stores, new MarketingSettingsCache(Marketing, Clock));
         Runner = new CampaignRunner(Marketing, Suppressions, Mailer, Results, Signals, Tasks, Sales, Stores, Stores, Stores, null!, new InMemorySalesDocuments<Cart>(), Stores, Stores,
             new DueWork(Stores, Clock, NullLogger<DueWork>.Instance), new NotificationOptions(), Clock, NullLogger<CampaignRunner>.Instance);
         _ = Stores.CreateAsync(Org("acme", "BR", []), default).Result;
@@ -194,6 +194,7 @@ internal sealed class InMemoryMarketing : IMarketingStore
     private readonly ConcurrentDictionary<string, RecipientSends> _sends = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, SequenceState> _sequences = new(StringComparer.Ordinal);
     private int _version;
+    private int _settingsReads;
 
     public MarketingSettings Settings { get; set; } = MarketingSettings.Default with { QuietFrom = "00:00", QuietUntil = "00:00" };
 
@@ -202,7 +203,13 @@ internal sealed class InMemoryMarketing : IMarketingStore
 
     public IReadOnlyDictionary<string, RecipientSends> AllSends => _sends;
 
-    public Task<Versioned<MarketingSettings>> SettingsAsync(string supplierId, CancellationToken cancellationToken) => Task.FromResult(new Versioned<MarketingSettings>(Settings, "s"));
+    public int SettingsReads => _settingsReads;
+
+    public Task<Versioned<MarketingSettings>> SettingsAsync(string supplierId, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _settingsReads);
+        return Task.FromResult(new Versioned<MarketingSettings>(Settings, "s"));
+    }
 
     public Task<Versioned<MarketingSettings>> SaveSettingsAsync(string supplierId, MarketingSettings settings, string? ifMatch, CancellationToken cancellationToken)
     {
