@@ -113,10 +113,13 @@ internal static class LocalCampaign
         return ok ? 0 : 1;
     }
 
-    private static async Task<HttpClient> ClientAsync(Uri url, string user, string email)
+    /// <summary>A client of the running backend signed in as <paramref name="user"/> through its dev token route (with
+    /// <paramref name="email"/> in the token when given: a person the demo data does not know).</summary>
+    internal static async Task<HttpClient> ClientAsync(Uri url, string user, string? email = null)
     {
         var client = new HttpClient { BaseAddress = url, Timeout = TimeSpan.FromMinutes(5) };
-        using var response = await client.PostAsync(new Uri($"/dev/token/{user}?email={Uri.EscapeDataString(email)}", UriKind.Relative), null).ConfigureAwait(false);
+        var query = email is null ? string.Empty : $"?email={Uri.EscapeDataString(email)}";
+        using var response = await client.PostAsync(new Uri($"/dev/token/{user}{query}", UriKind.Relative), null).ConfigureAwait(false);
         var body = await response.Content.ReadAsStringAsync().ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
         {

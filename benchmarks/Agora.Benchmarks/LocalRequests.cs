@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Text.Json.Nodes;
 
 namespace Agora.Benchmarks;
 
@@ -20,19 +18,18 @@ internal static class LocalRequests
             return 2;
         }
 
-        using var client = new HttpClient { BaseAddress = url, Timeout = TimeSpan.FromMinutes(1) };
-        using (var token = await client.PostAsync(new Uri("/dev/token/igor", UriKind.Relative), null).ConfigureAwait(false))
+        HttpClient client;
+        try
         {
-            var body = await token.Content.ReadAsStringAsync().ConfigureAwait(false);
-            if (!token.IsSuccessStatusCode)
-            {
-                Console.Error.WriteLine($"POST /dev/token/igor answered {(int)token.StatusCode}: {body} (is the README's backend running with its demo data?)");
-                return 1;
-            }
-
-            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", (string)JsonNode.Parse(body)!["access_token"]!);
+            client = await LocalCampaign.ClientAsync(url, "igor").ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is InvalidOperationException or HttpRequestException)
+        {
+            Console.Error.WriteLine($"{e.Message} (is the README's backend running with its demo data?)");
+            return 1;
         }
 
+        using var _ = client;
         var quote = new { lines = new object[] { new { sku = "FER-001", unit = "UN", quantity = 4 }, new { sku = "FIX-002", unit = "UN", quantity = 30 } } };
         async Task<double> TimeAsync(Func<Task<HttpResponseMessage>> send, string what)
         {
